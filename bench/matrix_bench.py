@@ -1,0 +1,621 @@
+#!/usr/bin/env python3
+"""Matrix benchmark: masq's CPU matrix against its peers on the same name pairs.
+
+Generates frequent x infrequent process names with tools/gen_names.py (seed 1,
+2,000 x 20,000 by default) and, in one invocation, times every engine on them:
+
+  masq              build/bench/masq_bench_matrix (true Damerau-Levenshtein)
+  rapidfuzz-osa     rapidfuzz process.cdist, OSA.normalized_similarity
+  rapidfuzz-dl      rapidfuzz process.cdist, DamerauLevenshtein.normalized_similarity
+  fastdl-loop       the notebook's calcDist over fastDamerauLevenshtein in a Python
+                    loop, on a sampled slice (200 x 2,000), extrapolated to pairs/s
+                    (rapidfuzz's DamerauLevenshtein.normalized_similarity in the same
+                    loop where fastDamerauLevenshtein cannot be imported)
+
+Every engine applies the notebook's rule (calcDist): if both names contain '.' and the
+text after the last '.' is equal, the names are compared without it; if either name has
+no '.', the score is 0; score = 1 - d / max(len1, len2) over code points, rounded to
+float32; a hit is a pair whose float32 score, as a double, is > the threshold (0.85).
+
+Each engine: one warm-up run, then --runs timed runs (--slow-runs for the Python loop);
+the median is reported. Hit sets are checked against masq's (rapidfuzz-dl's with
+--skip-masq): true-DL engines must match exactly, OSA engines may only miss pairs.
+
+Prints one line per engine, then a JSON document (also written to --json FILE).
+Exit status: 0 all checks passed, 1 a hit set differs, 2 an engine failed or bad usage.
+"""
+
+import argparse
+import datetime
+import hashlib
+import importlib.metadata
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+import numpy as np
+import rapidfuzz
+from rapidfuzz import process
+from rapidfuzz.distance import OSA, DamerauLevenshtein
+
+REPO_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+GENERATOR = os.path.join(REPO_ROOT, "tools", "gen_names.py")
+DEFAULT_MASQ = os.path.join(REPO_ROOT, "build", "bench", "masq_bench_matrix")
+
+# Scores are 1 - d/L with L <= a few hundred, so no true score lies in
+# (threshold - 1e-6, threshold) except the threshold itself: this cutoff loses nothing.
+CUTOFF_SLACK = 1e-6
+MAX_SHOWN_DIFFERENCES = 20
+
+
+def log(message):
+    print(message, file=sys.stderr, flush=True)
+
+
+# -- the scoring rule ----------------------------------------------------------------
+
+def calc_dist(one, two, similarity):
+    """The notebook's calcDist, with its damerauLevenshtein passed in."""
+    one_dot = -1
+    two_dot = -1
+    if one is not None and two is not None:
+        one_dot = one.rfind(".")
+        two_dot = two.rfind(".")
+    if one_dot != -1 and two_dot != -1:
+        if one[one_dot + 1:] == two[two_dot + 1:]:
+            one = one[:one_dot]
+            two = two[:two_dot]
+        return similarity(one, two)
+    return 0.0
+
+
+def is_hit(score, threshold):
+    """float32 rounding first (Spark's FloatType), then a double comparison."""
+    return float(np.float32(score)) > threshold
+
+
+def true_dl_pair(frequent, infrequent):
+    """(distance, float32 score) of one pair under the rule, with rapidfuzz's true DL."""
+    f, i = frequent, infrequent
+    if "." not in f or "." not in i:
+        return None, 0.0
+    if f.rsplit(".", 1)[1] == i.rsplit(".", 1)[1]:
+        f, i = f.rsplit(".", 1)[0], i.rsplit(".", 1)[0]
+    distance = DamerauLevenshtein.distance(f, i)
+    longest = max(len(f), len(i))
+    score = 1.0 - distance / longest if longest else 1.0
+    return distance, float(np.float32(score))
+
+
+# -- inputs and environment ----------------------------------------------------------
+
+def read_names(path):
+    with open(path, encoding="utf-8", newline="") as f:
+        text = f.read()
+    names = text.split("\n")
+    if names and names[-1] == "":
+        names.pop()
+    return names
+
+
+def sha256_of(path):
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        digest.update(f.read())
+    return digest.hexdigest()
+
+
+def cpu_model():
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8", errors="replace") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown"
+
+
+def usable_cpus():
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:
+        return os.cpu_count() or 1
+
+
+def git_commit():
+    try:
+        commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=REPO_ROOT,
+                                capture_output=True, text=True, timeout=10)
+        if commit.returncode != 0:
+            return "unknown", None
+        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"],
+                               cwd=REPO_ROOT, capture_output=True, text=True, timeout=30)
+        return commit.stdout.strip(), (bool(dirty.stdout.strip())
+                                       if dirty.returncode == 0 else None)
+    except (OSError, subprocess.SubprocessError):
+        return "unknown", None
+
+
+def package_version(name):
+    try:
+        return importlib.metadata.version(name)
+    except importlib.metadata.PackageNotFoundError:
+        return None
+
+
+# -- engines -------------------------------------------------------------------------
+
+def make_result(engine, implementation, threads, seconds, pairs, hits, **extra):
+    median = statistics.median(seconds)
+    result = {
+        "engine": engine,
+        "implementation": implementation,
+        "threads": threads,
+        "runs": len(seconds),
+        "seconds": [round(s, 6) for s in seconds],
+        "seconds_median": round(median, 6),
+        "pairs": pairs,
+        "pairs_per_s": pairs / median if pairs and median > 0 else None,
+        "hits": len(hits),
+    }
+    result.update(extra)
+    return result
+
+
+def run_masq(binary, frequent_path, infrequent_path, threads, runs, threshold, work_dir):
+    """Returns (result, hit dict {(f, i): (distance, score)}); raises RuntimeError."""
+    hits_path = os.path.join(work_dir, "masq_hits_t%d.tsv" % threads)
+    base = [binary, "--frequent", frequent_path, "--infrequent", infrequent_path,
+            "--threads", str(threads), "--threshold", repr(threshold)]
+
+    def call(extra):
+        command = base + extra
+        log("  $ " + " ".join(command))
+        done = subprocess.run(command, capture_output=True, timeout=3600)
+        if done.returncode != 0:
+            raise RuntimeError("%s exited %d: %s" % (binary, done.returncode,
+                                                     done.stderr.decode(errors="replace")[-2000:]))
+        text = done.stdout.decode("utf-8", errors="replace").strip()
+        try:
+            return json.loads(text)
+        except ValueError:
+            # Tolerate anything printed before the object: take the last line.
+            return json.loads(text.splitlines()[-1])
+
+    warm = call(["--runs", "1", "--hits", hits_path])   # warm-up, and the hit list
+    hits = {}
+    with open(hits_path, encoding="utf-8", newline="") as f:
+        for line_number, line in enumerate(f.read().split("\n"), 1):
+            if not line:
+                continue
+            fields = line.split("\t")
+            if len(fields) < 4:
+                raise RuntimeError("%s:%d: expected 4 tab-separated fields"
+                                   % (hits_path, line_number))
+            hits[(fields[0], fields[1])] = (fields[2], fields[3])
+    if warm.get("hits") is not None and int(warm["hits"]) != len(hits):
+        raise RuntimeError("masq reports %s hits but wrote %d distinct pairs to %s"
+                           % (warm["hits"], len(hits), hits_path))
+    report = call(["--runs", str(runs)])
+    seconds = [float(s) for s in report.get("seconds", [])] or [float(report["seconds_median"])]
+    result = make_result("masq", "masq_bench_matrix (CPU, true DL)",
+                         int(report.get("threads", threads)), seconds,
+                         int(report.get("pairs", 0)) or None, hits,
+                         requested_threads=threads, reported=report,
+                         reported_hits_warmup=warm.get("hits"))
+    # masq's own median and rate, as it measured them, are the figures of record.
+    result["seconds_median"] = float(report["seconds_median"])
+    result["pairs_per_s"] = float(report["pairs_per_s"])
+    return result, hits
+
+
+def group_for_cdist(frequent, infrequent):
+    """The rule as blocks of plain cdist calls.
+
+    For each extension e of the frequent names: (stems of frequent .e) x (stems of
+    infrequent .e), then (frequent .e) x (infrequent names with another extension), full
+    names. Names with no '.' score 0 and are left out. Returns a list of
+    (queries, choices, query_names, choice_names)."""
+    def split(name):
+        stem, _, ext = name.rpartition(".")
+        return stem, ext
+
+    frequent_by_ext = {}
+    for name in frequent:
+        if "." in name:
+            frequent_by_ext.setdefault(split(name)[1], []).append(name)
+    infrequent_dotted = [name for name in infrequent if "." in name]
+    infrequent_ext = [split(name)[1] for name in infrequent_dotted]
+    blocks = []
+    for ext in sorted(frequent_by_ext):
+        queries = frequent_by_ext[ext]
+        same = [name for name, e in zip(infrequent_dotted, infrequent_ext) if e == ext]
+        other = [name for name, e in zip(infrequent_dotted, infrequent_ext) if e != ext]
+        if same:
+            blocks.append(([split(q)[0] for q in queries], [split(c)[0] for c in same],
+                           queries, same))
+        if other:
+            blocks.append((queries, other, queries, other))
+    return blocks
+
+
+def run_rapidfuzz(engine, scorer, blocks, threads, runs, threshold, pairs, max_columns):
+    workers = -1 if threads is None else threads
+    cutoff = threshold - CUTOFF_SLACK
+    computed = sum(len(b[0]) * len(b[1]) for b in blocks)
+
+    def one_run(collect):
+        total = 0.0
+        hits = set()
+        for queries, choices, query_names, choice_names in blocks:
+            for start in range(0, len(choices), max_columns):
+                part = choices[start:start + max_columns]
+                t0 = time.perf_counter()
+                scores = process.cdist(queries, part, scorer=scorer.normalized_similarity,
+                                       score_cutoff=cutoff, workers=workers,
+                                       dtype=np.float32)
+                total += time.perf_counter() - t0
+                if collect:
+                    rows, cols = np.nonzero(scores.astype(np.float64) > threshold)
+                    for r, c in zip(rows.tolist(), cols.tolist()):
+                        hits.add((query_names[r], choice_names[start + c]))
+                del scores
+        return total, hits
+
+    log("  %s: warm-up" % engine)
+    _, hits = one_run(collect=True)
+    seconds = []
+    for k in range(runs):
+        t, _ = one_run(collect=False)
+        seconds.append(t)
+        log("  %s: run %d/%d %.3f s" % (engine, k + 1, runs, t))
+    name = "OSA" if scorer is OSA else "DamerauLevenshtein"
+    implementation = "rapidfuzz %s process.cdist(%s.normalized_similarity, workers=%d, " \
+                     "dtype=float32)" % (rapidfuzz.__version__, name, workers)
+    return make_result(engine, implementation, threads or usable_cpus(), seconds, pairs,
+                       hits, pairs_computed=computed, cdist_calls=sum(
+                           -(-len(b[1]) // max_columns) for b in blocks)), hits
+
+
+def load_slow_similarity():
+    """The notebook's damerauLevenshtein, or rapidfuzz's where it cannot be imported."""
+    try:
+        from fastDamerauLevenshtein import damerauLevenshtein
+        version = package_version("fastDamerauLevenshtein") or "?"
+        return ("fastdl-loop", "fastDamerauLevenshtein %s damerauLevenshtein "
+                "(similarity=True) in the notebook's calcDist, Python loop" % version,
+                damerauLevenshtein, None)
+    except ImportError as error:
+        note = ("fastDamerauLevenshtein could not be imported (%s); used rapidfuzz's "
+                "DamerauLevenshtein.normalized_similarity in the same loop instead" % error)
+        return ("rapidfuzz-dl-loop", "rapidfuzz %s DamerauLevenshtein.normalized_similarity "
+                "in the notebook's calcDist, Python loop (fallback)" % rapidfuzz.__version__,
+                DamerauLevenshtein.normalized_similarity, note)
+
+
+def evenly_spaced(items, count):
+    if count >= len(items):
+        return list(items)
+    step = len(items) / count
+    return [items[int(k * step)] for k in range(count)]
+
+
+def run_python_loop(slice_frequent, slice_infrequent, runs, threshold):
+    engine, implementation, similarity, note = load_slow_similarity()
+    if note:
+        log("  note: " + note)
+    floor = threshold - CUTOFF_SLACK
+
+    def one_run():
+        candidates = []
+        t0 = time.perf_counter()
+        for f in slice_frequent:
+            for i in slice_infrequent:
+                score = calc_dist(f, i, similarity)
+                if score >= floor:
+                    candidates.append((f, i, score))
+        return time.perf_counter() - t0, candidates
+
+    log("  %s: warm-up" % engine)
+    _, candidates = one_run()
+    hits = {(f, i) for f, i, s in candidates if is_hit(s, threshold)}
+    seconds = []
+    for k in range(runs):
+        t, _ = one_run()
+        seconds.append(t)
+        log("  %s: run %d/%d %.3f s" % (engine, k + 1, runs, t))
+    pairs = len(slice_frequent) * len(slice_infrequent)
+    result = make_result(engine, implementation, 1, seconds, pairs, hits, sampled=True,
+                         slice="%dx%d" % (len(slice_frequent), len(slice_infrequent)))
+    if note:
+        result["note"] = note
+    return result, hits
+
+
+# -- checks --------------------------------------------------------------------------
+
+def compare_hits(hits, reference, exact):
+    """Returns the hit_check record: exact engines must equal reference, the others may
+    only miss pairs (OSA >= true DL, so its scores are never higher)."""
+    missing = sorted(reference - hits)
+    extra = sorted(hits - reference)
+    ok = not extra and (not missing or not exact)
+    return {
+        "must_equal": exact,
+        "ok": ok,
+        "missing": len(missing),
+        "extra": len(extra),
+        "missing_pairs": [list(p) for p in missing[:MAX_SHOWN_DIFFERENCES]],
+        "extra_pairs": [list(p) for p in extra[:MAX_SHOWN_DIFFERENCES]],
+    }
+
+
+def check_masq_values(masq_hits):
+    """masq's distance and score columns against rapidfuzz's true DL under the rule."""
+    wrong = []
+    for (f, i), (distance_text, score_text) in sorted(masq_hits.items()):
+        distance, score = true_dl_pair(f, i)
+        try:
+            distance_ok = int(distance_text) == distance
+            score_ok = abs(float(score_text) - score) <= 5e-7
+        except ValueError:
+            distance_ok = score_ok = False
+        if not (distance_ok and score_ok):
+            wrong.append([f, i, distance_text, score_text, distance, score])
+    return {"ok": not wrong, "wrong": len(wrong), "examples": wrong[:MAX_SHOWN_DIFFERENCES]}
+
+
+def print_differences(engine, reference_name, check):
+    texts = {"missing": "%d hits of %s not found by %s",
+             "extra": "%d hits found by %s, not by %s"}
+    for kind in ("missing", "extra"):
+        if check[kind]:
+            first, second = ((reference_name, engine) if kind == "missing"
+                             else (engine, reference_name))
+            allowed = check["ok"]
+            log("  %s%s" % (texts[kind] % (check[kind], first, second),
+                            " (allowed: OSA)" if allowed else "  <-- MISMATCH"))
+            for f, i in check[kind + "_pairs"]:
+                log("    %s\t%s" % (f, i))
+
+
+# -- main ----------------------------------------------------------------------------
+
+def parse_args(argv):
+    parser = argparse.ArgumentParser(
+        description="Time masq's matrix and its peers on the same generated name pairs.")
+    parser.add_argument("--masq-bench", default=DEFAULT_MASQ, metavar="PATH",
+                        help="masq_bench_matrix binary (default: %(default)s)")
+    parser.add_argument("--skip-masq", action="store_true",
+                        help="peers only; rapidfuzz-dl becomes the hit-set reference")
+    parser.add_argument("--skip-slow", action="store_true",
+                        help="leave out the Python-loop engine")
+    parser.add_argument("--small", action="store_true",
+                        help="quick check: 200 x 2,000 names")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--frequent", type=int, help="frequent names (default 2000)")
+    parser.add_argument("--infrequent", type=int, help="infrequent names (default 20000)")
+    parser.add_argument("--threads", default=None, metavar="N[,N...]",
+                        help="thread counts for masq and rapidfuzz (default: all CPUs, "
+                             "rapidfuzz workers=-1)")
+    parser.add_argument("--runs", type=int, default=5, help="timed runs per fast engine")
+    parser.add_argument("--slow-runs", type=int, default=3,
+                        help="timed runs of the Python loop")
+    parser.add_argument("--slow-slice", default="200x2000", metavar="FxI",
+                        help="slice timed by the Python loop (default %(default)s)")
+    parser.add_argument("--threshold", type=float, default=0.85)
+    parser.add_argument("--max-columns", type=int, default=20000,
+                        help="infrequent names per cdist call (bounds memory)")
+    parser.add_argument("--work-dir", metavar="DIR",
+                        help="keep the names and hit files here (default: a temp dir, removed)")
+    parser.add_argument("--json", metavar="FILE", help="also write the JSON document here")
+    args = parser.parse_args(argv)
+    if args.small:
+        args.frequent = args.frequent or 200
+        args.infrequent = args.infrequent or 2000
+    args.frequent = 2000 if args.frequent is None else args.frequent
+    args.infrequent = 20000 if args.infrequent is None else args.infrequent
+    try:
+        sf, si = (int(x) for x in args.slow_slice.lower().split("x"))
+        args.slow_slice = (sf, si)
+    except ValueError:
+        parser.error("--slow-slice wants FxI, e.g. 200x2000")
+    if args.threads:
+        try:
+            args.threads = [int(t) for t in args.threads.split(",")]
+        except ValueError:
+            parser.error("--threads wants N or N,N,...")
+        if any(t < 1 for t in args.threads):
+            parser.error("--threads must be >= 1")
+    if args.runs < 1 or args.slow_runs < 1 or args.max_columns < 1:
+        parser.error("--runs, --slow-runs and --max-columns must be >= 1")
+    return args
+
+
+def format_rate(value):
+    return "%.3g" % value if value is not None else "-"
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    if not args.skip_masq and not os.access(args.masq_bench, os.X_OK):
+        log("matrix_bench: %s is missing or not executable (build it, pass --masq-bench, "
+            "or run the peers alone with --skip-masq)" % args.masq_bench)
+        return 2
+
+    work_dir = args.work_dir or tempfile.mkdtemp(prefix="masq_matrix_bench_")
+    os.makedirs(work_dir, exist_ok=True)
+    try:
+        return run(args, work_dir)
+    finally:
+        if not args.work_dir:
+            shutil.rmtree(work_dir, ignore_errors=True)
+
+
+def run(args, work_dir):
+    load_at_start = os.getloadavg()[0] if hasattr(os, "getloadavg") else None
+    frequent_path = os.path.join(work_dir, "frequent.txt")
+    infrequent_path = os.path.join(work_dir, "infrequent.txt")
+    log("generating %d x %d names, seed %d" % (args.frequent, args.infrequent, args.seed))
+    subprocess.run([sys.executable, GENERATOR, "--seed", str(args.seed),
+                    "--frequent", str(args.frequent), "--infrequent", str(args.infrequent),
+                    "--out-frequent", frequent_path, "--out-infrequent", infrequent_path],
+                   check=True)
+    frequent = read_names(frequent_path)
+    infrequent = read_names(infrequent_path)
+    pairs = len(frequent) * len(infrequent)
+    thread_counts = args.threads or [None]   # None: all CPUs (rapidfuzz workers=-1)
+
+    results = []
+    hit_sets = []         # (result, hits, must_equal, slice or None)
+    masq_by_threads = {}
+    failed = False
+    masq_hits = None
+    for threads in thread_counts:
+        masq_threads = threads or usable_cpus()
+        if not args.skip_masq:
+            log("masq, %d threads" % masq_threads)
+            try:
+                result, hits = run_masq(args.masq_bench, frequent_path, infrequent_path,
+                                        masq_threads, args.runs, args.threshold, work_dir)
+            except (RuntimeError, OSError, ValueError, KeyError,
+                    subprocess.SubprocessError) as error:
+                log("  masq failed: %s" % error)
+                failed = True
+            else:
+                if result["pairs"] not in (None, pairs):
+                    log("  masq reports %s pairs, expected %d" % (result["pairs"], pairs))
+                    failed = True
+                result["pairs"] = pairs
+                results.append(result)
+                masq_by_threads[result["threads"]] = result
+                if masq_hits is None:
+                    masq_hits = hits
+                hit_sets.append((result, set(hits), True, None))
+
+    blocks = group_for_cdist(frequent, infrequent)
+    for threads in thread_counts:
+        for engine, scorer, exact in (("rapidfuzz-osa", OSA, False),
+                                      ("rapidfuzz-dl", DamerauLevenshtein, True)):
+            log("%s, %s threads" % (engine, threads or "all"))
+            result, hits = run_rapidfuzz(engine, scorer, blocks, threads, args.runs,
+                                         args.threshold, pairs, args.max_columns)
+            results.append(result)
+            hit_sets.append((result, hits, exact, None))
+
+    if not args.skip_slow:
+        slice_frequent = evenly_spaced(frequent, args.slow_slice[0])
+        slice_infrequent = evenly_spaced(infrequent, args.slow_slice[1])
+        log("python loop on a %dx%d slice" % (len(slice_frequent), len(slice_infrequent)))
+        result, hits = run_python_loop(slice_frequent, slice_infrequent, args.slow_runs,
+                                       args.threshold)
+        results.append(result)
+        hit_sets.append((result, hits, True, (set(slice_frequent), set(slice_infrequent))))
+
+    # Hit-set checks against one reference: masq, or rapidfuzz's true DL without it.
+    if masq_hits is not None:
+        reference_name, reference = "masq", set(masq_hits)
+    else:
+        reference_name = "rapidfuzz-dl"
+        reference = next(h for r, h, _, _ in hit_sets if r["engine"] == "rapidfuzz-dl")
+    all_ok = not failed
+    for result, hits, exact, sliced in hit_sets:
+        expected = reference
+        if sliced is not None:
+            expected = {p for p in reference if p[0] in sliced[0] and p[1] in sliced[1]}
+        check = compare_hits(hits, expected, exact)
+        result["hit_check"] = check
+        if result["engine"] != reference_name:
+            print_differences(result["engine"], reference_name, check)
+        all_ok = all_ok and check["ok"]
+    masq_values = None
+    if masq_hits is not None:
+        masq_values = check_masq_values(masq_hits)
+        if not masq_values["ok"]:
+            log("  masq: %d hits with a distance or score that differs from true DL:"
+                % masq_values["wrong"])
+            for row in masq_values["examples"]:
+                log("    %s\t%s\tmasq d=%s s=%s\texpected d=%s s=%.9g" % tuple(row))
+        all_ok = all_ok and masq_values["ok"]
+
+    # Ratios within this run: against masq at the same thread count, else its fastest.
+    for result in results:
+        versus = masq_by_threads.get(result["threads"])
+        if versus is None and masq_by_threads:
+            versus = max(masq_by_threads.values(), key=lambda r: r["pairs_per_s"])
+        if versus is not None and result["pairs_per_s"]:
+            result["ratio_vs_masq"] = result["pairs_per_s"] / versus["pairs_per_s"]
+            result["ratio_vs_masq_threads"] = versus["threads"]
+        else:
+            result["ratio_vs_masq"] = None
+
+    commit, dirty = git_commit()
+    document = {
+        "benchmark": "matrix",
+        "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "git_commit": commit,
+        "git_dirty": dirty,
+        "host": {"cpu_model": cpu_model(), "logical_cpus": os.cpu_count(),
+                 "usable_cpus": usable_cpus(), "platform": platform.platform(),
+                 "load_average_1m_at_start": load_at_start},
+        "versions": {"python": platform.python_version(), "numpy": np.__version__,
+                     "rapidfuzz": rapidfuzz.__version__,
+                     "fastDamerauLevenshtein": package_version("fastDamerauLevenshtein")},
+        "names": {"generator": "tools/gen_names.py", "seed": args.seed,
+                  "frequent": len(frequent), "infrequent": len(infrequent),
+                  "sha256_frequent": sha256_of(frequent_path),
+                  "sha256_infrequent": sha256_of(infrequent_path)},
+        "pairs": pairs,
+        "threshold": args.threshold,
+        "rule": "notebook calcDist: equal extensions dropped, no '.' scores 0, "
+                "1 - d/max(len) over code points, float32, hit iff > threshold",
+        "runs": args.runs,
+        "slow_runs": args.slow_runs,
+        "hit_reference": reference_name,
+        "reference_hits": len(reference),
+        "masq_values_check": masq_values,
+        "engines": results,
+        "ok": all_ok,
+    }
+
+    print("matrix %d x %d = %d pairs, seed %d, threshold %g, %s, %d CPUs, commit %s" % (
+        len(frequent), len(infrequent), pairs, args.seed, args.threshold, cpu_model(),
+        usable_cpus(), commit))
+    print("%-22s %7s %10s %7s %14s" % ("engine", "threads", "pairs/s", "hits",
+                                       "ratio-vs-masq"))
+    for result in results:
+        hits_text = str(result["hits"])
+        if result.get("sampled"):
+            hits_text += "*"
+        ratio = result["ratio_vs_masq"]
+        mark = "" if result["hit_check"]["ok"] else "  HIT SET DIFFERS"
+        print("%-22s %7d %10s %7s %14s%s" % (result["engine"], result["threads"],
+                                             format_rate(result["pairs_per_s"]), hits_text,
+                                             "%.3g" % ratio if ratio is not None else "-",
+                                             mark))
+    for result in results:
+        if result.get("sampled"):
+            print("* %s: hits in its %s slice; pairs/s measured there" % (
+                result["engine"], result["slice"]))
+        if result.get("note"):
+            print("note: " + result["note"])
+    text = json.dumps(document, indent=2, ensure_ascii=False)
+    if args.json:
+        with open(args.json, "w", encoding="utf-8") as f:
+            f.write(text + "\n")
+    print(text)
+    sys.stdout.flush()
+    if failed:
+        return 2
+    return 0 if all_ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,226 @@
+#include "options.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../util/log.h"
+
+enum {
+    OPT_PROFILE = 256,
+    OPT_SCHEMA,
+    OPT_FREQUENT,
+    OPT_INFREQUENT,
+    OPT_SIMILARITY,
+    OPT_BACKEND,
+    OPT_DEVICE,
+    OPT_FORMAT,
+    OPT_DEMO,
+    OPT_SEED,
+    OPT_STRICT,
+    OPT_THREADS,
+    OPT_NO_BACKGROUND,
+    OPT_VERSION,
+};
+
+static const struct option long_options[] = {
+    {"profile", required_argument, NULL, OPT_PROFILE},
+    {"schema", required_argument, NULL, OPT_SCHEMA},
+    {"frequent-threshold", required_argument, NULL, OPT_FREQUENT},
+    {"infrequent-threshold", required_argument, NULL, OPT_INFREQUENT},
+    {"similarity-threshold", required_argument, NULL, OPT_SIMILARITY},
+    {"backend", required_argument, NULL, OPT_BACKEND},
+    {"device", required_argument, NULL, OPT_DEVICE},
+    {"format", required_argument, NULL, OPT_FORMAT},
+    {"output", required_argument, NULL, 'o'},
+    {"demo", no_argument, NULL, OPT_DEMO},
+    {"seed", required_argument, NULL, OPT_SEED},
+    {"strict", no_argument, NULL, OPT_STRICT},
+    {"threads", required_argument, NULL, OPT_THREADS},
+    {"no-background", no_argument, NULL, OPT_NO_BACKGROUND},
+    {"quiet", no_argument, NULL, 'q'},
+    {"verbose", no_argument, NULL, 'v'},
+    {"help", no_argument, NULL, 'h'},
+    {"version", no_argument, NULL, OPT_VERSION},
+    {NULL, 0, NULL, 0},
+};
+
+static masq_status parse_fraction(const char *option, const char *text, double *value)
+{
+    char *end;
+    errno = 0;
+    double parsed = strtod(text, &end);
+    if (errno != 0 || end == text || *end != '\0' || !(parsed >= 0.0 && parsed <= 1.0)) {
+        masq_error("%s: expected a number from 0 to 1, got '%s'", option, text);
+        return MASQ_ERR_USAGE;
+    }
+    *value = parsed;
+    return MASQ_OK;
+}
+
+static masq_status parse_unsigned(const char *option, const char *text, unsigned long long max,
+                                  unsigned long long *value)
+{
+    char *end;
+    errno = 0;
+    unsigned long long parsed = strtoull(text, &end, 10);
+    if (errno != 0 || end == text || *end != '\0' || text[0] == '-' || parsed > max) {
+        masq_error("%s: expected a whole number up to %llu, got '%s'", option, max, text);
+        return MASQ_ERR_USAGE;
+    }
+    *value = parsed;
+    return MASQ_OK;
+}
+
+static int choice(const char *text, const char *const *choices, size_t count)
+{
+    for (size_t i = 0; i < count; i++)
+        if (strcmp(text, choices[i]) == 0)
+            return (int)i;
+    return -1;
+}
+
+static masq_status parse_choice(const char *option, const char *text, const char *const *choices,
+                                size_t count, int *value)
+{
+    *value = choice(text, choices, count);
+    if (*value >= 0)
+        return MASQ_OK;
+    char allowed[256] = "";
+    for (size_t i = 0; i < count; i++) {
+        strncat(allowed, choices[i], sizeof allowed - strlen(allowed) - 1);
+        if (i + 1 < count)
+            strncat(allowed, "|", sizeof allowed - strlen(allowed) - 1);
+    }
+    masq_error("%s: expected %s, got '%s'", option, allowed, text);
+    return MASQ_ERR_USAGE;
+}
+
+static masq_status parse_command(const char *word, masq_command *command)
+{
+    static const char *const names[] = {"scan", "demo", "devices", "help", "version"};
+    int index = choice(word, names, sizeof names / sizeof *names);
+    if (index < 0) {
+        masq_error("unknown command '%s' (try 'masq --help')", word);
+        return MASQ_ERR_USAGE;
+    }
+    *command = (masq_command)index;
+    return MASQ_OK;
+}
+
+masq_status masq_options_parse(int argc, char **argv, masq_options *options)
+{
+    memset(options, 0, sizeof *options);
+    masq_config_defaults(&options->config);
+    options->verbosity = 1;
+    options->background = true;
+    options->command = MASQ_COMMAND_HELP;
+    int first = 1;
+    if (argc >= 2 && argv[1][0] != '-') {
+        MASQ_TRY(parse_command(argv[1], &options->command));
+        first = 2;
+    } else if (argc >= 2 && strcmp(argv[1], "--version") == 0) {
+        options->command = MASQ_COMMAND_VERSION;
+        return MASQ_OK;
+    } else if (argc >= 2 && strcmp(argv[1], "--help") != 0 && strcmp(argv[1], "-h") != 0) {
+        masq_error("a command comes first: masq scan|demo|devices (try 'masq --help')");
+        return MASQ_ERR_USAGE;
+    }
+
+    static const char *const profiles[] = {"default", "notebook"};
+    static const char *const backends[] = {"auto", "cpu", "opencl"};
+    static const char *const formats[] = {"table", "json", "ndjson", "csv"};
+    static const char *const schemas[] = {"auto", "securityevent"};
+    masq_config *config = &options->config;
+    optind = first;
+    opterr = 0;
+    int option, value;
+    unsigned long long number;
+    while ((option = getopt_long(argc, argv, ":o:qvh", long_options, NULL)) != -1) {
+        const char *name = argv[optind - 1];
+        switch (option) {
+        case OPT_PROFILE:
+            MASQ_TRY(parse_choice("--profile", optarg, profiles, 2, &value));
+            config->profile = (masq_profile)value;
+            break;
+        case OPT_SCHEMA:
+            /* Sysmon, Defender, CSV and name tables arrive with later work. */
+            MASQ_TRY(parse_choice("--schema", optarg, schemas, 2, &value));
+            break;
+        case OPT_FREQUENT:
+            MASQ_TRY(parse_fraction("--frequent-threshold", optarg, &config->frequent_threshold));
+            break;
+        case OPT_INFREQUENT:
+            MASQ_TRY(parse_fraction("--infrequent-threshold", optarg,
+                                    &config->infrequent_threshold));
+            break;
+        case OPT_SIMILARITY:
+            MASQ_TRY(parse_fraction("--similarity-threshold", optarg,
+                                    &config->similarity_threshold));
+            break;
+        case OPT_BACKEND:
+            MASQ_TRY(parse_choice("--backend", optarg, backends, 3, &value));
+            config->backend = (masq_backend)value;
+            break;
+        case OPT_DEVICE:
+            masq_error("--device: this build has no OpenCL backend yet");
+            return MASQ_ERR_DEVICE;
+        case OPT_FORMAT:
+            MASQ_TRY(parse_choice("--format", optarg, formats, 4, &value));
+            options->format = (masq_format)value;
+            options->format_given = true;
+            break;
+        case 'o':
+            options->output_path = optarg;
+            break;
+        case OPT_DEMO:
+            config->demo = true;
+            break;
+        case OPT_SEED:
+            MASQ_TRY(parse_unsigned("--seed", optarg, UINT64_MAX, &number));
+            config->seed = number;
+            break;
+        case OPT_STRICT:
+            config->strict = true;
+            break;
+        case OPT_THREADS:
+            MASQ_TRY(parse_unsigned("--threads", optarg, 256, &number));
+            config->threads = (int)number;
+            break;
+        case OPT_NO_BACKGROUND:
+            options->background = false;
+            break;
+        case 'q':
+            options->verbosity = 0;
+            break;
+        case 'v':
+            options->verbosity++;
+            break;
+        case 'h':
+            options->help = true;
+            return MASQ_OK;
+        case OPT_VERSION:
+            options->command = MASQ_COMMAND_VERSION;
+            return MASQ_OK;
+        case ':':
+            masq_error("%s needs a value", name);
+            return MASQ_ERR_USAGE;
+        default:
+            masq_error("unknown option '%s' (try 'masq %s --help')", name,
+                       first == 2 ? argv[1] : "");
+            return MASQ_ERR_USAGE;
+        }
+    }
+    config->paths = (const char *const *)(argv + optind);
+    config->path_count = (size_t)(argc - optind);
+    if (options->command == MASQ_COMMAND_SCAN && config->path_count == 0 && !config->demo) {
+        masq_error("masq scan needs input: PATH ..., '-' for stdin, or --demo");
+        return MASQ_ERR_USAGE;
+    }
+    if (options->command != MASQ_COMMAND_SCAN && config->path_count > 0) {
+        masq_error("unexpected argument '%s'", config->paths[0]);
+        return MASQ_ERR_USAGE;
+    }
+    return MASQ_OK;
+}

@@ -1,0 +1,15 @@
+/* One process-creation event as read from any source, before normalization. */
+#ifndef MASQ_EVENT_H
+#define MASQ_EVENT_H
+
+#include <stdbool.h>
+
+typedef struct masq_event {
+    const char *process;          /* Process column; NULL when absent */
+    const char *new_process_name; /* full path, case kept; NULL when absent */
+    const char *computer;
+    const char *time_generated;   /* ISO 8601 text; NULL when absent */
+    bool demo;                    /* synthetic (--demo) rather than the user's */
+} masq_event;
+
+#endif

@@ -1,0 +1,285 @@
+#include "ingest.h"
+
+#include <cjson/cJSON.h>
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "../names/unicode.h"
+#include "../util/log.h"
+#include "../util/memory.h"
+#include "../util/time_iso.h"
+#include "line_reader.h"
+
+#define SECURITY_EVENT_PROCESS_CREATION 4688
+
+void masq_ingest_init(masq_ingest *ingest, masq_name_table *names, bool strict)
+{
+    memset(ingest, 0, sizeof *ingest);
+    ingest->names = names;
+    ingest->strict = strict;
+    ingest->report_limit = 5;
+}
+
+const char *masq_path_file_name(const char *path)
+{
+    const char *name = path;
+    for (const char *p = path; *p; p++)
+        if (*p == '\\' || *p == '/')
+            name = p + 1;
+    return name;
+}
+
+/* A bad line: count it, report the first few with file:line. */
+static masq_status bad_line(masq_ingest *ingest, const char *reason)
+{
+    ingest->stats.malformed_lines++;
+    if (ingest->reported < ingest->report_limit || ingest->strict) {
+        ingest->reported++;
+        masq_warn("%s:%llu: %s", ingest->current_file ? ingest->current_file : "(demo)",
+                  (unsigned long long)ingest->current_line, reason);
+    }
+    return ingest->strict ? MASQ_ERR_INPUT : MASQ_OK;
+}
+
+masq_status masq_ingest_event(masq_ingest *ingest, const masq_event *event)
+{
+    const char *process = event->process;
+    if (process == NULL && event->new_process_name != NULL)
+        process = masq_path_file_name(event->new_process_name);
+    if (process == NULL) {
+        ingest->stats.unnamed_events++;
+        return MASQ_OK;
+    }
+    char *lowered;
+    size_t lowered_length;
+    masq_unicode_result result =
+        masq_unicode_lower(process, strlen(process), &lowered, &lowered_length);
+    if (result == MASQ_UNICODE_NOMEM)
+        return MASQ_ERR_NOMEM;
+    if (result == MASQ_UNICODE_INVALID)
+        return bad_line(ingest, "process name is not valid UTF-8");
+    if (event->new_process_name != NULL &&
+        masq_unicode_decode(event->new_process_name, strlen(event->new_process_name), NULL) < 0) {
+        free(lowered);
+        return bad_line(ingest, "NewProcessName is not valid UTF-8");
+    }
+    masq_sighting sighting = {lowered, lowered_length, event->new_process_name, event->computer,
+                              MASQ_TIME_NONE, event->demo};
+    if (event->time_generated != NULL)
+        masq_time_parse(event->time_generated, &sighting.time_ms);
+    masq_status status = masq_name_table_add(ingest->names, &sighting);
+    free(lowered);
+    if (status == MASQ_OK) {
+        ingest->stats.events++;
+        if (event->demo)
+            ingest->stats.demo_events++;
+    }
+    return status;
+}
+
+static const char *string_field(const cJSON *object, const char *key)
+{
+    const cJSON *item = cJSON_GetObjectItemCaseSensitive(object, key);
+    return cJSON_IsString(item) ? item->valuestring : NULL;
+}
+
+/* EventID arrives as a number in exports and as a string elsewhere. */
+static bool is_process_creation(const cJSON *object)
+{
+    const cJSON *id = cJSON_GetObjectItemCaseSensitive(object, "EventID");
+    if (cJSON_IsNumber(id))
+        return id->valuedouble == SECURITY_EVENT_PROCESS_CREATION;
+    if (cJSON_IsString(id))
+        return strcmp(id->valuestring, "4688") == 0;
+    return false;
+}
+
+static bool is_blank(const char *line, size_t length)
+{
+    for (size_t i = 0; i < length; i++)
+        if (line[i] != ' ' && line[i] != '\t' && line[i] != '\r')
+            return false;
+    return true;
+}
+
+static masq_status ingest_line(masq_ingest *ingest, const char *line, size_t length)
+{
+    if (is_blank(line, length))
+        return MASQ_OK;
+    const char *end = NULL;
+    cJSON *row = cJSON_ParseWithLengthOpts(line, length, &end, 0);
+    if (row == NULL)
+        return bad_line(ingest, "not valid JSON");
+    while (end < line + length && (*end == ' ' || *end == '\t'))
+        end++;
+    masq_status status = MASQ_OK;
+    if (end != line + length) {
+        status = bad_line(ingest, "unexpected data after the JSON value");
+    } else if (!cJSON_IsObject(row)) {
+        status = bad_line(ingest, "not a JSON object");
+    } else if (!is_process_creation(row)) {
+        ingest->stats.other_events++;
+    } else {
+        masq_event event = {string_field(row, "Process"), string_field(row, "NewProcessName"),
+                            string_field(row, "Computer"), string_field(row, "TimeGenerated"),
+                            false};
+        status = masq_ingest_event(ingest, &event);
+    }
+    cJSON_Delete(row);
+    return status;
+}
+
+static masq_status ingest_file(masq_ingest *ingest, const char *path)
+{
+    char error[256];
+    masq_line_reader *reader;
+    masq_status status = masq_line_reader_open(&reader, path, error, sizeof error);
+    if (status == MASQ_ERR_INPUT)
+        masq_error("cannot read %s: %s", path, error);
+    if (status != MASQ_OK)
+        return status;
+    ingest->stats.files++;
+    ingest->current_file = strcmp(path, "-") == 0 ? "(stdin)" : path;
+    ingest->current_line = 0;
+    for (;;) {
+        const char *line;
+        size_t length;
+        masq_line_result result = masq_line_reader_next(reader, &line, &length);
+        if (result == MASQ_LINE_END)
+            break;
+        ingest->current_line++;
+        if (result == MASQ_LINE_READ_ERROR) {
+            ingest->stats.damaged_files++;
+            masq_warn("%s: reading stopped after line %llu: %s", ingest->current_file,
+                      (unsigned long long)(ingest->current_line - 1),
+                      masq_line_reader_error(reader));
+            if (ingest->strict)
+                status = MASQ_ERR_INPUT;
+            break;
+        }
+        ingest->stats.lines++;
+        if (result == MASQ_LINE_TOO_LONG)
+            status = bad_line(ingest, "line longer than 64 MiB");
+        else
+            status = ingest_line(ingest, line, length);
+        if (status != MASQ_OK)
+            break;
+    }
+    ingest->stats.bytes += masq_line_reader_bytes(reader);
+    masq_line_reader_close(reader);
+    ingest->current_file = NULL;
+    return status;
+}
+
+static bool ends_with(const char *text, const char *suffix)
+{
+    size_t n = strlen(text), m = strlen(suffix);
+    return n >= m && strcmp(text + n - m, suffix) == 0;
+}
+
+static bool is_event_file(const char *name)
+{
+    static const char *const suffixes[] = {".json", ".jsonl", ".ndjson",
+                                           ".json.gz", ".jsonl.gz", ".ndjson.gz"};
+    for (size_t i = 0; i < sizeof suffixes / sizeof *suffixes; i++)
+        if (ends_with(name, suffixes[i]))
+            return true;
+    return false;
+}
+
+typedef struct path_list {
+    char **items;
+    size_t count;
+    size_t capacity;
+} path_list;
+
+static masq_status collect_files(const char *folder, path_list *files, int depth)
+{
+    if (depth > 64) {
+        masq_warn("%s: folders nested too deep, not read", folder);
+        return MASQ_OK;
+    }
+    DIR *dir = opendir(folder);
+    if (dir == NULL) {
+        masq_error("cannot read folder %s: %s", folder, strerror(errno));
+        return MASQ_ERR_INPUT;
+    }
+    masq_status status = MASQ_OK;
+    struct dirent *entry;
+    while (status == MASQ_OK && (entry = readdir(dir)) != NULL) {
+        if (strcmp(entry->d_name, ".") == 0 || strcmp(entry->d_name, "..") == 0)
+            continue;
+        size_t size = strlen(folder) + strlen(entry->d_name) + 2;
+        char *path = malloc(size);
+        if (path == NULL) {
+            status = MASQ_ERR_NOMEM;
+            break;
+        }
+        snprintf(path, size, "%s/%s", folder, entry->d_name);
+        struct stat info;
+        if (stat(path, &info) != 0) {
+            masq_warn("cannot read %s: %s", path, strerror(errno));
+            free(path);
+            continue;
+        }
+        if (S_ISDIR(info.st_mode)) {
+            status = collect_files(path, files, depth + 1);
+            free(path);
+        } else if (S_ISREG(info.st_mode) && is_event_file(entry->d_name)) {
+            if (MASQ_PUSH(*files, path) != 0) {
+                free(path);
+                status = MASQ_ERR_NOMEM;
+            }
+        } else {
+            masq_debug("skipping %s (not a .json, .jsonl or .ndjson file)", path);
+            free(path);
+        }
+    }
+    closedir(dir);
+    return status;
+}
+
+static int compare_paths(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static masq_status ingest_folder(masq_ingest *ingest, const char *folder)
+{
+    path_list files = {0};
+    masq_status status = collect_files(folder, &files, 0);
+    if (status == MASQ_OK) {
+        qsort(files.items, files.count, sizeof *files.items, compare_paths);
+        if (files.count == 0)
+            masq_warn("%s: no .json, .jsonl or .ndjson files in this folder", folder);
+    }
+    for (size_t i = 0; i < files.count && status == MASQ_OK; i++)
+        status = ingest_file(ingest, files.items[i]);
+    for (size_t i = 0; i < files.count; i++)
+        free(files.items[i]);
+    free(files.items);
+    return status;
+}
+
+masq_status masq_ingest_paths(masq_ingest *ingest, const char *const *paths, size_t count)
+{
+    /* Check every path before reading any: a typo fails at once. */
+    for (size_t i = 0; i < count; i++) {
+        struct stat info;
+        if (strcmp(paths[i], "-") != 0 && stat(paths[i], &info) != 0) {
+            masq_error("cannot read %s: %s", paths[i], strerror(errno));
+            return MASQ_ERR_INPUT;
+        }
+    }
+    for (size_t i = 0; i < count; i++) {
+        struct stat info;
+        bool folder = strcmp(paths[i], "-") != 0 && stat(paths[i], &info) == 0 &&
+                      S_ISDIR(info.st_mode);
+        MASQ_TRY(folder ? ingest_folder(ingest, paths[i]) : ingest_file(ingest, paths[i]));
+    }
+    return MASQ_OK;
+}

@@ -1,0 +1,51 @@
+/* Ingest: events from files, folders (read recursively, the Log Analytics
+ * export layout included), .gz and stdin into the name table. Bad lines are
+ * counted and the first few reported with file:line; good lines are kept. */
+#ifndef MASQ_INGEST_H
+#define MASQ_INGEST_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../names/name_table.h"
+#include "../util/status.h"
+#include "event.h"
+
+typedef struct masq_ingest_stats {
+    uint64_t files;
+    uint64_t bytes;
+    uint64_t lines;
+    uint64_t events;          /* 4688 events counted */
+    uint64_t demo_events;     /* of which synthetic */
+    uint64_t other_events;    /* well-formed rows of other event ids */
+    uint64_t unnamed_events;  /* 4688 rows with neither Process nor NewProcessName */
+    uint64_t malformed_lines; /* lines that are not a JSON object, invalid UTF-8, too long */
+    uint64_t damaged_files;   /* files whose reading stopped early (truncated gzip...) */
+} masq_ingest_stats;
+
+typedef struct masq_ingest {
+    masq_name_table *names;
+    masq_ingest_stats stats;
+    bool strict;             /* the first bad line or damaged file is an error */
+    unsigned report_limit;   /* bad lines reported individually */
+    unsigned reported;
+    const char *current_file;
+    uint64_t current_line;
+} masq_ingest;
+
+void masq_ingest_init(masq_ingest *ingest, masq_name_table *names, bool strict);
+
+/* Read every path ('-' is stdin; folders are walked recursively, taking
+ * .json, .jsonl, .ndjson and their .gz). MASQ_ERR_INPUT when a path cannot be
+ * read, or under strict on the first bad line. */
+masq_status masq_ingest_paths(masq_ingest *ingest, const char *const *paths, size_t count);
+
+/* Count one event (the process name is derived and lower-cased here).
+ * MASQ_ERR_INPUT for a name that is not valid UTF-8 (after reporting it). */
+masq_status masq_ingest_event(masq_ingest *ingest, const masq_event *event);
+
+/* The file name part of a path: after the last '\' or '/'. */
+const char *masq_path_file_name(const char *path);
+
+#endif

@@ -1,0 +1,163 @@
+#include "line_reader.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#include "../util/memory.h"
+
+#define CHUNK_BYTES (1u << 20)
+
+struct masq_line_reader {
+    gzFile file;
+    char *chunk;
+    size_t chunk_start; /* first unread byte of chunk */
+    size_t chunk_end;
+    char *line; /* assembled line when it spans chunks */
+    size_t line_length;
+    size_t line_capacity;
+    int at_end;
+    int failed;
+    char error[256];
+};
+
+masq_status masq_line_reader_open(masq_line_reader **out, const char *path, char *error,
+                                  size_t size)
+{
+    *out = NULL;
+    int fd = strcmp(path, "-") == 0 ? dup(STDIN_FILENO) : open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        snprintf(error, size, "%s", strerror(errno));
+        return MASQ_ERR_INPUT;
+    }
+    masq_line_reader *reader = calloc(1, sizeof *reader);
+    if (reader == NULL) {
+        close(fd);
+        return MASQ_ERR_NOMEM;
+    }
+    reader->chunk = malloc(CHUNK_BYTES);
+    reader->file = gzdopen(fd, "rb");
+    if (reader->chunk == NULL || reader->file == NULL) {
+        if (reader->file == NULL)
+            close(fd);
+        masq_line_reader_close(reader);
+        return MASQ_ERR_NOMEM;
+    }
+    gzbuffer(reader->file, 256u << 10);
+    *out = reader;
+    return MASQ_OK;
+}
+
+/* Refill the chunk; 0 when data came, 1 at the end, -1 on a read error. */
+static int refill(masq_line_reader *reader)
+{
+    if (reader->at_end)
+        return reader->failed ? -1 : 1;
+    int got = gzread(reader->file, reader->chunk, CHUNK_BYTES);
+    if (got < 0) {
+        int code;
+        const char *message = gzerror(reader->file, &code);
+        snprintf(reader->error, sizeof reader->error, "%s",
+                 code == Z_ERRNO ? strerror(errno) : message);
+        reader->failed = 1;
+        reader->at_end = 1;
+        return -1;
+    }
+    if (got == 0) {
+        /* zlib reports a truncated gzip stream as a clean end plus an error. */
+        int code;
+        const char *message = gzerror(reader->file, &code);
+        reader->at_end = 1;
+        if (code != Z_OK && code != Z_STREAM_END) {
+            snprintf(reader->error, sizeof reader->error, "%s", message);
+            reader->failed = 1;
+            return -1;
+        }
+        return 1;
+    }
+    reader->chunk_start = 0;
+    reader->chunk_end = (size_t)got;
+    return 0;
+}
+
+masq_line_result masq_line_reader_next(masq_line_reader *reader, const char **line,
+                                       size_t *length)
+{
+    reader->line_length = 0;
+    int too_long = 0;
+    for (;;) {
+        if (reader->chunk_start == reader->chunk_end) {
+            int refilled = refill(reader);
+            if (refilled != 0) {
+                if (refilled < 0 && reader->line_length == 0 && !too_long)
+                    return MASQ_LINE_READ_ERROR;
+                if (too_long)
+                    return MASQ_LINE_TOO_LONG;
+                if (reader->line_length == 0)
+                    return refilled < 0 ? MASQ_LINE_READ_ERROR : MASQ_LINE_END;
+                break; /* a last line without '\n'; a read error is reported next call */
+            }
+        }
+        char *start = reader->chunk + reader->chunk_start;
+        size_t available = reader->chunk_end - reader->chunk_start;
+        char *newline = memchr(start, '\n', available);
+        size_t take = newline ? (size_t)(newline - start) : available;
+        reader->chunk_start += take + (newline ? 1 : 0);
+        if (newline && reader->line_length == 0 && !too_long) {
+            /* The whole line is inside the chunk: no copy. */
+            *line = start;
+            *length = take;
+            if (take > 0 && start[take - 1] == '\r')
+                (*length)--;
+            return MASQ_LINE_OK;
+        }
+        if (!too_long) {
+            if (reader->line_length + take > MASQ_MAX_LINE_BYTES) {
+                too_long = 1;
+            } else {
+                if (masq_grow((void **)&reader->line, &reader->line_capacity,
+                              reader->line_length + take + 1, 1) != 0) {
+                    too_long = 1;
+                } else {
+                    memcpy(reader->line + reader->line_length, start, take);
+                    reader->line_length += take;
+                }
+            }
+        }
+        if (newline) {
+            if (too_long)
+                return MASQ_LINE_TOO_LONG;
+            break;
+        }
+    }
+    *line = reader->line;
+    *length = reader->line_length;
+    if (*length > 0 && reader->line[*length - 1] == '\r')
+        (*length)--;
+    return MASQ_LINE_OK;
+}
+
+const char *masq_line_reader_error(const masq_line_reader *reader)
+{
+    return reader->error[0] ? reader->error : "read error";
+}
+
+uint64_t masq_line_reader_bytes(const masq_line_reader *reader)
+{
+    return reader->file ? (uint64_t)gzoffset(reader->file) : 0;
+}
+
+void masq_line_reader_close(masq_line_reader *reader)
+{
+    if (reader == NULL)
+        return;
+    if (reader->file != NULL)
+        gzclose(reader->file);
+    free(reader->chunk);
+    free(reader->line);
+    free(reader);
+}

@@ -1,0 +1,86 @@
+/* masq: argv -> options -> the library -> exit code. The only exit. */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli/options.h"
+#include "masq.h"
+#include "util/log.h"
+
+static void stderr_sink(masq_log_level level, const char *message, void *context)
+{
+    (void)context;
+    const char *prefix = level == MASQ_LOG_ERROR ? "error: " : level == MASQ_LOG_WARN ? "warning: " : "";
+    fprintf(stderr, "masq: %s%s\n", prefix, message);
+}
+
+static int run_scan(const masq_options *options)
+{
+    masq_format format = options->format;
+    if (!options->format_given)
+        format = options->output_path == NULL && isatty(STDOUT_FILENO) ? MASQ_FORMAT_TABLE
+                                                                       : MASQ_FORMAT_JSON;
+    FILE *out = stdout;
+    if (options->output_path != NULL) {
+        out = fopen(options->output_path, "w");
+        if (out == NULL) {
+            masq_error("cannot write %s: %s", options->output_path, strerror(errno));
+            return masq_status_exit_code(MASQ_ERR_OUTPUT);
+        }
+    }
+    masq_result result;
+    masq_status status = masq_scan(&options->config, &result);
+    if (status == MASQ_OK) {
+        masq_info("%llu events, %llu names, %llu x %llu = %llu pairs, %zu anomalies",
+                  (unsigned long long)result.summary.ingest.events,
+                  (unsigned long long)result.summary.names,
+                  (unsigned long long)result.summary.frequent,
+                  (unsigned long long)result.summary.infrequent,
+                  (unsigned long long)result.summary.pairs, result.anomaly_count);
+        status = masq_result_write(&result, format, out);
+        if (status != MASQ_OK)
+            masq_error("cannot write the results%s%s", options->output_path ? " to " : "",
+                       options->output_path ? options->output_path : "");
+    } else if (status != MASQ_ERR_INPUT && status != MASQ_ERR_USAGE) {
+        masq_error("%s", masq_status_message(status));
+    }
+    masq_result_free(&result);
+    if (out != stdout && fclose(out) != 0 && status == MASQ_OK)
+        status = MASQ_ERR_OUTPUT;
+    return masq_status_exit_code(status);
+}
+
+int main(int argc, char **argv)
+{
+    masq_log_set_sink(stderr_sink, NULL, MASQ_LOG_WARN);
+    masq_options options;
+    masq_status status = masq_options_parse(argc, argv, &options);
+    if (status != MASQ_OK)
+        return masq_status_exit_code(status);
+    masq_log_set_sink(stderr_sink, NULL,
+                      options.verbosity <= 0 ? MASQ_LOG_ERROR : (masq_log_level)options.verbosity);
+    if (options.help) {
+        masq_usage_print(stdout, options.command);
+        return 0;
+    }
+    switch (options.command) {
+    case MASQ_COMMAND_VERSION:
+        printf("masq %s\n", MASQ_VERSION);
+        return 0;
+    case MASQ_COMMAND_HELP:
+        masq_usage_print(stdout, MASQ_COMMAND_HELP);
+        return 0;
+    case MASQ_COMMAND_DEMO:
+        status = masq_demo_write(options.config.seed, options.background, stdout);
+        if (status != MASQ_OK)
+            masq_error("cannot write the demo events: %s", masq_status_message(status));
+        return masq_status_exit_code(status);
+    case MASQ_COMMAND_DEVICES:
+        masq_error("this build has no OpenCL backend yet: no devices to list");
+        return masq_status_exit_code(MASQ_ERR_DEVICE);
+    case MASQ_COMMAND_SCAN:
+        return run_scan(&options);
+    }
+    return masq_status_exit_code(MASQ_ERR_INTERNAL);
+}

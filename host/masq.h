@@ -1,0 +1,99 @@
+/* masq's public face: configure a scan, run it, write its results. The
+ * library never exits and never writes to stdout except through
+ * masq_result_write; diagnostics go through the log sink (util/log.h). */
+#ifndef MASQ_H
+#define MASQ_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "ingest/ingest.h"
+#include "names/name_table.h"
+#include "util/status.h"
+
+#define MASQ_VERSION "0.1.0"
+
+typedef enum masq_profile {
+    MASQ_PROFILE_DEFAULT = 0, /* for now the notebook's rules; detection beyond them comes next */
+    MASQ_PROFILE_NOTEBOOK,    /* exactly the Sentinel notebook's results */
+} masq_profile;
+
+typedef enum masq_format {
+    MASQ_FORMAT_TABLE = 0,
+    MASQ_FORMAT_JSON,
+    MASQ_FORMAT_NDJSON,
+    MASQ_FORMAT_CSV,
+} masq_format;
+
+typedef enum masq_backend {
+    MASQ_BACKEND_AUTO = 0,
+    MASQ_BACKEND_CPU,
+    MASQ_BACKEND_OPENCL,
+} masq_backend;
+
+typedef struct masq_config {
+    masq_profile profile;
+    double frequent_threshold;   /* percent_rank >= this: frequent (0.8) */
+    double infrequent_threshold; /* percent_rank < this: infrequent (0.2) */
+    double similarity_threshold; /* score > this: anomaly (0.85) */
+    masq_backend backend;
+    int threads;                 /* <= 0: one per CPU */
+    const char *const *paths;
+    size_t path_count;
+    bool demo;                   /* mix in the notebook's synthetic events */
+    uint64_t seed;
+    bool strict;                 /* any bad line is fatal */
+} masq_config;
+
+/* The defaults of the command line. */
+void masq_config_defaults(masq_config *config);
+
+typedef enum masq_source {
+    MASQ_SOURCE_USER = 0,
+    MASQ_SOURCE_DEMO,
+} masq_source;
+
+typedef struct masq_anomaly {
+    const masq_name *normal;     /* the frequent name */
+    const masq_name *suspicious; /* the infrequent name */
+    float score;                 /* AnomalyScore, as the notebook computes it */
+    uint32_t distance;           /* true Damerau-Levenshtein distance */
+    masq_source source;          /* demo unless both names come from the user's events */
+} masq_anomaly;
+
+typedef struct masq_summary {
+    masq_ingest_stats ingest;
+    uint64_t names;
+    uint64_t frequent;
+    uint64_t infrequent;
+    uint64_t pairs;      /* the frequent x infrequent matrix */
+    uint64_t candidates; /* pairs whose distance was computed */
+    uint64_t verified;   /* pairs that needed the exact distance */
+    int threads;
+    double seconds_ingest, seconds_tier, seconds_match; /* tier includes packing */
+} masq_summary;
+
+typedef struct masq_result {
+    masq_config config;
+    masq_summary summary;
+    masq_name_table names;
+    masq_anomaly *anomalies; /* by score (highest first), then names */
+    size_t anomaly_count;
+} masq_result;
+
+/* Run the pipeline: ingest, count and tier, pack, match, verify. */
+masq_status masq_scan(const masq_config *config, masq_result *result);
+
+/* Write the result in a format; MASQ_ERR_OUTPUT when writing fails. */
+masq_status masq_result_write(masq_result *result, masq_format format, FILE *out);
+
+void masq_result_free(masq_result *result);
+
+/* Write the demo events as JSON lines (SecurityEvent rows). */
+masq_status masq_demo_write(uint64_t seed, bool background, FILE *out);
+
+const char *masq_profile_name(masq_profile profile);
+
+#endif

@@ -1,0 +1,144 @@
+#include "name_table.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "../util/memory.h"
+
+static uint64_t hash_bytes(const char *text, size_t length)
+{
+    uint64_t hash = 0xcbf29ce484222325ull; /* FNV-1a */
+    for (size_t i = 0; i < length; i++) {
+        hash ^= (unsigned char)text[i];
+        hash *= 0x100000001b3ull;
+    }
+    return hash ^ (hash >> 29);
+}
+
+void masq_name_table_init(masq_name_table *table)
+{
+    memset(table, 0, sizeof *table);
+}
+
+static void text_set_free(masq_text_set *set)
+{
+    for (uint32_t i = 0; i < set->count; i++)
+        free(set->items[i]);
+}
+
+void masq_name_table_free(masq_name_table *table)
+{
+    for (size_t i = 0; i < table->count; i++) {
+        free(table->names[i].text);
+        text_set_free(&table->names[i].paths);
+        text_set_free(&table->names[i].computers);
+    }
+    free(table->names);
+    free(table->slots);
+    masq_name_table_init(table);
+}
+
+static size_t find_slot(const masq_name_table *table, const char *text, size_t length)
+{
+    size_t mask = table->slot_count - 1;
+    size_t slot = (size_t)hash_bytes(text, length) & mask;
+    for (;;) {
+        uint32_t entry = table->slots[slot];
+        if (entry == 0)
+            return slot;
+        const masq_name *name = &table->names[entry - 1];
+        if (name->length == length && memcmp(name->text, text, length) == 0)
+            return slot;
+        slot = (slot + 1) & mask;
+    }
+}
+
+static int rehash(masq_name_table *table, size_t slot_count)
+{
+    uint32_t *slots = calloc(slot_count, sizeof *slots);
+    if (slots == NULL)
+        return -1;
+    free(table->slots);
+    table->slots = slots;
+    table->slot_count = slot_count;
+    for (size_t i = 0; i < table->count; i++) {
+        size_t slot = find_slot(table, table->names[i].text, table->names[i].length);
+        table->slots[slot] = (uint32_t)(i + 1);
+    }
+    return 0;
+}
+
+long masq_name_table_find(const masq_name_table *table, const char *text, size_t length)
+{
+    if (table->slot_count == 0)
+        return -1;
+    uint32_t entry = table->slots[find_slot(table, text, length)];
+    return entry == 0 ? -1 : (long)entry - 1;
+}
+
+static masq_status text_set_add(masq_text_set *set, const char *text)
+{
+    if (text == NULL || text[0] == '\0')
+        return MASQ_OK;
+    for (uint32_t i = 0; i < set->count; i++)
+        if (strcmp(set->items[i], text) == 0)
+            return MASQ_OK;
+    if (set->count == MASQ_CONTEXT_LIMIT) {
+        set->more++; /* an estimate: repeats of unkept values count again */
+        return MASQ_OK;
+    }
+    char *copy = strdup(text);
+    if (copy == NULL)
+        return MASQ_ERR_NOMEM;
+    set->items[set->count++] = copy;
+    return MASQ_OK;
+}
+
+static masq_status intern(masq_name_table *table, const char *text, size_t length, size_t *index)
+{
+    if ((table->count + 1) * 2 > table->slot_count) {
+        if (rehash(table, table->slot_count ? table->slot_count * 2 : 1024) != 0)
+            return MASQ_ERR_NOMEM;
+    }
+    size_t slot = find_slot(table, text, length);
+    if (table->slots[slot] != 0) {
+        *index = table->slots[slot] - 1;
+        return MASQ_OK;
+    }
+    if (table->count >= UINT32_MAX - 1)
+        return MASQ_ERR_NOMEM;
+    if (masq_grow((void **)&table->names, &table->capacity, table->count + 1,
+                  sizeof *table->names) != 0)
+        return MASQ_ERR_NOMEM;
+    masq_name *name = &table->names[table->count];
+    memset(name, 0, sizeof *name);
+    name->text = masq_strndup(text, length);
+    if (name->text == NULL)
+        return MASQ_ERR_NOMEM;
+    name->length = length;
+    name->first_seen_ms = MASQ_TIME_NONE;
+    name->last_seen_ms = MASQ_TIME_NONE;
+    table->slots[slot] = (uint32_t)(table->count + 1);
+    *index = table->count++;
+    return MASQ_OK;
+}
+
+masq_status masq_name_table_add(masq_name_table *table, const masq_sighting *sighting)
+{
+    size_t index;
+    MASQ_TRY(intern(table, sighting->process, sighting->process_length, &index));
+    masq_name *name = &table->names[index];
+    if (sighting->demo)
+        name->demo_count++;
+    else
+        name->user_count++;
+    MASQ_TRY(text_set_add(&name->paths, sighting->path));
+    MASQ_TRY(text_set_add(&name->computers, sighting->computer));
+    if (sighting->time_ms != MASQ_TIME_NONE) {
+        if (name->first_seen_ms == MASQ_TIME_NONE || sighting->time_ms < name->first_seen_ms)
+            name->first_seen_ms = sighting->time_ms;
+        if (name->last_seen_ms == MASQ_TIME_NONE || sighting->time_ms > name->last_seen_ms)
+            name->last_seen_ms = sighting->time_ms;
+    }
+    return MASQ_OK;
+}

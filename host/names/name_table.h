@@ -1,0 +1,69 @@
+/* Interned process names with their counts and context. Memory grows with the
+ * number of distinct names, never with the number of events. */
+#ifndef MASQ_NAME_TABLE_H
+#define MASQ_NAME_TABLE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../util/status.h"
+
+/* How many distinct paths and computers are kept per name for the report;
+ * further distinct values are only counted. */
+#define MASQ_CONTEXT_LIMIT 16
+
+#define MASQ_TIME_NONE INT64_MIN
+
+/* Distinct strings, at most MASQ_CONTEXT_LIMIT kept; `more` counts the rest. */
+typedef struct masq_text_set {
+    char *items[MASQ_CONTEXT_LIMIT];
+    uint32_t count;
+    uint64_t more;
+} masq_text_set;
+
+typedef struct masq_name {
+    char *text;    /* lower-cased process name, UTF-8, NUL-terminated */
+    size_t length; /* bytes */
+    uint64_t user_count;
+    uint64_t demo_count;
+    masq_text_set paths;     /* NewProcessName as written, case kept */
+    masq_text_set computers;
+    int64_t first_seen_ms; /* MASQ_TIME_NONE when no event had a time */
+    int64_t last_seen_ms;
+} masq_name;
+
+/* One process-creation event as the name table needs it. `process` is already
+ * lower-cased; the other fields may be NULL. */
+typedef struct masq_sighting {
+    const char *process;
+    size_t process_length;
+    const char *path;
+    const char *computer;
+    int64_t time_ms; /* MASQ_TIME_NONE when unknown */
+    bool demo;
+} masq_sighting;
+
+typedef struct masq_name_table {
+    masq_name *names;
+    size_t count;
+    size_t capacity;
+    uint32_t *slots; /* open addressing: index + 1 into names, 0 = empty */
+    size_t slot_count;
+} masq_name_table;
+
+void masq_name_table_init(masq_name_table *table);
+void masq_name_table_free(masq_name_table *table);
+
+/* Count one event for its name, interning the name on first sight. */
+masq_status masq_name_table_add(masq_name_table *table, const masq_sighting *sighting);
+
+/* The index of a name, or -1 if it was never seen. */
+long masq_name_table_find(const masq_name_table *table, const char *text, size_t length);
+
+static inline uint64_t masq_name_total(const masq_name *name)
+{
+    return name->user_count + name->demo_count;
+}
+
+#endif

@@ -1,0 +1,280 @@
+/* The report: anomalies with their context as a table, JSON, NDJSON or CSV. */
+#include <cjson/cJSON.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../ingest/demo.h"
+#include "../masq.h"
+#include "../util/time_iso.h"
+
+/* The shortest decimal that reads back as the same float32: the score as the
+ * notebook's FloatType column holds it. */
+static void format_score(float score, char *out, size_t size)
+{
+    for (int digits = 6; digits <= 9; digits++) {
+        snprintf(out, size, "%.*g", digits, (double)score);
+        if (strtof(out, NULL) == score)
+            return;
+    }
+}
+
+static const char *source_name(masq_source source)
+{
+    return source == MASQ_SOURCE_USER ? "user" : "demo";
+}
+
+static cJSON *text_array(const masq_text_set *set)
+{
+    cJSON *array = cJSON_CreateArray();
+    for (uint32_t i = 0; array && i < set->count; i++)
+        cJSON_AddItemToArray(array, cJSON_CreateString(set->items[i]));
+    return array;
+}
+
+static void add_time(cJSON *object, const char *key, int64_t ms)
+{
+    if (ms == MASQ_TIME_NONE) {
+        cJSON_AddNullToObject(object, key);
+        return;
+    }
+    char text[40];
+    masq_time_format(ms, text, sizeof text);
+    cJSON_AddStringToObject(object, key, text);
+}
+
+static cJSON *anomaly_json(const masq_anomaly *anomaly)
+{
+    cJSON *object = cJSON_CreateObject();
+    if (object == NULL)
+        return NULL;
+    char score[32];
+    format_score(anomaly->score, score, sizeof score);
+    cJSON_AddStringToObject(object, "NormalProcess", anomaly->normal->text);
+    cJSON_AddStringToObject(object, "PotentiallyMaliciousProcess", anomaly->suspicious->text);
+    cJSON_AddRawToObject(object, "AnomalyScore", score);
+    cJSON_AddNumberToObject(object, "Distance", anomaly->distance);
+    cJSON_AddNumberToObject(object, "NormalCount", (double)masq_name_total(anomaly->normal));
+    cJSON_AddNumberToObject(object, "SuspiciousCount", (double)masq_name_total(anomaly->suspicious));
+    cJSON_AddItemToObject(object, "NormalPaths", text_array(&anomaly->normal->paths));
+    cJSON_AddItemToObject(object, "SuspiciousPaths", text_array(&anomaly->suspicious->paths));
+    cJSON_AddItemToObject(object, "NormalComputers", text_array(&anomaly->normal->computers));
+    cJSON_AddItemToObject(object, "SuspiciousComputers",
+                          text_array(&anomaly->suspicious->computers));
+    add_time(object, "NormalFirstSeen", anomaly->normal->first_seen_ms);
+    add_time(object, "NormalLastSeen", anomaly->normal->last_seen_ms);
+    add_time(object, "SuspiciousFirstSeen", anomaly->suspicious->first_seen_ms);
+    add_time(object, "SuspiciousLastSeen", anomaly->suspicious->last_seen_ms);
+    cJSON_AddStringToObject(object, "Source", source_name(anomaly->source));
+    return object;
+}
+
+static cJSON *summary_json(const masq_result *result)
+{
+    const masq_summary *s = &result->summary;
+    const masq_config *c = &result->config;
+    cJSON *object = cJSON_CreateObject();
+    if (object == NULL)
+        return NULL;
+    cJSON_AddStringToObject(object, "version", MASQ_VERSION);
+    cJSON_AddStringToObject(object, "profile", masq_profile_name(c->profile));
+    cJSON_AddNumberToObject(object, "files", (double)s->ingest.files);
+    cJSON_AddNumberToObject(object, "lines", (double)s->ingest.lines);
+    cJSON_AddNumberToObject(object, "events", (double)s->ingest.events);
+    cJSON_AddNumberToObject(object, "demo_events", (double)s->ingest.demo_events);
+    cJSON_AddNumberToObject(object, "other_events", (double)s->ingest.other_events);
+    cJSON_AddNumberToObject(object, "unnamed_events", (double)s->ingest.unnamed_events);
+    cJSON_AddNumberToObject(object, "malformed_lines", (double)s->ingest.malformed_lines);
+    cJSON_AddNumberToObject(object, "damaged_files", (double)s->ingest.damaged_files);
+    cJSON_AddNumberToObject(object, "names", (double)s->names);
+    cJSON_AddNumberToObject(object, "frequent", (double)s->frequent);
+    cJSON_AddNumberToObject(object, "infrequent", (double)s->infrequent);
+    cJSON_AddNumberToObject(object, "pairs_compared", (double)s->pairs);
+    cJSON_AddNumberToObject(object, "pairs_scored", (double)s->candidates);
+    cJSON_AddNumberToObject(object, "pairs_verified", (double)s->verified);
+    cJSON_AddNumberToObject(object, "anomalies", (double)result->anomaly_count);
+    cJSON_AddNumberToObject(object, "frequent_threshold", c->frequent_threshold);
+    cJSON_AddNumberToObject(object, "infrequent_threshold", c->infrequent_threshold);
+    cJSON_AddNumberToObject(object, "similarity_threshold", c->similarity_threshold);
+    cJSON_AddStringToObject(object, "backend", "cpu");
+    cJSON_AddStringToObject(object, "device", "cpu");
+    cJSON_AddNumberToObject(object, "threads", s->threads);
+    cJSON *seconds = cJSON_AddObjectToObject(object, "seconds");
+    if (seconds != NULL) {
+        cJSON_AddNumberToObject(seconds, "ingest", s->seconds_ingest);
+        cJSON_AddNumberToObject(seconds, "tier", s->seconds_tier);
+        cJSON_AddNumberToObject(seconds, "match", s->seconds_match);
+    }
+    return object;
+}
+
+static int print_json(cJSON *item, FILE *out, int formatted)
+{
+    if (item == NULL)
+        return -1;
+    char *text = formatted ? cJSON_Print(item) : cJSON_PrintUnformatted(item);
+    cJSON_Delete(item);
+    if (text == NULL)
+        return -1;
+    int failed = fputs(text, out) < 0 || fputc('\n', out) < 0;
+    free(text);
+    return failed ? -1 : 0;
+}
+
+static int write_json(const masq_result *result, FILE *out)
+{
+    cJSON *root = cJSON_CreateObject();
+    if (root == NULL)
+        return -1;
+    cJSON_AddItemToObject(root, "summary", summary_json(result));
+    cJSON *anomalies = cJSON_AddArrayToObject(root, "anomalies");
+    for (size_t i = 0; anomalies && i < result->anomaly_count; i++)
+        cJSON_AddItemToArray(anomalies, anomaly_json(&result->anomalies[i]));
+    return print_json(root, out, 1);
+}
+
+static int write_ndjson(const masq_result *result, FILE *out)
+{
+    for (size_t i = 0; i < result->anomaly_count; i++)
+        if (print_json(anomaly_json(&result->anomalies[i]), out, 0) != 0)
+            return -1;
+    return 0;
+}
+
+/* RFC 4180: quote every field that needs it, doubling inner quotes. */
+static void csv_field(FILE *out, const char *text, int last)
+{
+    if (strpbrk(text, ",\"\r\n") == NULL) {
+        fputs(text, out);
+    } else {
+        fputc('"', out);
+        for (const char *p = text; *p; p++) {
+            if (*p == '"')
+                fputc('"', out);
+            fputc(*p, out);
+        }
+        fputc('"', out);
+    }
+    fputc(last ? '\n' : ',', out);
+}
+
+static void csv_list(FILE *out, const masq_text_set *set)
+{
+    size_t size = 1;
+    for (uint32_t i = 0; i < set->count; i++)
+        size += strlen(set->items[i]) + 1;
+    char *joined = calloc(size, 1);
+    if (joined == NULL)
+        return;
+    for (uint32_t i = 0; i < set->count; i++) {
+        if (i)
+            strcat(joined, ";");
+        strcat(joined, set->items[i]);
+    }
+    csv_field(out, joined, 0);
+    free(joined);
+}
+
+static int write_csv(const masq_result *result, FILE *out)
+{
+    fputs("NormalProcess,PotentiallyMaliciousProcess,AnomalyScore,Distance,NormalCount,"
+          "SuspiciousCount,NormalPaths,SuspiciousPaths,SuspiciousComputers,SuspiciousFirstSeen,"
+          "SuspiciousLastSeen,Source\n",
+          out);
+    for (size_t i = 0; i < result->anomaly_count; i++) {
+        const masq_anomaly *a = &result->anomalies[i];
+        char score[32], number[32], first[40] = "", last[40] = "";
+        csv_field(out, a->normal->text, 0);
+        csv_field(out, a->suspicious->text, 0);
+        format_score(a->score, score, sizeof score);
+        csv_field(out, score, 0);
+        snprintf(number, sizeof number, "%u", a->distance);
+        csv_field(out, number, 0);
+        snprintf(number, sizeof number, "%llu", (unsigned long long)masq_name_total(a->normal));
+        csv_field(out, number, 0);
+        snprintf(number, sizeof number, "%llu", (unsigned long long)masq_name_total(a->suspicious));
+        csv_field(out, number, 0);
+        csv_list(out, &a->normal->paths);
+        csv_list(out, &a->suspicious->paths);
+        csv_list(out, &a->suspicious->computers);
+        if (a->suspicious->first_seen_ms != MASQ_TIME_NONE) {
+            masq_time_format(a->suspicious->first_seen_ms, first, sizeof first);
+            masq_time_format(a->suspicious->last_seen_ms, last, sizeof last);
+        }
+        csv_field(out, first, 0);
+        csv_field(out, last, 0);
+        csv_field(out, source_name(a->source), 1);
+    }
+    return 0;
+}
+
+static int write_table(const masq_result *result, FILE *out)
+{
+    const masq_summary *s = &result->summary;
+    if (result->anomaly_count > 0)
+        fprintf(out, "%-7s %4s  %-28s %-28s %-6s %s\n", "SCORE", "DIST", "NORMAL (count)",
+                "SUSPICIOUS (count)", "SOURCE", "SUSPICIOUS PATH");
+    for (size_t i = 0; i < result->anomaly_count; i++) {
+        const masq_anomaly *a = &result->anomalies[i];
+        char score[32], normal[300], suspicious[300];
+        format_score(a->score, score, sizeof score);
+        snprintf(normal, sizeof normal, "%s (%llu)", a->normal->text,
+                 (unsigned long long)masq_name_total(a->normal));
+        snprintf(suspicious, sizeof suspicious, "%s (%llu)", a->suspicious->text,
+                 (unsigned long long)masq_name_total(a->suspicious));
+        const char *path = a->suspicious->paths.count ? a->suspicious->paths.items[0] : "";
+        fprintf(out, "%-7.5s %4u  %-28s %-28s %-6s %s%s\n", score, a->distance, normal, suspicious,
+                source_name(a->source), path, a->suspicious->paths.count > 1 ? " (+more)" : "");
+    }
+    fprintf(out,
+            "%zu anomalies; %llu events, %llu names (%llu frequent x %llu infrequent = %llu "
+            "pairs), profile %s, %.3f s\n",
+            result->anomaly_count, (unsigned long long)s->ingest.events,
+            (unsigned long long)s->names, (unsigned long long)s->frequent,
+            (unsigned long long)s->infrequent, (unsigned long long)s->pairs,
+            masq_profile_name(result->config.profile),
+            s->seconds_ingest + s->seconds_tier + s->seconds_match);
+    return 0;
+}
+
+masq_status masq_result_write(masq_result *result, masq_format format, FILE *out)
+{
+    int failed;
+    switch (format) {
+    case MASQ_FORMAT_JSON:
+        failed = write_json(result, out);
+        break;
+    case MASQ_FORMAT_NDJSON:
+        failed = write_ndjson(result, out);
+        break;
+    case MASQ_FORMAT_CSV:
+        failed = write_csv(result, out);
+        break;
+    default:
+        failed = write_table(result, out);
+        break;
+    }
+    if (fflush(out) != 0 || ferror(out))
+        failed = -1;
+    return failed ? MASQ_ERR_OUTPUT : MASQ_OK;
+}
+
+/* masq demo: the demo events as SecurityEvent JSON lines. */
+static masq_status write_demo_event(const masq_event *event, void *context)
+{
+    cJSON *row = cJSON_CreateObject();
+    if (row == NULL)
+        return MASQ_ERR_NOMEM;
+    cJSON_AddStringToObject(row, "TimeGenerated", event->time_generated);
+    if (event->computer != NULL)
+        cJSON_AddStringToObject(row, "Computer", event->computer);
+    cJSON_AddNumberToObject(row, "EventID", 4688);
+    cJSON_AddStringToObject(row, "NewProcessName", event->new_process_name);
+    cJSON_AddStringToObject(row, "Process", event->process);
+    return print_json(row, context, 0) == 0 ? MASQ_OK : MASQ_ERR_OUTPUT;
+}
+
+masq_status masq_demo_write(uint64_t seed, bool background, FILE *out)
+{
+    MASQ_TRY(masq_demo_generate(seed, background, write_demo_event, out));
+    return fflush(out) == 0 ? MASQ_OK : MASQ_ERR_OUTPUT;
+}
