@@ -196,6 +196,8 @@ def run_masq(binary, frequent_path, infrequent_path, threads, runs, threshold, w
             if not line:
                 continue
             fields = line.split("\t")
+            if line_number == 1 and fields[2:3] == ["distance"]:
+                continue   # a header line
             if len(fields) < 4:
                 raise RuntimeError("%s:%d: expected 4 tab-separated fields"
                                    % (hits_path, line_number))

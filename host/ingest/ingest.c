@@ -110,6 +110,9 @@ static masq_status ingest_line(masq_ingest *ingest, const char *line, size_t len
 {
     if (is_blank(line, length))
         return MASQ_OK;
+    /* cJSON reads strings as C strings: a NUL would silently cut a name. */
+    if (memchr(line, '\0', length) != NULL)
+        return bad_line(ingest, "NUL byte in the line");
     const char *end = NULL;
     cJSON *row = cJSON_ParseWithLengthOpts(line, length, &end, 0);
     if (row == NULL)

@@ -18,6 +18,7 @@ typedef struct view {
     uint32_t length;
     int32_t group; /* extension id */
     uint32_t item; /* index into the pack's set */
+    uint64_t symbol_bits; /* bit (symbol % 64) for each symbol: a cheap bag filter */
 } view;
 
 typedef struct view_list {
@@ -91,7 +92,9 @@ static masq_status build_views(const masq_pack *pack, const masq_packed_set *set
         if (name->extension == MASQ_NO_EXTENSION)
             continue; /* the notebook scores these 0.0: never a hit */
         view v = {masq_pack_symbols(pack, name), stems ? name->stem_length : name->length,
-                  name->extension, (uint32_t)i};
+                  name->extension, (uint32_t)i, 0};
+        for (uint32_t s = 0; s < v.length; s++)
+            v.symbol_bits |= (uint64_t)1 << (v.symbols[s] % 64);
         MASQ_TRY(push_view(out, v));
     }
     return MASQ_OK;
@@ -174,6 +177,11 @@ static masq_status compare_pair(worker *w, const join *j, const view *f, const v
         return MASQ_OK;
     uint32_t longer = f->length > i->length ? f->length : i->length;
     int32_t k = masq_threshold_k(&w->matcher->threshold, longer);
+    /* Symbols of one side that the other lacks must each be edited: a lower
+     * bound on the distance from two popcounts. */
+    if (__builtin_popcountll(f->symbol_bits & ~i->symbol_bits) > k ||
+        __builtin_popcountll(i->symbol_bits & ~f->symbol_bits) > k)
+        return MASQ_OK;
     w->candidates++;
     uint32_t osa = masq_osa_distance(&w->pattern, i->symbols, i->length);
     uint32_t distance = osa;
@@ -208,8 +216,10 @@ static masq_status lookup_one(worker *w, const join *j, size_t infrequent_index)
     uint32_t stamp = (uint32_t)infrequent_index + 1;
     for (long v = 0; v < n; v++) {
         uint32_t count;
-        const masq_index_entry *entries = masq_deletion_index_find(&j->index, w->variants[v], &count);
+        const masq_index_entry *entries = masq_deletion_index_slot(&j->index, w->variants[v], &count);
         for (uint32_t e = 0; e < count; e++) {
+            if (entries[e].hash != w->variants[v])
+                continue;
             uint32_t fi = entries[e].item;
             if (w->stamp[fi] == stamp)
                 continue;

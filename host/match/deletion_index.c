@@ -19,12 +19,6 @@ static uint64_t finish(uint64_t hash, uint32_t length, uint64_t group)
     return x ^ (x >> 32);
 }
 
-static int compare_u64(const void *a, const void *b)
-{
-    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-    return (x > y) - (x < y);
-}
-
 long masq_deletion_variants(const uint32_t *symbols, uint32_t length, uint32_t max_deletions,
                             uint64_t group, uint64_t **variants, size_t *capacity)
 {
@@ -64,12 +58,9 @@ long masq_deletion_variants(const uint32_t *symbols, uint32_t length, uint32_t m
         }
     }
 #undef RANGE
-    qsort(out, count, sizeof *out, compare_u64);
-    size_t unique = 0;
-    for (size_t i = 0; i < count; i++)
-        if (unique == 0 || out[unique - 1] != out[i])
-            out[unique++] = out[i];
-    return (long)unique;
+    /* Repeats (deleting either of two equal neighbours) are left in: the
+     * caller's candidate stamps make them harmless, cheaper than sorting. */
+    return (long)count;
 }
 
 void masq_deletion_index_init(masq_deletion_index *index)
@@ -80,7 +71,8 @@ void masq_deletion_index_init(masq_deletion_index *index)
 void masq_deletion_index_free(masq_deletion_index *index)
 {
     free(index->entries);
-    free(index->buckets);
+    free(index->slot_start);
+    free(index->presence);
     masq_deletion_index_init(index);
 }
 
@@ -95,53 +87,42 @@ masq_status masq_deletion_index_add(masq_deletion_index *index, uint32_t item,
     return MASQ_OK;
 }
 
-static int compare_entry(const void *a, const void *b)
-{
-    const masq_index_entry *x = a, *y = b;
-    if (x->hash != y->hash)
-        return (x->hash > y->hash) - (x->hash < y->hash);
-    return (x->item > y->item) - (x->item < y->item);
-}
-
 masq_status masq_deletion_index_seal(masq_deletion_index *index)
 {
-    if (index->entry_count > UINT32_MAX)
+    size_t n = index->entry_count;
+    if (n >= UINT32_MAX)
         return MASQ_ERR_NOMEM;
-    qsort(index->entries, index->entry_count, sizeof *index->entries, compare_entry);
-    size_t buckets = 16;
-    while (buckets < index->entry_count * 2)
-        buckets *= 2;
-    index->buckets = calloc(buckets, sizeof *index->buckets);
-    if (index->buckets == NULL)
+    size_t slots = 16, bits = 1024;
+    while (slots < n)
+        slots *= 2;
+    while (bits < n * 8)
+        bits *= 2;
+    index->slot_mask = slots - 1;
+    index->presence_mask = bits - 1;
+    index->slot_start = calloc(slots + 1, sizeof *index->slot_start);
+    index->presence = calloc(bits / 64, sizeof *index->presence);
+    masq_index_entry *grouped = malloc((n ? n : 1) * sizeof *grouped);
+    if (index->slot_start == NULL || index->presence == NULL || grouped == NULL) {
+        free(grouped);
         return MASQ_ERR_NOMEM;
-    index->bucket_mask = buckets - 1;
-    for (size_t i = 0; i < index->entry_count;) {
-        size_t end = i;
-        while (end < index->entry_count && index->entries[end].hash == index->entries[i].hash)
-            end++;
-        size_t slot = index->entries[i].hash & index->bucket_mask;
-        while (index->buckets[slot].count != 0)
-            slot = (slot + 1) & index->bucket_mask;
-        index->buckets[slot] =
-            (masq_index_bucket){index->entries[i].hash, (uint32_t)i, (uint32_t)(end - i)};
-        i = end;
     }
+    for (size_t i = 0; i < n; i++) {
+        uint64_t hash = index->entries[i].hash;
+        index->slot_start[(hash & index->slot_mask) + 1]++;
+        size_t bit = (hash >> 32) & index->presence_mask;
+        index->presence[bit / 64] |= (uint64_t)1 << (bit % 64);
+    }
+    for (size_t s = 0; s < slots; s++)
+        index->slot_start[s + 1] += index->slot_start[s];
+    /* Scatter in input order; slot_start[s] walks to the end of slot s and is
+     * then moved back one slot. */
+    for (size_t i = 0; i < n; i++)
+        grouped[index->slot_start[index->entries[i].hash & index->slot_mask]++] = index->entries[i];
+    for (size_t s = slots; s > 0; s--)
+        index->slot_start[s] = index->slot_start[s - 1];
+    index->slot_start[0] = 0;
+    free(index->entries);
+    index->entries = grouped;
+    index->entry_capacity = n;
     return MASQ_OK;
-}
-
-const masq_index_entry *masq_deletion_index_find(const masq_deletion_index *index, uint64_t hash,
-                                                 uint32_t *count)
-{
-    *count = 0;
-    if (index->buckets == NULL)
-        return NULL;
-    size_t slot = hash & index->bucket_mask;
-    while (index->buckets[slot].count != 0) {
-        if (index->buckets[slot].hash == hash) {
-            *count = index->buckets[slot].count;
-            return &index->entries[index->buckets[slot].start];
-        }
-        slot = (slot + 1) & index->bucket_mask;
-    }
-    return NULL;
 }

@@ -17,9 +17,9 @@
 #define MASQ_INDEX_MAX_DELETIONS 2
 
 /* Hashes of all deletion variants of symbols (0..max_deletions deletions,
- * max_deletions <= MASQ_INDEX_MAX_DELETIONS), mixed with group, sorted and
- * without repeats, written to *variants (grown as needed). Returns the count
- * or -1 when out of memory. */
+ * max_deletions <= MASQ_INDEX_MAX_DELETIONS), mixed with group, written to
+ * *variants (grown as needed; a variant may repeat). Returns the count or -1
+ * when out of memory. */
 long masq_deletion_variants(const uint32_t *symbols, uint32_t length, uint32_t max_deletions,
                             uint64_t group, uint64_t **variants, size_t *capacity);
 
@@ -28,18 +28,17 @@ typedef struct masq_index_entry {
     uint32_t item;
 } masq_index_entry;
 
-typedef struct masq_index_bucket {
-    uint64_t hash;
-    uint32_t start; /* first entry with this hash */
-    uint32_t count; /* 0: empty bucket */
-} masq_index_bucket;
-
+/* Entries grouped by hash slot (no sorting: a counting pass and a scatter),
+ * and a presence bit per hash that stays in cache, so that the many lookups
+ * that find nothing never touch the entries. */
 typedef struct masq_deletion_index {
     masq_index_entry *entries;
     size_t entry_count;
     size_t entry_capacity;
-    masq_index_bucket *buckets;
-    size_t bucket_mask;
+    uint32_t *slot_start; /* slot s holds entries [slot_start[s], slot_start[s+1]) */
+    size_t slot_mask;
+    uint64_t *presence;   /* bit (hash >> 32) & presence_mask */
+    size_t presence_mask;
 } masq_deletion_index;
 
 void masq_deletion_index_init(masq_deletion_index *index);
@@ -49,11 +48,22 @@ void masq_deletion_index_free(masq_deletion_index *index);
 masq_status masq_deletion_index_add(masq_deletion_index *index, uint32_t item,
                                     const uint64_t *variants, size_t variant_count);
 
-/* Sort and bucket the entries; no adds after this. */
+/* Group the entries by slot; no adds after this. */
 masq_status masq_deletion_index_seal(masq_deletion_index *index);
 
-/* The entries stored under hash (count 0 when none). */
-const masq_index_entry *masq_deletion_index_find(const masq_deletion_index *index, uint64_t hash,
-                                                 uint32_t *count);
+/* The entries of hash's slot, *count of them (other hashes may share the
+ * slot: compare entry.hash). NULL when the hash is surely absent. */
+static inline const masq_index_entry *masq_deletion_index_slot(const masq_deletion_index *index,
+                                                               uint64_t hash, uint32_t *count)
+{
+    size_t bit = (hash >> 32) & index->presence_mask;
+    if (!(index->presence[bit / 64] >> (bit % 64) & 1)) {
+        *count = 0;
+        return NULL;
+    }
+    size_t slot = hash & index->slot_mask;
+    *count = index->slot_start[slot + 1] - index->slot_start[slot];
+    return &index->entries[index->slot_start[slot]];
+}
 
 #endif

@@ -62,11 +62,16 @@ def start_spark(tmp):
     os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
     log4j = os.path.join(tmp, "log4j2.properties")
     with open(log4j, "w") as f:
-        f.write("rootLogger.level = error\nrootLogger.appenderRef.stderr.ref = console\n"
+        # Root at WARN (a pyspark driver counts as a shell, and Spark announces the shell's
+        # log level unless it equals the root's); the chatty start-up loggers at ERROR;
+        # setLogLevel("ERROR") once the session is up.
+        f.write("rootLogger.level = warn\nrootLogger.appenderRef.stderr.ref = console\n"
                 "appender.console.type = Console\nappender.console.name = console\n"
                 "appender.console.target = SYSTEM_ERR\n"
                 "appender.console.layout.type = PatternLayout\n"
-                "appender.console.layout.pattern = %d{HH:mm:ss} %p %c{1}: %m%n\n")
+                "appender.console.layout.pattern = %d{HH:mm:ss} %p %c{1}: %m%n\n"
+                "logger.hadoop.name = org.apache.hadoop\nlogger.hadoop.level = error\n"
+                "logger.spark.name = org.apache.spark\nlogger.spark.level = error\n")
     try:
         from pyspark.sql import SparkSession
     except ImportError:
@@ -248,7 +253,11 @@ def show(s):
     """A name with its invisible or non-ASCII characters made visible."""
     if s.isascii() and s.isprintable():
         return s
-    return "%s [%s]" % (s, " ".join("U+%04X" % ord(c) for c in s if not (c.isascii() and c.isprintable())))
+    odd = []
+    for c in s:
+        if not (c.isascii() and c.isprintable()) and "U+%04X" % ord(c) not in odd:
+            odd.append("U+%04X" % ord(c))
+    return "%s [%s]" % (s, " ".join(odd[:6]) + (" ..." if len(odd) > 6 else ""))
 
 
 def compare(label, spark, masq, expect_some=True):
@@ -311,6 +320,8 @@ def look_alike(name, kind, rng):
         s[i] = rng.choice([c for c in "abcdefghijklmnopqrstuvwxyz0123456789" if c != s[i]])
     elif kind == "transpose":
         cand = [i for i in range(1, n - 1) if s[i] != s[i + 1]]
+        if not cand:
+            return look_alike(name, "substitute", rng)
         i = rng.choice(cand)
         s[i], s[i + 1] = s[i + 1], s[i]
     elif kind == "insert":
@@ -320,10 +331,14 @@ def look_alike(name, kind, rng):
         del s[rng.randrange(1, n - 1)]
     elif kind == "homoglyph":
         cand = [i for i in range(1, n) if s[i] in HOMOGLYPHS]
+        if not cand:
+            return look_alike(name, "substitute", rng)
         i = rng.choice(cand)
         s[i] = HOMOGLYPHS[s[i]]
     elif kind == "two-edits":
         s = list(look_alike(look_alike(stem, "substitute", rng), "transpose", rng))
+    else:
+        raise ValueError(kind)
     return "".join(s) + ext
 
 
@@ -344,23 +359,25 @@ def make_real_case(real_path, out_path, seed):
             rows.append(line.rstrip("\n"))
             p = r.get("Process") or re.split(r"[\\/]", r.get("NewProcessName") or "")[-1]
             counts[p.lower()] = counts.get(p.lower(), 0) + 1
+    from fastDamerauLevenshtein import damerauLevenshtein
     rng = random.Random(seed)
-    top = [n for n, _ in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])) if "." in n][:14]
-    kinds = ["substitute", "transpose", "insert", "delete", "homoglyph", "two-edits"]
+    ranked = [n for n, _ in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])) if "." in n]
+    kinds = ["substitute", "transpose", "insert", "delete", "homoglyph"]
+    plan = [(name, kinds[k % len(kinds)]) for k, name in enumerate(ranked[:14])]
+    plan += [(name, "two-edits") for name in ranked[:30] if len(name.rsplit(".", 1)[0]) >= 14][:2]
     injected, should_pass, extra = set(), [], []
-    for k, name in enumerate(top):
-        kind = kinds[k % len(kinds)]
-        if kind == "two-edits" and len(name) < 18:
-            kind = "substitute"
-        for _ in range(50):
+    for k, (name, kind) in enumerate(plan):
+        edits = 2 if kind == "two-edits" else 1
+        for _ in range(100):
             v = look_alike(name, kind, rng)
-            if v != name and v not in counts and v not in injected and v.lower() == v:
+            if (v not in counts and v not in injected and v.lower() == v
+                    and damerauLevenshtein(name.rsplit(".", 1)[0], v.rsplit(".", 1)[0], similarity=False) == edits):
                 break
         else:
             continue
         injected.add(v)
         stem_len = max(len(name.rsplit(".", 1)[0]), len(v.rsplit(".", 1)[0]))
-        if (kind == "two-edits" and stem_len >= 14) or (kind != "two-edits" and stem_len >= 7):
+        if 1 - edits / stem_len > levenDistThreshold:
             should_pass.append((name, v))
         row = {"TimeGenerated": "2020-10-22T04:%02d:%02d.%03dZ" % (rng.randrange(60), rng.randrange(60), rng.randrange(1000)),
                "Computer": "WORKSTATION%d.theshire.local" % rng.randrange(5, 8),

@@ -1,0 +1,181 @@
+#!/usr/bin/env bash
+# CLI tests: bad input, exit codes, formats, the export layout, stdin and the
+# demo. Each case runs masq for real and checks its exit code, its stdout
+# (JSON, read with Python) and its stderr. Usage: run_cli_tests.sh MASQ REAL_DATA_DIR
+set -u
+export LC_ALL=C
+masq=$1
+real=$2/securityevent_4688.jsonl
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+passed=0
+failed=0
+
+ok() { passed=$((passed + 1)); }
+fail() { failed=$((failed + 1)); echo "FAIL: $*" >&2; }
+
+# run NAME EXPECTED_EXIT ARGS...: runs masq, keeps stdout/stderr in $work/NAME.{out,err}
+run() {
+  local name=$1 expected=$2
+  shift 2
+  "$masq" "$@" >"$work/$name.out" 2>"$work/$name.err" </dev/null
+  local code=$?
+  if [ "$code" -eq "$expected" ]; then ok; else fail "$name: exit $code, expected $expected; stderr: $(head -c 400 "$work/$name.err")"; fi
+}
+
+# expect_err NAME REGEX: stderr of NAME matches
+expect_err() { if grep -Eq -- "$2" "$work/$1.err"; then ok; else fail "$1: stderr lacks /$2/: $(head -c 400 "$work/$1.err")"; fi; }
+
+# expect_json NAME PYTHON_EXPR: the expression is true with j = the parsed stdout
+expect_json() {
+  if python3 -c "import json,sys; j=json.load(open(sys.argv[1])); sys.exit(0 if ($2) else 1)" "$work/$1.out" 2>/dev/null; then ok
+  else fail "$1: stdout fails ($2): $(head -c 300 "$work/$1.out")"; fi
+}
+
+events_in_real=$(grep -c '"EventID": 4688' "$real")
+
+# --- the real data, and the same data through every door ---------------------
+run real 0 scan --format json "$real"
+expect_json real "j['summary']['events'] == $events_in_real and j['summary']['malformed_lines'] == 0"
+
+run stdin 0 scan --format json - <"$real"
+"$masq" scan --format json - <"$real" >"$work/stdin.out" 2>"$work/stdin.err"
+expect_json stdin "j['summary']['events'] == $events_in_real"
+
+gzip -c "$real" >"$work/real.jsonl.gz"
+run gz 0 scan --format json "$work/real.jsonl.gz"
+expect_json gz "j['summary']['events'] == $events_in_real"
+
+# The Log Analytics export layout, with PT05M, PT05M_1 (overflow) and PT1H blobs.
+export_root="$work/WorkspaceResourceId=/subscriptions/x/resourcegroups/rg/providers/microsoft.operationalinsights/workspaces/w"
+mkdir -p "$export_root/y=2024/m=06/d=03/h=00/m=00" "$export_root/y=2024/m=06/d=03/h=00/m=05" "$export_root/y=2024/m=06/d=03/h=01/m=00"
+head -n 500 "$real" >"$export_root/y=2024/m=06/d=03/h=00/m=00/PT05M.json"
+sed -n '501,800p' "$real" >"$export_root/y=2024/m=06/d=03/h=00/m=00/PT05M_1.json"
+sed -n '801,1200p' "$real" >"$export_root/y=2024/m=06/d=03/h=00/m=05/PT05M.json"
+tail -n +1201 "$real" | gzip -c >"$export_root/y=2024/m=06/d=03/h=01/m=00/PT1H.json.gz"
+echo "not an export file" >"$export_root/README.txt"
+run export 0 scan --format json "$work/WorkspaceResourceId=/"
+expect_json export "j['summary']['events'] == $events_in_real and j['summary']['files'] == 4"
+# the same anomalies as one file
+python3 - "$work/real.out" "$work/export.out" <<'PY' && ok || fail "export layout gives other anomalies than the single file"
+import json, sys
+a, b = (json.load(open(p))["anomalies"] for p in sys.argv[1:])
+key = lambda x: (x["NormalProcess"], x["PotentiallyMaliciousProcess"], x["AnomalyScore"])
+sys.exit(0 if sorted(map(key, a)) == sorted(map(key, b)) else 1)
+PY
+
+# EventID as a string, and rows of other events, are told apart
+printf '%s\n' '{"EventID": "4688", "NewProcessName": "C:\\Windows\\System32\\svchost.exe"}' \
+  '{"EventID": 4624, "Account": "x"}' '{"EventID": "4689", "Process": "svchost.exe"}' >"$work/ids.jsonl"
+run ids 0 scan --format json "$work/ids.jsonl"
+expect_json ids "j['summary']['events'] == 1 and j['summary']['other_events'] == 2 and j['summary']['names'] == 1"
+
+# --- bad input ---------------------------------------------------------------
+: >"$work/empty.jsonl"
+run empty 0 scan --format json "$work/empty.jsonl"
+expect_json empty "j['summary']['events'] == 0 and j['anomalies'] == []"
+expect_err empty "no process-creation events"
+
+python3 -c "import random,sys; r=random.Random(5); sys.stdout.buffer.write(bytes(r.randrange(256) for _ in range(20000)))" >"$work/garbage.bin"
+run garbage 1 scan --format json "$work/garbage.bin"
+expect_err garbage "garbage.bin:1: "
+expect_err garbage "every line was malformed"
+
+# good lines around garbage: kept, the bad ones counted and located
+{ head -n 100 "$real"; head -c 3000 "$work/garbage.bin"; echo; tail -n 100 "$real"; } >"$work/mixed.jsonl"
+bad_lines=$(python3 -c "import sys; print(len(open(sys.argv[1],'rb').read().split(b'\n')) - 1 - 200)" "$work/mixed.jsonl")
+run mixed 0 scan --format json "$work/mixed.jsonl"
+expect_json mixed "j['summary']['events'] == 200 and j['summary']['malformed_lines'] == $bad_lines"
+expect_err mixed "mixed.jsonl:101: "
+run mixed_strict 1 scan --strict --format json "$work/mixed.jsonl"
+expect_err mixed_strict "mixed.jsonl:101: "
+
+# a truncated gzip: the lines before the cut are used, the damage is reported
+size=$(stat -c %s "$work/real.jsonl.gz")
+head -c $((size / 2)) "$work/real.jsonl.gz" >"$work/truncated.jsonl.gz"
+run truncated 0 scan --format json "$work/truncated.jsonl.gz"
+expect_json truncated "0 < j['summary']['events'] < $events_in_real and j['summary']['damaged_files'] == 1"
+expect_err truncated "truncated.jsonl.gz: reading stopped"
+run truncated_strict 1 scan --strict --format json "$work/truncated.jsonl.gz"
+
+# a 1 MB line (valid JSON) and a 1 MB garbage line
+python3 - "$work/long.jsonl" <<'PY'
+import json, sys
+with open(sys.argv[1], "w") as f:
+    f.write(json.dumps({"EventID": 4688, "NewProcessName": "C:\\Windows\\System32\\svchost.exe", "CommandLine": "x" * (1 << 20)}) + "\n")
+    f.write("{" + "y" * (1 << 20) + "\n")
+    f.write(json.dumps({"EventID": 4688, "Process": "cmd.exe"}) + "\n")
+PY
+run long 0 scan --format json "$work/long.jsonl"
+expect_json long "j['summary']['events'] == 2 and j['summary']['malformed_lines'] == 1"
+expect_err long "long.jsonl:2: "
+
+# invalid UTF-8 in a name, and NUL bytes inside a line
+printf '{"EventID": 4688, "Process": "svc\xffhost.exe"}\n{"EventID": 4688, "Process": "ok.exe"}\n{"EventID": 4688, "Process": "a\0b.exe"}\n{"EventID": 4688, "Process": "\xc3\x28.exe"}\n' >"$work/utf8.jsonl"
+run utf8 0 scan --format json "$work/utf8.jsonl"
+expect_json utf8 "j['summary']['events'] == 1 and j['summary']['malformed_lines'] == 3"
+expect_err utf8 "utf8.jsonl:1: process name is not valid UTF-8"
+expect_err utf8 "utf8.jsonl:3: "
+
+run missing 1 scan --format json "$work/no-such-file.jsonl"
+expect_err missing "cannot read .*no-such-file.jsonl"
+if [ ! -s "$work/missing.out" ]; then ok; else fail "missing: wrote results"; fi
+
+mkdir -p "$work/no-events/sub"
+echo "hello" >"$work/no-events/notes.txt"
+: >"$work/no-events/sub/PT05M.json"
+run no_events 0 scan --format json "$work/no-events"
+expect_json no_events "j['summary']['events'] == 0 and j['summary']['files'] == 1"
+mkdir -p "$work/nothing"
+run nothing 0 scan --format json "$work/nothing"
+expect_err nothing "no .json, .jsonl or .ndjson files"
+
+# --- usage and exit codes ------------------------------------------------------
+run no_command 0
+run scan_no_input 1 scan
+expect_err scan_no_input "needs input"
+run bad_option 1 scan --no-such-option x
+run bad_threshold 1 scan --similarity-threshold 2 "$real"
+run bad_format 1 scan --format xml "$real"
+run opencl 2 scan --backend opencl "$real"
+expect_err opencl "no OpenCL backend"
+run help 0 scan --help
+if grep -q "similarity-threshold" "$work/help.out"; then ok; else fail "scan --help lacks the options"; fi
+run version 0 --version
+if grep -Eq "^masq [0-9]+\.[0-9]+\.[0-9]+$" "$work/version.out"; then ok; else fail "--version: $(cat "$work/version.out")"; fi
+run unwritable 1 scan --output /nonexistent/dir/out.json "$real"
+
+# --- formats -------------------------------------------------------------------
+run demo_json 0 scan --demo --seed 3 --format json
+expect_json demo_json "len(j['anomalies']) >= 3 and all(a['Source'] == 'demo' for a in j['anomalies'])"
+expect_json demo_json "{('svchost.exe','svch0st.exe'), ('svchost.exe','scvhost.exe')} <= {(a['NormalProcess'], a['PotentiallyMaliciousProcess']) for a in j['anomalies']}"
+expect_json demo_json "all(set(a) >= {'NormalProcess','PotentiallyMaliciousProcess','AnomalyScore','Distance','NormalCount','SuspiciousCount','NormalPaths','SuspiciousPaths','Source'} for a in j['anomalies'])"
+expect_json demo_json "all(k in j['summary'] for k in ('events','names','frequent','infrequent','pairs_compared','backend','device','seconds'))"
+anomalies=$(python3 -c "import json,sys; print(len(json.load(open(sys.argv[1]))['anomalies']))" "$work/demo_json.out")
+run demo_ndjson 0 scan --demo --seed 3 --format ndjson
+if [ "$(wc -l <"$work/demo_ndjson.out")" -eq "$anomalies" ] && python3 -c "import json,sys; [json.loads(l) for l in open(sys.argv[1])]" "$work/demo_ndjson.out"; then ok; else fail "ndjson: not one object per anomaly"; fi
+run demo_csv 0 scan --demo --seed 3 --format csv
+if [ "$(python3 -c "import csv,sys; r=list(csv.DictReader(open(sys.argv[1]))); print(len(r) if all(x['Source']=='demo' for x in r) else -1)" "$work/demo_csv.out")" -eq "$anomalies" ]; then ok; else fail "csv: rows differ from json anomalies"; fi
+run demo_table 0 scan --demo --seed 3 --format table
+if grep -q "^SCORE" "$work/demo_table.out" && grep -q "svch0st.exe" "$work/demo_table.out"; then ok; else fail "table: no header or no svch0st.exe"; fi
+run output_file 0 scan --demo --seed 3 --output "$work/out.json"
+if cmp -s <(python3 -c "import json,sys; print(json.load(open(sys.argv[1]))['anomalies'])" "$work/out.json") <(python3 -c "import json,sys; print(json.load(open(sys.argv[1]))['anomalies'])" "$work/demo_json.out"); then ok; else fail "--output: differs from stdout json"; fi
+
+# --- the demo: seeded and reproducible ----------------------------------------
+"$masq" demo --seed 3 >"$work/demo3a.jsonl" && "$masq" demo --seed 3 >"$work/demo3b.jsonl" && "$masq" demo --seed 4 >"$work/demo4.jsonl"
+if cmp -s "$work/demo3a.jsonl" "$work/demo3b.jsonl"; then ok; else fail "demo: same seed, different events"; fi
+if ! cmp -s "$work/demo3a.jsonl" "$work/demo4.jsonl"; then ok; else fail "demo: different seeds, same events"; fi
+# scanning the written demo events finds the same pairs as --demo (sources differ: user vs demo)
+run demo_file 0 scan --format json "$work/demo3a.jsonl"
+python3 - "$work/demo_json.out" "$work/demo_file.out" <<'PY' && ok || fail "masq demo | scan differs from scan --demo"
+import json, sys
+a, b = (json.load(open(p))["anomalies"] for p in sys.argv[1:])
+key = lambda x: (x["NormalProcess"], x["PotentiallyMaliciousProcess"], x["AnomalyScore"], x["Distance"])
+sys.exit(0 if sorted(map(key, a)) == sorted(map(key, b)) and all(x["Source"] == "user" for x in b) else 1)
+PY
+# --demo mixed into the user's events: demo pairs marked demo, user pairs user
+run demo_mixed 0 scan --demo --seed 3 --format json "$real"
+expect_json demo_mixed "any(a['Source'] == 'demo' for a in j['anomalies']) and j['summary']['demo_events'] > 0 and j['summary']['events'] > $events_in_real"
+
+echo "cli: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]

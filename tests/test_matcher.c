@@ -1,0 +1,215 @@
+/* The CPU matcher against the oracle: for seeded random name sets (near
+ * copies, small alphabets, lengths 0..300, Cyrillic and CJK, mixed
+ * extensions) and for every name of the real data, the matcher's hits must be
+ * exactly the pairs that the notebook's rule, evaluated with the DP oracle on
+ * every pair of the matrix, keeps, with the same distance and float32 score,
+ * for several thresholds and thread counts. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "check.h"
+#include "ingest/ingest.h"
+#include "match/cpu_match.h"
+#include "match/dl_oracle.h"
+#include "match/pack.h"
+#include "names/unicode.h"
+#include "random_names.h"
+
+typedef struct name_list {
+    char **items;
+    size_t count;
+} name_list;
+
+/* The notebook's calcDist + filter, written plainly from its Python. */
+static int oracle_keeps(const char *one, const char *two, double threshold, long *distance,
+                        float *score)
+{
+    const char *dot_one = strrchr(one, '.'), *dot_two = strrchr(two, '.');
+    if (dot_one == NULL || dot_two == NULL)
+        return 0; /* calcDist returns 0.0 */
+    size_t length_one = strlen(one), length_two = strlen(two);
+    if (strcmp(dot_one, dot_two) == 0) {
+        length_one = (size_t)(dot_one - one);
+        length_two = (size_t)(dot_two - two);
+    }
+    uint32_t a[2048], b[2048];
+    long la = masq_unicode_decode(one, length_one, a), lb = masq_unicode_decode(two, length_two, b);
+    if (la == lb && memcmp(a, b, (size_t)la * sizeof *a) == 0) {
+        *distance = 0;
+        *score = 1.0f; /* fastDamerauLevenshtein: equal objects are 1.0 */
+    } else if (la == 0 || lb == 0) {
+        return 0; /* ... and an empty one 0.0 */
+    } else {
+        long longer = la > lb ? la : lb;
+        *distance = masq_oracle_damerau_levenshtein(a, (size_t)la, b, (size_t)lb);
+        *score = (float)((double)(longer - *distance) / (double)longer);
+    }
+    return (double)*score > threshold;
+}
+
+static void run_case(const char *label, const name_list *frequent, const name_list *infrequent,
+                     double threshold, int threads)
+{
+    masq_pack pack;
+    masq_pack_init(&pack);
+    for (size_t i = 0; i < frequent->count; i++)
+        masq_pack_add(&pack, &pack.frequent, frequent->items[i], strlen(frequent->items[i]), (uint32_t)i);
+    for (size_t i = 0; i < infrequent->count; i++)
+        masq_pack_add(&pack, &pack.infrequent, infrequent->items[i], strlen(infrequent->items[i]),
+                      (uint32_t)i);
+    masq_hits hits = {0};
+    masq_match_stats stats;
+    masq_match_options options = {threshold, threads};
+    masq_status status = masq_match_cpu(&pack, &options, &hits, &stats);
+    CHECK(status == MASQ_OK, "%s: match failed: %d", label, status);
+
+    /* hits are sorted by (frequent, infrequent): walk the matrix in that order. */
+    size_t next = 0, expected_hits = 0;
+    for (size_t f = 0; f < frequent->count; f++) {
+        for (size_t i = 0; i < infrequent->count; i++) {
+            long distance;
+            float score;
+            int keep = oracle_keeps(frequent->items[f], infrequent->items[i], threshold, &distance, &score);
+            int found = next < hits.count && hits.items[next].frequent == f && hits.items[next].infrequent == i;
+            expected_hits += keep;
+            CHECK(keep == found, "%s (threshold %.3f, %d threads): %s / %s: oracle %s, matcher %s",
+                  label, threshold, threads, frequent->items[f], infrequent->items[i],
+                  keep ? "keeps" : "drops", found ? "keeps" : "drops");
+            if (keep && found) {
+                CHECK(hits.items[next].distance == (uint32_t)distance,
+                      "%s: %s / %s: distance %u, oracle %ld", label, frequent->items[f],
+                      infrequent->items[i], hits.items[next].distance, distance);
+                CHECK(hits.items[next].score == score, "%s: %s / %s: score %.9g, oracle %.9g", label,
+                      frequent->items[f], infrequent->items[i], hits.items[next].score, score);
+            }
+            if (found)
+                next++;
+        }
+    }
+    CHECK(next == hits.count, "%s: %zu hits left over", label, hits.count - next);
+    CHECK(stats.pairs == (uint64_t)frequent->count * infrequent->count, "%s: pairs", label);
+    printf("%s: threshold %.3f, %d threads: %zu x %zu, %zu hits (oracle %zu), %llu scored, %llu verified\n",
+           label, threshold, threads, frequent->count, infrequent->count, hits.count, expected_hits,
+           (unsigned long long)stats.candidates, (unsigned long long)stats.verified);
+    masq_hits_free(&hits);
+    masq_pack_free(&pack);
+}
+
+static char *encode(const uint32_t *symbols, uint32_t length, const char *extension)
+{
+    char *text = malloc((size_t)length * 4 + 16), *p = text;
+    for (uint32_t i = 0; i < length; i++)
+        p += masq_unicode_encode(symbols[i], p);
+    strcpy(p, extension);
+    return text;
+}
+
+static const char *const extensions[] = {".exe", ".exe", ".exe", ".com", ".dll", "", "."};
+
+static void random_sets(name_list *frequent, name_list *infrequent, uint64_t seed, size_t nf, size_t ni)
+{
+    masq_random r = {seed};
+    uint32_t base[400], copy[400];
+    frequent->items = malloc(nf * sizeof(char *));
+    infrequent->items = malloc(ni * sizeof(char *));
+    frequent->count = infrequent->count = 0;
+    for (size_t i = 0; i < nf; i++) {
+        const test_alphabet *a = &test_alphabets[masq_random_below(&r, 4)];
+        uint32_t length = random_length(&r);
+        random_string(&r, a, length, base);
+        frequent->items[frequent->count++] = encode(base, length, extensions[masq_random_below(&r, 7)]);
+    }
+    for (size_t i = 0; i < ni; i++) {
+        /* most are near copies of a frequent name, the rest random */
+        const test_alphabet *a = &test_alphabets[3];
+        uint32_t length;
+        if (masq_random_below(&r, 4) != 0) {
+            const char *source = frequent->items[masq_random_below(&r, (uint32_t)nf)];
+            long decoded = masq_unicode_decode(source, strlen(source), base);
+            length = (uint32_t)decoded;
+            memcpy(copy, base, length * sizeof *copy);
+            length = random_edits(&r, a, copy, length, masq_random_below(&r, 5));
+            if (length > 390)
+                length = 390;
+            infrequent->items[infrequent->count++] = encode(copy, length, "");
+        } else {
+            length = random_length(&r);
+            random_string(&r, a, length, copy);
+            infrequent->items[infrequent->count++] = encode(copy, length, extensions[masq_random_below(&r, 7)]);
+        }
+    }
+}
+
+static void free_list(name_list *list)
+{
+    for (size_t i = 0; i < list->count; i++)
+        free(list->items[i]);
+    free(list->items);
+}
+
+/* Every distinct process name of the real data (SecurityEvent Process /
+ * NewProcessName and Sysmon Image), lower-cased. */
+static void real_names(const char *folder, name_list *names)
+{
+    const char *files[] = {"securityevent_4688.jsonl", "sysmon_1.jsonl"};
+    const char *keys[] = {"\"NewProcessName\": \"", "\"Image\": \""};
+    names->items = malloc(4096 * sizeof(char *));
+    names->count = 0;
+    for (int f = 0; f < 2; f++) {
+        char path[1024];
+        snprintf(path, sizeof path, "%s/%s", folder, files[f]);
+        FILE *file = fopen(path, "r");
+        CHECK(file != NULL, "cannot open %s", path);
+        if (file == NULL)
+            continue;
+        static char line[1 << 20];
+        while (fgets(line, sizeof line, file)) {
+            char *start = strstr(line, keys[f]);
+            if (start == NULL)
+                continue;
+            start += strlen(keys[f]);
+            char *end = strchr(start, '"');
+            if (end == NULL)
+                continue;
+            *end = '\0';
+            const char *name = masq_path_file_name(start);
+            char *lowered;
+            size_t length;
+            if (masq_unicode_lower(name, strlen(name), &lowered, &length) != MASQ_UNICODE_OK)
+                continue;
+            size_t i = 0;
+            while (i < names->count && strcmp(names->items[i], lowered) != 0)
+                i++;
+            if (i < names->count || names->count == 4096) {
+                free(lowered);
+                continue;
+            }
+            names->items[names->count++] = lowered;
+        }
+        fclose(file);
+    }
+}
+
+int main(int argc, char **argv)
+{
+    const char *real_folder = argc > 1 ? argv[1] : "../shared/data/real";
+    name_list frequent, infrequent;
+    random_sets(&frequent, &infrequent, 7, 150, 400);
+    run_case("random", &frequent, &infrequent, 0.85, 2);
+    run_case("random", &frequent, &infrequent, 0.85, 1);
+    run_case("random", &frequent, &infrequent, 0.7, 3);
+    run_case("random", &frequent, &infrequent, 0.5, 2);
+    run_case("random", &frequent, &infrequent, 0.95, 2);
+    free_list(&frequent);
+    free_list(&infrequent);
+
+    name_list names;
+    real_names(real_folder, &names);
+    CHECK(names.count > 100, "only %zu real names", names.count);
+    /* All names on both sides: the whole real matrix, equal names included. */
+    run_case("real", &names, &names, 0.85, 2);
+    run_case("real", &names, &names, 0.6, 2);
+    free_list(&names);
+    return check_finish("test_matcher");
+}
