@@ -251,7 +251,7 @@ static void with_extension(const char *name, char *out, size_t size)
 static masq_status emit_notebook(emitter *e)
 {
     size_t good = sizeof notebook_good / sizeof *notebook_good;
-    char name[96];
+    char name[128];
     for (size_t i = 0; i < good; i++) {
         with_extension(notebook_good[i], name, sizeof name);
         for (int n = 0; n < 20; n++)

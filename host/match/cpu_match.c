@@ -67,14 +67,6 @@ static masq_status push_view(view_list *list, view v)
     return MASQ_PUSH(*list, v) == 0 ? MASQ_OK : MASQ_ERR_NOMEM;
 }
 
-static int compare_view_length(const void *a, const void *b)
-{
-    const view *x = a, *y = b;
-    if (x->length != y->length)
-        return (x->length > y->length) - (x->length < y->length);
-    return (x->item > y->item) - (x->item < y->item);
-}
-
 static void join_free(join *j)
 {
     free(j->frequent.items);
@@ -121,16 +113,26 @@ static masq_status join_prepare(join *j, const matcher *m)
             max_length = j->infrequent.items[i].length;
     j->max_length = max_length;
 
-    qsort(j->infrequent.items, j->infrequent.count, sizeof *j->infrequent.items,
-          compare_view_length);
+    /* A stable counting sort of the infrequent views by length. */
     j->infrequent_by_length = calloc((size_t)max_length + 2, sizeof *j->infrequent_by_length);
     j->index_deletions = malloc(((size_t)max_length + 1) * sizeof *j->index_deletions);
-    if (j->infrequent_by_length == NULL || j->index_deletions == NULL)
+    view *sorted = malloc((j->infrequent.count ? j->infrequent.count : 1) * sizeof *sorted);
+    if (j->infrequent_by_length == NULL || j->index_deletions == NULL || sorted == NULL) {
+        free(sorted);
         return MASQ_ERR_NOMEM;
+    }
     for (size_t i = 0; i < j->infrequent.count; i++)
         j->infrequent_by_length[j->infrequent.items[i].length + 1]++;
     for (uint32_t l = 0; l <= max_length; l++)
         j->infrequent_by_length[l + 1] += j->infrequent_by_length[l];
+    for (size_t i = 0; i < j->infrequent.count; i++)
+        sorted[j->infrequent_by_length[j->infrequent.items[i].length]++] = j->infrequent.items[i];
+    for (uint32_t l = max_length + 1; l > 0; l--)
+        j->infrequent_by_length[l] = j->infrequent_by_length[l - 1];
+    j->infrequent_by_length[0] = 0;
+    free(j->infrequent.items);
+    j->infrequent.items = sorted;
+    j->infrequent.capacity = j->infrequent.count;
 
     /* The allowed distance grows with the longer length; pairs up to the
      * longest length whose allowed distance the index covers go through it. */

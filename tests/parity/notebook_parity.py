@@ -62,10 +62,9 @@ def start_spark(tmp):
     os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
     log4j = os.path.join(tmp, "log4j2.properties")
     with open(log4j, "w") as f:
-        # Root at WARN (a pyspark driver counts as a shell, and Spark announces the shell's
-        # log level unless it equals the root's); the chatty start-up loggers at ERROR;
-        # setLogLevel("ERROR") once the session is up.
-        f.write("rootLogger.level = warn\nrootLogger.appenderRef.stderr.ref = console\n"
+        # Everything at ERROR. A pyspark driver counts as a shell, and Spark announces the
+        # shell's log level unless a logger above it is configured and equals the root's.
+        f.write("rootLogger.level = error\nrootLogger.appenderRef.stderr.ref = console\n"
                 "appender.console.type = Console\nappender.console.name = console\n"
                 "appender.console.target = SYSTEM_ERR\n"
                 "appender.console.layout.type = PatternLayout\n"
