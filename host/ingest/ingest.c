@@ -256,7 +256,8 @@ static masq_status ingest_folder(masq_ingest *ingest, const char *folder)
     path_list files = {0};
     masq_status status = collect_files(folder, &files, 0);
     if (status == MASQ_OK) {
-        qsort(files.items, files.count, sizeof *files.items, compare_paths);
+        if (files.count > 1)
+            qsort(files.items, files.count, sizeof *files.items, compare_paths);
         if (files.count == 0)
             masq_warn("%s: no .json, .jsonl or .ndjson files in this folder", folder);
     }

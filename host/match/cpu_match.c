@@ -393,7 +393,7 @@ masq_status masq_match_cpu(const masq_pack *pack, const masq_match_options *opti
     join_free(&joins[0]);
     join_free(&joins[1]);
     masq_threshold_free(&m.threshold);
-    if (status == MASQ_OK)
+    if (status == MASQ_OK && hits->count > 1)
         qsort(hits->items, hits->count, sizeof *hits->items, compare_hit);
     return status;
 }
