@@ -2,13 +2,13 @@
  * included) on two name lists, one lower-cased name per line. Prints one JSON
  * object; bench/matrix_bench.py runs it beside the peers.
  *   masq_bench_matrix --frequent F --infrequent I [--threads N] [--runs R]
- *                     [--threshold T] [--hits FILE] */
+ *                     [--threshold T] [--hits FILE] [--backend cpu|opencl] [--device D] */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
-#include "match/cpu_match.h"
+#include "match/match.h"
 #include "match/pack.h"
 
 typedef struct lines {
@@ -50,6 +50,8 @@ int main(int argc, char **argv)
     const char *frequent_path = NULL, *infrequent_path = NULL, *hits_path = NULL;
     int threads = 0, runs = 5;
     double threshold = 0.85;
+    masq_match_backend backend = MASQ_MATCH_CPU;
+    const char *device = NULL;
     for (int i = 1; i + 1 < argc; i += 2) {
         if (strcmp(argv[i], "--frequent") == 0)
             frequent_path = argv[i + 1];
@@ -63,6 +65,10 @@ int main(int argc, char **argv)
             threshold = atof(argv[i + 1]);
         else if (strcmp(argv[i], "--hits") == 0)
             hits_path = argv[i + 1];
+        else if (strcmp(argv[i], "--backend") == 0)
+            backend = strcmp(argv[i + 1], "opencl") == 0 ? MASQ_MATCH_OPENCL : MASQ_MATCH_CPU;
+        else if (strcmp(argv[i], "--device") == 0)
+            device = argv[i + 1];
     }
     lines frequent, infrequent;
     if (frequent_path == NULL || infrequent_path == NULL || runs < 1 ||
@@ -82,7 +88,7 @@ int main(int argc, char **argv)
                           strlen(infrequent.items[i]), (uint32_t)i) != MASQ_OK)
             return 1;
 
-    masq_match_options options = {threshold, threads};
+    masq_match_options options = {threshold, threads, backend, device, {0}};
     masq_match_stats stats = {0};
     masq_hits hits = {0};
     double *seconds = malloc((size_t)runs * sizeof *seconds);
@@ -90,7 +96,7 @@ int main(int argc, char **argv)
         masq_hits_free(&hits);
         struct timespec start, end;
         clock_gettime(CLOCK_MONOTONIC, &start);
-        if (masq_match_cpu(&pack, &options, &hits, &stats) != MASQ_OK)
+        if (masq_match(&pack, &options, &hits, &stats) != MASQ_OK)
             return 2;
         clock_gettime(CLOCK_MONOTONIC, &end);
         if (run >= 0)
@@ -113,8 +119,9 @@ int main(int argc, char **argv)
     qsort(seconds, (size_t)runs, sizeof *seconds, compare_double);
     double median = runs % 2 ? seconds[runs / 2] : (seconds[runs / 2 - 1] + seconds[runs / 2]) / 2;
     printf("],\"seconds_median\":%.6f,\"pairs_per_s\":%.6g,\"threads\":%d,\"pairs_scored\":%llu,"
-           "\"pairs_verified\":%llu}\n",
+           "\"pairs_verified\":%llu,\"backend\":\"%s\",\"device\":\"%s\",\"launches\":%llu}\n",
            median, (double)stats.pairs / median, stats.threads,
-           (unsigned long long)stats.candidates, (unsigned long long)stats.verified);
+           (unsigned long long)stats.candidates, (unsigned long long)stats.verified, stats.backend,
+           stats.device, (unsigned long long)stats.launches);
     return 0;
 }

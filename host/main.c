@@ -42,7 +42,7 @@ static int run_scan(const masq_options *options)
         if (status != MASQ_OK)
             masq_error("cannot write the results%s%s", options->output_path ? " to " : "",
                        options->output_path ? options->output_path : "");
-    } else if (status != MASQ_ERR_INPUT && status != MASQ_ERR_USAGE) {
+    } else if (status != MASQ_ERR_INPUT && status != MASQ_ERR_USAGE && status != MASQ_ERR_DEVICE) {
         masq_error("%s", masq_status_message(status));
     }
     masq_result_free(&result);
@@ -77,8 +77,7 @@ int main(int argc, char **argv)
             masq_error("cannot write the demo events: %s", masq_status_message(status));
         return masq_status_exit_code(status);
     case MASQ_COMMAND_DEVICES:
-        masq_error("this build has no OpenCL backend yet: no devices to list");
-        return masq_status_exit_code(MASQ_ERR_DEVICE);
+        return masq_status_exit_code(masq_devices_print(stdout));
     case MASQ_COMMAND_SCAN:
         return run_scan(&options);
     }

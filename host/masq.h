@@ -10,6 +10,7 @@
 #include <stdio.h>
 
 #include "ingest/ingest.h"
+#include "match/match.h"
 #include "names/name_table.h"
 #include "util/status.h"
 
@@ -27,10 +28,11 @@ typedef enum masq_format {
     MASQ_FORMAT_CSV,
 } masq_format;
 
+/* The same values as masq_match_backend. */
 typedef enum masq_backend {
-    MASQ_BACKEND_AUTO = 0,
-    MASQ_BACKEND_CPU,
-    MASQ_BACKEND_OPENCL,
+    MASQ_BACKEND_AUTO = MASQ_MATCH_AUTO,     /* an OpenCL GPU if one works, else the CPU */
+    MASQ_BACKEND_CPU = MASQ_MATCH_CPU,
+    MASQ_BACKEND_OPENCL = MASQ_MATCH_OPENCL, /* any OpenCL device, CPU ones included */
 } masq_backend;
 
 typedef struct masq_config {
@@ -39,6 +41,8 @@ typedef struct masq_config {
     double infrequent_threshold; /* percent_rank < this: infrequent (0.2) */
     double similarity_threshold; /* score > this: anomaly (0.85) */
     masq_backend backend;
+    const char *device;          /* OpenCL device spec (NULL: $MASQ_DEVICE or the first GPU) */
+    masq_opencl_tuning tuning;   /* 0 fields: from the device table */
     int threads;                 /* <= 0: one per CPU */
     const char *const *paths;
     size_t path_count;
@@ -72,6 +76,10 @@ typedef struct masq_summary {
     uint64_t candidates; /* pairs whose distance was computed */
     uint64_t verified;   /* pairs that needed the exact distance */
     int threads;
+    uint64_t launches;   /* OpenCL kernel launches */
+    uint64_t overflows;  /* launches re-run because their candidates overflowed */
+    char backend[16];
+    char device[320];
     double seconds_ingest, seconds_tier, seconds_match; /* tier includes packing */
 } masq_summary;
 
@@ -95,5 +103,8 @@ void masq_result_free(masq_result *result);
 masq_status masq_demo_write(uint64_t seed, bool background, FILE *out);
 
 const char *masq_profile_name(masq_profile profile);
+
+/* List OpenCL platforms and devices (masq devices). */
+masq_status masq_devices_print(FILE *out);
 
 #endif

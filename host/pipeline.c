@@ -6,7 +6,8 @@
 
 #include "ingest/demo.h"
 #include "masq.h"
-#include "match/cpu_match.h"
+#include "match/match.h"
+#include "match/opencl/cl_device.h"
 #include "match/pack.h"
 #include "tier/percent_rank.h"
 #include "util/log.h"
@@ -139,11 +140,6 @@ masq_status masq_scan(const masq_config *config, masq_result *result)
     memset(result, 0, sizeof *result);
     result->config = *config;
     masq_name_table_init(&result->names);
-    if (config->backend == MASQ_BACKEND_OPENCL) {
-        masq_error("--backend opencl: this build has no OpenCL backend yet; use --backend cpu");
-        return MASQ_ERR_DEVICE;
-    }
-
     struct timespec start;
     clock_gettime(CLOCK_MONOTONIC, &start);
     MASQ_TRY(ingest_stage(config, result));
@@ -159,13 +155,19 @@ masq_status masq_scan(const masq_config *config, masq_result *result)
     masq_hits hits = {0};
     if (status == MASQ_OK) {
         clock_gettime(CLOCK_MONOTONIC, &start);
-        masq_match_options options = {config->similarity_threshold, config->threads};
+        masq_match_options options = {config->similarity_threshold, config->threads,
+                                      (masq_match_backend)config->backend, config->device,
+                                      config->tuning};
         masq_match_stats stats;
-        status = masq_match_cpu(&pack, &options, &hits, &stats);
+        status = masq_match(&pack, &options, &hits, &stats);
         result->summary.pairs = stats.pairs;
         result->summary.candidates = stats.candidates;
         result->summary.verified = stats.verified;
         result->summary.threads = stats.threads;
+        result->summary.launches = stats.launches;
+        result->summary.overflows = stats.overflows;
+        memcpy(result->summary.backend, stats.backend, sizeof stats.backend);
+        memcpy(result->summary.device, stats.device, sizeof stats.device);
         result->summary.seconds_match = seconds_since(&start);
     }
     if (status == MASQ_OK)
@@ -181,4 +183,9 @@ void masq_result_free(masq_result *result)
     free(result->anomalies);
     result->anomalies = NULL;
     result->anomaly_count = 0;
+}
+
+masq_status masq_devices_print(FILE *out)
+{
+    return masq_cl_devices_print(out);
 }

@@ -1,16 +1,19 @@
-/* The CPU matcher against the oracle: for seeded random name sets (near
- * copies, small alphabets, lengths 0..300, Cyrillic and CJK, mixed
- * extensions) and for every name of the real data, the matcher's hits must be
+/* Both matchers against the oracle: for seeded random name sets (near copies,
+ * small alphabets, lengths 0..300, Cyrillic and CJK, mixed extensions), for
+ * every name of the real data and for the demo's names, the hits must be
  * exactly the pairs that the notebook's rule, evaluated with the DP oracle on
- * every pair of the matrix, keeps, with the same distance and float32 score,
- * for several thresholds and thread counts. */
+ * every pair of the matrix, keeps, with the same distance and float32 score:
+ * on the CPU with several thresholds and thread counts, and on the OpenCL
+ * device (PoCL in CI) with several forced work-group and tile sizes and with
+ * the candidate overflow path forced. No OpenCL device is a failure. */
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "check.h"
 #include "ingest/ingest.h"
-#include "match/cpu_match.h"
+#include "match/match.h"
 #include "match/dl_oracle.h"
 #include "match/pack.h"
 #include "names/unicode.h"
@@ -48,9 +51,32 @@ static int oracle_keeps(const char *one, const char *two, double threshold, long
     return (double)*score > threshold;
 }
 
+typedef struct backend_case {
+    const char *name;
+    masq_match_backend backend;
+    int threads;
+    masq_opencl_tuning tuning;
+} backend_case;
+
+static const backend_case cpu_cases[] = {
+    {"cpu", MASQ_MATCH_CPU, 2, {0}},
+    {"cpu", MASQ_MATCH_CPU, 1, {0}},
+    {"cpu", MASQ_MATCH_CPU, 3, {0}},
+};
+
+/* Device tables, forced shapes (one work-item, odd sizes, huge tiles) and a
+ * candidate buffer of one entry, so that every launch overflows and re-runs. */
+static const backend_case opencl_cases[] = {
+    {"opencl (device table)", MASQ_MATCH_OPENCL, 1, {0}},
+    {"opencl (1 x 1 x 1, capacity 1)", MASQ_MATCH_OPENCL, 1, {1, 1, 1, 1}},
+    {"opencl (7 x 3 x 5, capacity 16)", MASQ_MATCH_OPENCL, 1, {7, 3, 5, 16}},
+    {"opencl (256 x 64 x 100000)", MASQ_MATCH_OPENCL, 1, {256, 64, 100000, 1u << 20}},
+};
+
 static void run_case(const char *label, const name_list *frequent, const name_list *infrequent,
-                     double threshold, int threads)
+                     double threshold, const backend_case *backend)
 {
+    int threads = backend->threads;
     masq_pack pack;
     masq_pack_init(&pack);
     for (size_t i = 0; i < frequent->count; i++)
@@ -60,9 +86,14 @@ static void run_case(const char *label, const name_list *frequent, const name_li
                       (uint32_t)i);
     masq_hits hits = {0};
     masq_match_stats stats;
-    masq_match_options options = {threshold, threads};
-    masq_status status = masq_match_cpu(&pack, &options, &hits, &stats);
-    CHECK(status == MASQ_OK, "%s: match failed: %d", label, status);
+    masq_match_options options = {threshold, threads, backend->backend, NULL, backend->tuning};
+    if (backend->backend == MASQ_MATCH_OPENCL)
+        options.device = getenv("MASQ_DEVICE") ? NULL : "0";
+    masq_status status = masq_match(&pack, &options, &hits, &stats);
+    CHECK(status == MASQ_OK, "%s on %s: match failed: %s", label, backend->name,
+          masq_status_message(status));
+    CHECK(strcmp(stats.backend, backend->backend == MASQ_MATCH_OPENCL ? "opencl" : "cpu") == 0,
+          "%s: ran on %s, not %s", label, stats.backend, backend->name);
 
     /* hits are sorted by (frequent, infrequent): walk the matrix in that order. */
     size_t next = 0, expected_hits = 0;
@@ -73,8 +104,8 @@ static void run_case(const char *label, const name_list *frequent, const name_li
             int keep = oracle_keeps(frequent->items[f], infrequent->items[i], threshold, &distance, &score);
             int found = next < hits.count && hits.items[next].frequent == f && hits.items[next].infrequent == i;
             expected_hits += keep;
-            CHECK(keep == found, "%s (threshold %.3f, %d threads): %s / %s: oracle %s, matcher %s",
-                  label, threshold, threads, frequent->items[f], infrequent->items[i],
+            CHECK(keep == found, "%s (threshold %.3f, %s): %s / %s: oracle %s, matcher %s",
+                  label, threshold, backend->name, frequent->items[f], infrequent->items[i],
                   keep ? "keeps" : "drops", found ? "keeps" : "drops");
             if (keep && found) {
                 CHECK(hits.items[next].distance == (uint32_t)distance,
@@ -89,9 +120,14 @@ static void run_case(const char *label, const name_list *frequent, const name_li
     }
     CHECK(next == hits.count, "%s: %zu hits left over", label, hits.count - next);
     CHECK(stats.pairs == (uint64_t)frequent->count * infrequent->count, "%s: pairs", label);
-    printf("%s: threshold %.3f, %d threads: %zu x %zu, %zu hits (oracle %zu), %llu scored, %llu verified\n",
-           label, threshold, threads, frequent->count, infrequent->count, hits.count, expected_hits,
-           (unsigned long long)stats.candidates, (unsigned long long)stats.verified);
+    printf("%s: threshold %.3f, %s, %d threads: %zu x %zu, %zu hits (oracle %zu), %llu scored, "
+           "%llu verified, %llu launches, %llu overflows\n",
+           label, threshold, backend->name, threads, frequent->count, infrequent->count,
+           hits.count, expected_hits, (unsigned long long)stats.candidates,
+           (unsigned long long)stats.verified, (unsigned long long)stats.launches,
+           (unsigned long long)stats.overflows);
+    if (backend->tuning.candidate_capacity == 1 && expected_hits > 1)
+        CHECK(stats.overflows > 0, "%s: capacity 1 but no overflow re-run", label);
     masq_hits_free(&hits);
     masq_pack_free(&pack);
 }
@@ -191,16 +227,23 @@ static void real_names(const char *folder, name_list *names)
     }
 }
 
+static void run_all(const char *label, const name_list *frequent, const name_list *infrequent,
+                    const double *thresholds, size_t threshold_count, bool opencl)
+{
+    for (size_t t = 0; t < threshold_count; t++)
+        run_case(label, frequent, infrequent, thresholds[t], &cpu_cases[t % 3]);
+    for (size_t c = 0; opencl && c < sizeof opencl_cases / sizeof *opencl_cases; c++)
+        run_case(label, frequent, infrequent, thresholds[c % threshold_count], &opencl_cases[c]);
+}
+
 int main(int argc, char **argv)
 {
     const char *real_folder = argc > 1 ? argv[1] : "../shared/data/real";
+    bool opencl = !(argc > 2 && strcmp(argv[2], "--cpu-only") == 0);
+    static const double thresholds[] = {0.85, 0.7, 0.5, 0.95};
     name_list frequent, infrequent;
-    random_sets(&frequent, &infrequent, 7, 150, 400);
-    run_case("random", &frequent, &infrequent, 0.85, 2);
-    run_case("random", &frequent, &infrequent, 0.85, 1);
-    run_case("random", &frequent, &infrequent, 0.7, 3);
-    run_case("random", &frequent, &infrequent, 0.5, 2);
-    run_case("random", &frequent, &infrequent, 0.95, 2);
+    random_sets(&frequent, &infrequent, 7, 200, 600);
+    run_all("random", &frequent, &infrequent, thresholds, 4, opencl);
     free_list(&frequent);
     free_list(&infrequent);
 
@@ -208,8 +251,7 @@ int main(int argc, char **argv)
     real_names(real_folder, &names);
     CHECK(names.count > 100, "only %zu real names", names.count);
     /* All names on both sides: the whole real matrix, equal names included. */
-    run_case("real", &names, &names, 0.85, 2);
-    run_case("real", &names, &names, 0.6, 2);
+    run_all("real", &names, &names, thresholds, 2, opencl);
     free_list(&names);
     return check_finish("test_matcher");
 }

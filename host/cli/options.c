@@ -22,6 +22,10 @@ enum {
     OPT_THREADS,
     OPT_NO_BACKGROUND,
     OPT_VERSION,
+    OPT_WORK_GROUP,
+    OPT_GROUP_NAMES,
+    OPT_TILE,
+    OPT_CAPACITY,
 };
 
 static const struct option long_options[] = {
@@ -43,6 +47,10 @@ static const struct option long_options[] = {
     {"verbose", no_argument, NULL, 'v'},
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, OPT_VERSION},
+    {"work-group-size", required_argument, NULL, OPT_WORK_GROUP},
+    {"frequent-per-group", required_argument, NULL, OPT_GROUP_NAMES},
+    {"tile-size", required_argument, NULL, OPT_TILE},
+    {"candidate-capacity", required_argument, NULL, OPT_CAPACITY},
     {NULL, 0, NULL, 0},
 };
 
@@ -164,8 +172,24 @@ masq_status masq_options_parse(int argc, char **argv, masq_options *options)
             config->backend = (masq_backend)value;
             break;
         case OPT_DEVICE:
-            masq_error("--device: this build has no OpenCL backend yet");
-            return MASQ_ERR_DEVICE;
+            config->device = optarg;
+            break;
+        case OPT_WORK_GROUP:
+            MASQ_TRY(parse_unsigned("--work-group-size", optarg, 4096, &number));
+            config->tuning.work_group_size = (uint32_t)number;
+            break;
+        case OPT_GROUP_NAMES:
+            MASQ_TRY(parse_unsigned("--frequent-per-group", optarg, 1024, &number));
+            config->tuning.frequent_per_group = (uint32_t)number;
+            break;
+        case OPT_TILE:
+            MASQ_TRY(parse_unsigned("--tile-size", optarg, 1u << 24, &number));
+            config->tuning.tile_infrequent = (uint32_t)number;
+            break;
+        case OPT_CAPACITY:
+            MASQ_TRY(parse_unsigned("--candidate-capacity", optarg, 1u << 30, &number));
+            config->tuning.candidate_capacity = (uint32_t)number;
+            break;
         case OPT_FORMAT:
             MASQ_TRY(parse_choice("--format", optarg, formats, 4, &value));
             options->format = (masq_format)value;

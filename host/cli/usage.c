@@ -39,7 +39,12 @@ static const char scan_usage[] =
     "  --frequent-threshold F         percent_rank >= F is frequent (0.8)\n"
     "  --infrequent-threshold F       percent_rank < F is infrequent (0.2)\n"
     "  --similarity-threshold F       report pairs scoring > F (0.85)\n"
-    "  --backend auto|cpu|opencl      compute backend (auto: the CPU in this build)\n"
+    "  --backend auto|cpu|opencl      compute backend (default: auto, an OpenCL GPU\n"
+    "                                 if one builds the kernel and passes its\n"
+    "                                 self-test, else the CPU; opencl: any OpenCL\n"
+    "                                 device, CPU ones included, or exit 2)\n"
+    "  --device SPEC                  OpenCL device: index (see masq devices), 'cpu',\n"
+    "                                 'gpu' or a name substring (default: $MASQ_DEVICE)\n"
     "  --threads N                    CPU threads (default: one per CPU)\n"
     "  --format table|json|ndjson|csv output format (table on a terminal, else json)\n"
     "  -o, --output FILE              write results to FILE (default: stdout)\n"
@@ -50,6 +55,15 @@ static const char scan_usage[] =
     "  -q, --quiet                    errors only on stderr\n"
     "  -v, --verbose                  more detail on stderr (twice: debug)\n"
     "  -h, --help                     this text\n"
+    "\n"
+    "OpenCL tuning (default: a table by device; results never depend on them):\n"
+    "  --work-group-size N            work-items per group\n"
+    "  --frequent-per-group N         frequent names whose tables a group holds\n"
+    "  --tile-size N                  infrequent names per tile\n"
+    "  --candidate-capacity N         candidates a launch returns before re-running\n"
+    "\n"
+    "environment: MASQ_DEVICE (as --device), MASQ_KERNEL_DIR (load kernels from a\n"
+    "folder instead of the built-in copy).\n"
     "\n"
     "score (the notebook's calcDist): if both names contain '.', and the text after\n"
     "the last '.' is equal, it is dropped from both; score = 1 - d / max(len1, len2)\n"
@@ -74,7 +88,8 @@ static const char demo_usage[] =
 static const char devices_usage[] =
     "usage: masq devices\n"
     "\n"
-    "Lists OpenCL platforms and devices. This build has no OpenCL backend yet.\n";
+    "Lists the OpenCL platforms and devices masq can use, with the index that\n"
+    "--device takes. Exits 2 when there is no OpenCL platform.\n";
 
 void masq_usage_print(FILE *out, masq_command command)
 {

@@ -87,12 +87,42 @@ static const char *string_field(const cJSON *object, const char *key)
     return cJSON_IsString(item) ? item->valuestring : NULL;
 }
 
-/* EventID arrives as a number in exports and as a string elsewhere. */
-static bool is_process_creation(const cJSON *object)
+/* The text of the number after "EventID": in the raw line (cJSON keeps only
+ * its value). */
+static bool event_id_token_is(const char *line, size_t length, const char *expected)
+{
+    static const char key[] = "\"EventID\"";
+    const char *end = line + length;
+    for (const char *p = line; p + sizeof key - 1 <= end; p++) {
+        p = memchr(p, '"', (size_t)(end - p));
+        if (p == NULL || p + sizeof key - 1 > end)
+            return false;
+        if (memcmp(p, key, sizeof key - 1) != 0)
+            continue;
+        const char *q = p + sizeof key - 1;
+        while (q < end && (*q == ' ' || *q == '\t'))
+            q++;
+        if (q == end || *q != ':')
+            continue;
+        q++;
+        while (q < end && (*q == ' ' || *q == '\t'))
+            q++;
+        size_t n = strlen(expected);
+        return (size_t)(end - q) >= n && memcmp(q, expected, n) == 0 &&
+               (q + n == end || strchr("-+.eE0123456789", q[n]) == NULL);
+    }
+    return false;
+}
+
+/* EventID arrives as a number in exports and as a string elsewhere. The
+ * notebook reads it as a string: a number counts as its JSON text, so 4688
+ * matches and 4688.0 does not, as in Spark. */
+static bool is_process_creation(const cJSON *object, const char *line, size_t length)
 {
     const cJSON *id = cJSON_GetObjectItemCaseSensitive(object, "EventID");
     if (cJSON_IsNumber(id))
-        return id->valuedouble == SECURITY_EVENT_PROCESS_CREATION;
+        return id->valuedouble == SECURITY_EVENT_PROCESS_CREATION &&
+               event_id_token_is(line, length, "4688");
     if (cJSON_IsString(id))
         return strcmp(id->valuestring, "4688") == 0;
     return false;
@@ -124,7 +154,7 @@ static masq_status ingest_line(masq_ingest *ingest, const char *line, size_t len
         status = bad_line(ingest, "unexpected data after the JSON value");
     } else if (!cJSON_IsObject(row)) {
         status = bad_line(ingest, "not a JSON object");
-    } else if (!is_process_creation(row)) {
+    } else if (!is_process_creation(row, line, length)) {
         ingest->stats.other_events++;
     } else {
         masq_event event = {string_field(row, "Process"), string_field(row, "NewProcessName"),

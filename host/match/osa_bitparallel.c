@@ -13,7 +13,7 @@ masq_status masq_osa_pattern_init(masq_osa_pattern *pattern, uint32_t alphabet_s
     pattern->alphabet_size = alphabet_size;
     pattern->word_capacity = words;
     pattern->masks = calloc((size_t)(alphabet_size ? alphabet_size : 1) * words, sizeof(uint64_t));
-    pattern->state = malloc((size_t)4 * words * sizeof(uint64_t));
+    pattern->state = malloc((size_t)words * sizeof *pattern->state);
     if (pattern->masks == NULL || pattern->state == NULL) {
         masq_osa_pattern_free(pattern);
         return MASQ_ERR_NOMEM;
@@ -58,45 +58,18 @@ static uint32_t osa_one_word(const masq_osa_pattern *pattern, const uint32_t *te
     return (uint32_t)distance;
 }
 
-/* The same recurrence over several words: the horizontal deltas, the
- * transposition term and the HN bit fed into the addition carry from the word
- * below into the word above (as in Myers' block algorithm). */
 static uint32_t osa_many_words(masq_osa_pattern *pattern, const uint32_t *text,
                                uint32_t text_length)
 {
     uint32_t words = pattern->words;
-    uint64_t *vp = pattern->state, *vn = vp + words, *d0 = vn + words, *pm_prev = d0 + words;
-    for (uint32_t w = 0; w < words; w++) {
-        vp[w] = ~(uint64_t)0;
-        vn[w] = d0[w] = pm_prev[w] = 0;
-    }
-    uint32_t last_shift = (pattern->length - 1) % 64;
+    masq_osa_word_state *state = pattern->state;
+    for (uint32_t w = 0; w < words; w++)
+        state[w] = (masq_osa_word_state){~(uint64_t)0, 0, 0, 0};
+    unsigned last_shift = (pattern->length - 1) % 64;
     int64_t distance = pattern->length;
-    for (uint32_t j = 0; j < text_length; j++) {
-        const uint64_t *pm = &pattern->masks[(size_t)text[j] * words];
-        uint64_t hp_carry = 1, hn_carry = 0, tr_carry = 0;
-        for (uint32_t w = 0; w < words; w++) {
-            uint64_t pm_w = pm[w];
-            uint64_t tr_part = ~d0[w] & pm_w;
-            uint64_t tr = ((tr_part << 1) | tr_carry) & pm_prev[w];
-            tr_carry = tr_part >> 63;
-            uint64_t x = pm_w | hn_carry;
-            uint64_t d = (((x & vp[w]) + vp[w]) ^ vp[w]) | x | vn[w] | tr;
-            uint64_t hp = vn[w] | ~(d | vp[w]);
-            uint64_t hn = d & vp[w];
-            if (w == words - 1)
-                distance += (int64_t)((hp >> last_shift) & 1) - (int64_t)((hn >> last_shift) & 1);
-            uint64_t hp_out = hp >> 63, hn_out = hn >> 63;
-            hp = (hp << 1) | hp_carry;
-            hn = (hn << 1) | hn_carry;
-            hp_carry = hp_out;
-            hn_carry = hn_out;
-            vp[w] = hn | ~(d | hp);
-            vn[w] = hp & d;
-            d0[w] = d;
-            pm_prev[w] = pm_w;
-        }
-    }
+    for (uint32_t j = 0; j < text_length; j++)
+        distance += masq_osa_words_step(state, &pattern->masks[(size_t)text[j] * words], words,
+                                        last_shift);
     return (uint32_t)distance;
 }
 

@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "../../kernels/osa_step.h"
 #include "../util/status.h"
 
 /* A pattern's match masks over a dense alphabet: masks[symbol * words + w]
@@ -18,7 +19,7 @@ typedef struct masq_osa_pattern {
     uint32_t words;         /* words of the current pattern */
     uint32_t length;
     const uint32_t *symbols;
-    uint64_t *state;        /* 4 * word_capacity words of column state */
+    masq_osa_word_state *state; /* word_capacity words of column state */
 } masq_osa_pattern;
 
 /* Room for patterns up to max_length symbols drawn from alphabet_size symbols. */

@@ -95,9 +95,11 @@ static cJSON *summary_json(const masq_result *result)
     cJSON_AddNumberToObject(object, "frequent_threshold", c->frequent_threshold);
     cJSON_AddNumberToObject(object, "infrequent_threshold", c->infrequent_threshold);
     cJSON_AddNumberToObject(object, "similarity_threshold", c->similarity_threshold);
-    cJSON_AddStringToObject(object, "backend", "cpu");
-    cJSON_AddStringToObject(object, "device", "cpu");
+    cJSON_AddStringToObject(object, "backend", s->backend);
+    cJSON_AddStringToObject(object, "device", s->device);
     cJSON_AddNumberToObject(object, "threads", s->threads);
+    cJSON_AddNumberToObject(object, "kernel_launches", (double)s->launches);
+    cJSON_AddNumberToObject(object, "kernel_overflows", (double)s->overflows);
     cJSON *seconds = cJSON_AddObjectToObject(object, "seconds");
     if (seconds != NULL) {
         cJSON_AddNumberToObject(seconds, "ingest", s->seconds_ingest);

@@ -22,7 +22,7 @@ void masq_log(masq_log_level level, const char *format, ...)
 {
     if (!masq_log_enabled(level))
         return;
-    char message[2048];
+    char message[8192];
     va_list args;
     va_start(args, format);
     vsnprintf(message, sizeof message, format, args);

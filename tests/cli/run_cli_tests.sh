@@ -137,8 +137,32 @@ expect_err scan_no_input "needs input"
 run bad_option 1 scan --no-such-option x
 run bad_threshold 1 scan --similarity-threshold 2 "$real"
 run bad_format 1 scan --format xml "$real"
-run opencl 2 scan --backend opencl "$real"
-expect_err opencl "no OpenCL backend"
+# --- backends: OpenCL (PoCL in CI) and the CPU give the same anomalies --------
+# An OpenCL test that finds no device fails: these expect a device.
+run devices 0 devices
+if grep -Eq "^  0  " "$work/devices.out"; then ok; else fail "masq devices lists no device: $(cat "$work/devices.out")"; fi
+run cpu_backend 0 scan --backend cpu --demo --seed 5 --format json "$real"
+run opencl_backend 0 scan --backend opencl --demo --seed 5 --format json "$real"
+run opencl_forced 0 scan --backend opencl --work-group-size 3 --frequent-per-group 2 --tile-size 7 --candidate-capacity 1 --demo --seed 5 --format json "$real"
+for run_name in opencl_backend opencl_forced; do
+python3 - "$work/cpu_backend.out" "$work/$run_name.out" <<'PY' && ok || fail "$run_name: --backend opencl and --backend cpu differ"
+import json, sys
+a, b = (json.load(open(p)) for p in sys.argv[1:])
+timing = {"seconds", "backend", "device", "threads", "kernel_launches", "kernel_overflows", "pairs_scored", "pairs_verified"}
+strip = lambda s: {k: v for k, v in s.items() if k not in timing}
+ok = a["anomalies"] == b["anomalies"] and strip(a["summary"]) == strip(b["summary"]) and len(a["anomalies"]) > 0
+ok = ok and a["summary"]["backend"] == "cpu" and b["summary"]["backend"] == "opencl"
+sys.exit(0 if ok else 1)
+PY
+done
+expect_json opencl_forced "j['summary']['kernel_overflows'] > 0"
+MASQ_DEVICE=no-such-device "$masq" scan --backend opencl "$real" >/dev/null 2>"$work/no_device.err"
+if [ $? -eq 2 ] && grep -q "no OpenCL device matches 'no-such-device'" "$work/no_device.err"; then ok; else fail "MASQ_DEVICE=no-such-device: $(cat "$work/no_device.err")"; fi
+# no OpenCL platform at all: auto falls back with one line, opencl exits 2
+OCL_ICD_VENDORS=$work/no-vendors "$masq" scan --format json "$real" >"$work/no_platform.out" 2>"$work/no_platform.err"
+if [ $? -eq 0 ] && [ "$(grep -c . "$work/no_platform.err")" -eq 1 ] && grep -q "matching on the CPU" "$work/no_platform.err"; then ok; else fail "auto without a platform: $(cat "$work/no_platform.err")"; fi
+OCL_ICD_VENDORS=$work/no-vendors "$masq" scan --backend opencl "$real" >/dev/null 2>"$work/no_platform2.err"
+if [ $? -eq 2 ] && grep -q "no OpenCL platform" "$work/no_platform2.err"; then ok; else fail "opencl without a platform: $(cat "$work/no_platform2.err")"; fi
 run help 0 scan --help
 if grep -q "similarity-threshold" "$work/help.out"; then ok; else fail "scan --help lacks the options"; fi
 run version 0 --version

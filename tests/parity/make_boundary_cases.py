@@ -31,7 +31,6 @@ import datetime as dt
 import json
 import os
 import random
-import sys
 
 import numpy as np
 
@@ -484,7 +483,7 @@ def generate(out_dir, seed=11):
         errors += check_intents(name, intents, expected, counts, rank, frequent)
         listing.append({
             "name": name,
-            "file": path,
+            "file": os.path.basename(path),
             "events": len(w.rows),
             "names": len(counts),
             "expected_pairs": [[f, i, float(s)] for (f, i), s in sorted(expected.items())],
@@ -494,6 +493,8 @@ def generate(out_dir, seed=11):
         raise SystemExit("boundary case design errors:\n  " + "\n  ".join(errors))
     with open(os.path.join(out_dir, "cases.json"), "w", encoding="utf-8") as f:
         json.dump(listing, f, ensure_ascii=False, indent=1)
+    for case in listing:
+        case["file"] = os.path.join(os.path.abspath(out_dir), case["file"])
     return listing
 
 

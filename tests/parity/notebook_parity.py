@@ -34,6 +34,7 @@ import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(os.path.dirname(HERE))
+sys.dont_write_bytecode = True  # importing make_boundary_cases leaves no __pycache__ in the tree
 sys.path.insert(0, HERE)
 
 
@@ -259,8 +260,12 @@ def show(s):
     return "%s [%s]" % (s, " ".join(odd[:6]) + (" ..." if len(odd) > 6 else ""))
 
 
-def compare(label, spark, masq, expect_some=True):
-    """Print a diff; return True when the pairs and float32 scores are equal."""
+def compare(label, spark, masq, expect_some=True, why=None):
+    """Print a diff; return True when the pairs and float32 scores are equal.
+
+    why: optional {pair: the case design's note}, printed beside a differing pair.
+    """
+    why = why or {}
     from fastDamerauLevenshtein import damerauLevenshtein
     ok = True
     if expect_some and not spark:
@@ -269,16 +274,16 @@ def compare(label, spark, masq, expect_some=True):
     only_spark = sorted(set(spark) - set(masq))
     only_masq = sorted(set(masq) - set(spark))
     for k in only_spark:
-        print("  only Spark: %s  <-  %s  Dist=%r" % (show(k[0]), show(k[1]), spark[k]))
+        print("  only Spark: %s  <-  %s  Dist=%r%s" % (show(k[0]), show(k[1]), spark[k], note(why, k)))
     for k in only_masq:
-        print("  only masq:  %s  <-  %s  AnomalyScore=%r" % (show(k[0]), show(k[1]), masq[k].get("AnomalyScore")))
+        print("  only masq:  %s  <-  %s  AnomalyScore=%r%s" % (show(k[0]), show(k[1]), masq[k].get("AnomalyScore"), note(why, k)))
     ok = not only_spark and not only_masq
     for k in sorted(set(spark) & set(masq)):
         a = masq[k]
         ms = a.get("AnomalyScore")
         if not isinstance(ms, (int, float)) or np.float32(ms) != np.float32(spark[k]):
-            print("  score:      %s  <-  %s  Spark %r (float32 %r), masq %r"
-                  % (show(k[0]), show(k[1]), spark[k], float(np.float32(spark[k])), ms))
+            print("  score:      %s  <-  %s  Spark %r (float32 %r), masq %r%s"
+                  % (show(k[0]), show(k[1]), spark[k], float(np.float32(spark[k])), ms, note(why, k)))
             ok = False
         # Distance is masq's own column: checked against the library, reported only.
         one, two = k
@@ -294,6 +299,10 @@ def compare(label, spark, masq, expect_some=True):
         print("FAIL %s: Spark %d pairs, masq %d pairs, %d only Spark, %d only masq"
               % (label, len(spark), len(masq), len(only_spark), len(only_masq)))
     return ok
+
+
+def note(why, key):
+    return "\n              (case design: %s)" % why[key] if key in why else ""
 
 
 def print_spark(label, pairs):
@@ -491,7 +500,8 @@ def run_boundary(spark, args, tmp):
             print("FAIL %s: %s" % (label, err))
             ok = False
             continue
-        ok = compare(label, pairs, m, expect_some=bool(expected)) and ok
+        why = {(x["frequent"], x["infrequent"]): "%s, %s" % (x["intent"], x["why"]) for x in case["intents"]}
+        ok = compare(label, pairs, m, expect_some=bool(expected), why=why) and ok
     return ok
 
 

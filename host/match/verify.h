@@ -1,0 +1,29 @@
+/* Verification: from a candidate's OSA distance to its exact true
+ * Damerau-Levenshtein distance and the keep-or-drop decision. Both backends
+ * hand their candidates here, so they decide alike. */
+#ifndef MASQ_VERIFY_H
+#define MASQ_VERIFY_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "../util/status.h"
+#include "dl_exact.h"
+
+/* OSA >= DL >= ceil(2 OSA / 3), and DL == OSA when OSA <= 2: so a pair is
+ * dropped when ceil(2 OSA / 3) > k, kept with DL = OSA when OSA <= min(k, 2),
+ * and otherwise decided by the exact distance. */
+static inline bool masq_osa_may_pass(uint32_t osa, int32_t k)
+{
+    return (2 * (int64_t)osa + 2) / 3 <= k;
+}
+
+/* Decide a candidate (a, b) with its OSA distance and the allowed distance k.
+ * *keep tells the decision and *distance the exact distance when kept;
+ * *verified is incremented when the exact distance had to be computed.
+ * MASQ_ERR_NOMEM when the scratch cannot grow. */
+masq_status masq_verify_candidate(masq_dl_scratch *scratch, const uint32_t *a, uint32_t a_length,
+                                  const uint32_t *b, uint32_t b_length, uint32_t osa, int32_t k,
+                                  bool *keep, uint32_t *distance, uint64_t *verified);
+
+#endif

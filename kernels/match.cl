@@ -1,0 +1,106 @@
+/* The matrix kernel: OSA distances of frequent x infrequent names, tile by
+ * tile. kernels/osa_step.h is compiled in front of this file.
+ *
+ * A work-group takes one tile: up to MASQ_GROUP frequent names, whose match
+ * tables it builds in local memory, and a run of infrequent names of
+ * compatible lengths, which its work-items stream. Each pair that survives the
+ * length and bag filters gets its OSA distance; pairs whose OSA leaves a hit
+ * possible (ceil(2 OSA / 3) <= k) are appended through an atomic counter. The
+ * host verifies them exactly; a launch whose candidates overflow is re-run.
+ *
+ * Build options: MASQ_ALPHABET (symbols; 0 is "in no frequent name", with an
+ * empty mask), MASQ_GROUP (frequent names per group), MASQ_WORDS (32-bit words
+ * per pattern: 1 for names up to 32 symbols). */
+
+typedef struct masq_tile {
+    uint frequent_first;
+    uint frequent_count;
+    uint infrequent_first;
+    uint infrequent_count;
+} masq_tile;
+
+/* A name as the kernel sees it: where its symbols start, its length, its
+ * extension group; its symbol bits are in a separate ulong array. */
+typedef struct masq_device_view {
+    uint offset;
+    uint length;
+    int group;
+    uint unused;
+} masq_device_view;
+
+__kernel void masq_match_tiles(__global const masq_tile *tiles,
+                               __global const ushort *symbols,
+                               __global const masq_device_view *frequent,
+                               __global const ulong *frequent_bits,
+                               __global const masq_device_view *infrequent,
+                               __global const ulong *infrequent_bits,
+                               __global const int *max_distance,
+                               uint same_group,
+                               __global uint *candidate_count,
+                               __global uint4 *candidates,
+                               uint capacity)
+{
+    __local MASQ_WORD tables[MASQ_GROUP * MASQ_ALPHABET * MASQ_WORDS];
+    const masq_tile tile = tiles[get_group_id(0)];
+    const uint lid = get_local_id(0), lsize = get_local_size(0);
+
+    for (uint x = lid; x < MASQ_GROUP * MASQ_ALPHABET * MASQ_WORDS; x += lsize)
+        tables[x] = 0;
+    barrier(CLK_LOCAL_MEM_FENCE);
+    /* One work-item fills one name's table: no two write the same word. */
+    for (uint f = lid; f < tile.frequent_count; f += lsize) {
+        const masq_device_view fv = frequent[tile.frequent_first + f];
+        __local MASQ_WORD *table = tables + f * MASQ_ALPHABET * MASQ_WORDS;
+        for (uint p = 0; p < fv.length; p++)
+            table[symbols[fv.offset + p] * MASQ_WORDS + p / 32] |= (MASQ_WORD)1 << (p % 32);
+    }
+    barrier(CLK_LOCAL_MEM_FENCE);
+
+    for (uint x = lid; x < tile.infrequent_count; x += lsize) {
+        const uint ii = tile.infrequent_first + x;
+        const masq_device_view iv = infrequent[ii];
+        const ulong ibits = infrequent_bits[ii];
+        for (uint f = 0; f < tile.frequent_count; f++) {
+            const uint fi = tile.frequent_first + f;
+            const masq_device_view fv = frequent[fi];
+            if (same_group ? fv.group != iv.group : fv.group == iv.group)
+                continue;
+            const uint longer = max(fv.length, iv.length);
+            const int k = max_distance[longer];
+            if (k < 0 || (int)(longer - min(fv.length, iv.length)) > k)
+                continue;
+            const ulong fbits = frequent_bits[fi];
+            if ((int)popcount(fbits & ~ibits) > k || (int)popcount(ibits & ~fbits) > k)
+                continue;
+            __local const MASQ_WORD *table = tables + f * MASQ_ALPHABET * MASQ_WORDS;
+            int osa = (int)fv.length;
+            if (fv.length == 0) {
+                osa = (int)iv.length;
+            } else {
+#if MASQ_WORDS == 1
+                masq_osa_word_state s = {~(MASQ_WORD)0, 0, 0, 0};
+                const MASQ_WORD last = (MASQ_WORD)1 << (fv.length - 1);
+                for (uint j = 0; j < iv.length; j++)
+                    osa += masq_osa_word_step(&s, table[symbols[iv.offset + j]], last);
+#else
+                masq_osa_word_state s[MASQ_WORDS];
+                const uint words = (fv.length + 31) / 32;
+                for (uint w = 0; w < words; w++) {
+                    s[w].vp = ~(MASQ_WORD)0;
+                    s[w].vn = 0;
+                    s[w].d0 = 0;
+                    s[w].pm_prev = 0;
+                }
+                for (uint j = 0; j < iv.length; j++)
+                    osa += masq_osa_words_step(s, table + symbols[iv.offset + j] * MASQ_WORDS, words,
+                                               (fv.length - 1) % 32);
+#endif
+            }
+            if ((2 * osa + 2) / 3 <= k) {
+                const uint slot = atomic_inc(candidate_count);
+                if (slot < capacity)
+                    candidates[slot] = (uint4)(fi, ii, (uint)osa, 0);
+            }
+        }
+    }
+}
