@@ -88,6 +88,15 @@ int main(int argc, char **argv)
                           strlen(infrequent.items[i]), (uint32_t)i) != MASQ_OK)
             return 1;
 
+    /* The DP cells the whole matrix would take: (sum of frequent lengths) x
+     * (sum of infrequent lengths), in code points. Reported as "equivalent cell
+     * updates" per second, the unit GPU string kernels are quoted in. */
+    double frequent_cells = 0, infrequent_cells = 0;
+    for (size_t i = 0; i < pack.frequent.count; i++)
+        frequent_cells += pack.frequent.items[i].length;
+    for (size_t i = 0; i < pack.infrequent.count; i++)
+        infrequent_cells += pack.infrequent.items[i].length;
+
     masq_match_options options = {threshold, threads, backend, device, {0}};
     masq_match_stats stats = {0};
     masq_hits hits = {0};
@@ -119,9 +128,11 @@ int main(int argc, char **argv)
     qsort(seconds, (size_t)runs, sizeof *seconds, compare_double);
     double median = runs % 2 ? seconds[runs / 2] : (seconds[runs / 2 - 1] + seconds[runs / 2]) / 2;
     printf("],\"seconds_median\":%.6f,\"pairs_per_s\":%.6g,\"threads\":%d,\"pairs_scored\":%llu,"
-           "\"pairs_verified\":%llu,\"backend\":\"%s\",\"device\":\"%s\",\"launches\":%llu}\n",
+           "\"pairs_verified\":%llu,\"backend\":\"%s\",\"device\":\"%s\",\"launches\":%llu,"
+           "\"cells\":%.6g,\"cell_updates_per_s\":%.6g}\n",
            median, (double)stats.pairs / median, stats.threads,
            (unsigned long long)stats.candidates, (unsigned long long)stats.verified, stats.backend,
-           stats.device, (unsigned long long)stats.launches);
+           stats.device, (unsigned long long)stats.launches, frequent_cells * infrequent_cells,
+           frequent_cells * infrequent_cells / median);
     return 0;
 }

@@ -247,11 +247,13 @@ int main(int argc, char **argv)
     free_list(&frequent);
     free_list(&infrequent);
 
-    name_list names;
-    real_names(real_folder, &names);
-    CHECK(names.count > 100, "only %zu real names", names.count);
-    /* All names on both sides: the whole real matrix, equal names included. */
-    run_all("real", &names, &names, thresholds, 2, opencl);
-    free_list(&names);
+    if (strcmp(real_folder, "none") != 0) { /* bench/gpu_check.sh on a machine without them */
+        name_list names;
+        real_names(real_folder, &names);
+        CHECK(names.count > 100, "only %zu real names", names.count);
+        /* All names on both sides: the whole real matrix, equal names included. */
+        run_all("real", &names, &names, thresholds, 2, opencl);
+        free_list(&names);
+    }
     return check_finish("test_matcher");
 }

@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# On a machine with a GPU (NVIDIA's OpenCL driver, or any OpenCL GPU): build,
+# run the correctness tests on the GPU, time 10^4 x 10^5 and 10^5 x 10^5
+# matrices, and print a short table last. Plans for about 10 minutes.
+#   bench/gpu_check.sh [REAL_DATA_DIR]    (default ../shared/data/real; 'none' skips it)
+# MASQ_DEVICE chooses the device (default: gpu).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+real=${1:-../shared/data/real}
+[ -d "$real" ] || real=none
+export MASQ_DEVICE=${MASQ_DEVICE:-gpu}
+build=build-gpu
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+echo "== machine"
+nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader 2>/dev/null || echo "(no nvidia-smi)"
+commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
+
+echo "== build"
+cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=Release -DMASQ_SPARK_TESTS=OFF >/dev/null
+cmake --build "$build" -j"$(nproc)" >/dev/null
+"$build/masq" devices
+
+echo "== correctness on $MASQ_DEVICE: matcher against the DP oracle, forced tiles, overflow"
+timeout 300 "$build/tests/test_matcher" "$real" | tail -n 12
+
+echo "== timing"
+python3 tools/gen_names.py --seed 1 --frequent 100000 --infrequent 100000 \
+  --out-frequent "$work/f100k.txt" --out-infrequent "$work/i100k.txt"
+head -n 10000 "$work/f100k.txt" >"$work/f10k.txt"
+rows=()
+time_one() { # label frequent infrequent backend runs
+  local json
+  json=$(timeout 240 "$build/bench/masq_bench_matrix" --frequent "$2" --infrequent "$3" \
+    --backend "$4" --runs "$5" ${4/cpu/} 2>"$work/err") || { rows+=("$1 $4 failed: $(tail -c 200 "$work/err")"); return; }
+  rows+=("$(python3 -c "import json,sys; j=json.loads(sys.argv[1]); print('%-12s %-7s %10.3g %12.3g %9d %8.3f  %s' % (sys.argv[2], j['backend'], j['pairs_per_s'], j['cell_updates_per_s'], j['hits'], j['seconds_median'], j['device']))" "$json" "$1")")
+}
+time_one "1e4 x 1e5" "$work/f10k.txt" "$work/i100k.txt" opencl 3
+time_one "1e4 x 1e5" "$work/f10k.txt" "$work/i100k.txt" cpu 1
+time_one "1e5 x 1e5" "$work/f100k.txt" "$work/i100k.txt" opencl 1
+
+echo
+echo "masq gpu check, commit $commit, device $MASQ_DEVICE"
+printf '%-12s %-7s %10s %12s %9s %8s  %s\n' matrix backend pairs/s cells/s hits seconds device
+printf '%s\n' "${rows[@]}"
