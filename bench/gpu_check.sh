@@ -33,7 +33,7 @@ rows=()
 time_one() { # label frequent infrequent backend runs
   local json
   json=$(timeout 240 "$build/bench/masq_bench_matrix" --frequent "$2" --infrequent "$3" \
-    --backend "$4" --runs "$5" ${4/cpu/} 2>"$work/err") || { rows+=("$1 $4 failed: $(tail -c 200 "$work/err")"); return; }
+    --backend "$4" --runs "$5" 2>"$work/err") || { rows+=("$1 $4 failed: $(tail -c 200 "$work/err")"); return; }
   rows+=("$(python3 -c "import json,sys; j=json.loads(sys.argv[1]); print('%-12s %-7s %10.3g %12.3g %9d %8.3f  %s' % (sys.argv[2], j['backend'], j['pairs_per_s'], j['cell_updates_per_s'], j['hits'], j['seconds_median'], j['device']))" "$json" "$1")")
 }
 time_one "1e4 x 1e5" "$work/f10k.txt" "$work/i100k.txt" opencl 3
