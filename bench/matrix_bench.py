@@ -1,10 +1,14 @@
 #!/usr/bin/env python3
-"""Matrix benchmark: masq's CPU matrix against its peers on the same name pairs.
+"""Matrix benchmark: masq's CPU and OpenCL matrix against its peers on the same pairs.
 
 Generates frequent x infrequent process names with tools/gen_names.py (seed 1,
 2,000 x 20,000 by default) and, in one invocation, times every engine on them:
 
-  masq              build/bench/masq_bench_matrix (true Damerau-Levenshtein)
+  masq-cpu          build/bench/masq_bench_matrix --backend cpu, at each --threads count
+                    (true Damerau-Levenshtein)
+  masq-opencl       the same with --backend opencl [--device D], once (--skip-opencl to
+                    leave it out); its time is the whole masq_match call: OpenCL context,
+                    kernel build (or the driver's cache) and device self-test included
   rapidfuzz-osa     rapidfuzz process.cdist, OSA.normalized_similarity
   rapidfuzz-dl      rapidfuzz process.cdist, DamerauLevenshtein.normalized_similarity
   fastdl-loop       the notebook's calcDist over fastDamerauLevenshtein in a Python
@@ -18,11 +22,19 @@ no '.', the score is 0; score = 1 - d / max(len1, len2) over code points, rounde
 float32; a hit is a pair whose float32 score, as a double, is > the threshold (0.85).
 
 Each engine: one warm-up run, then --runs timed runs (--slow-runs for the Python loop);
-the median is reported. Hit sets are checked against masq's (rapidfuzz-dl's with
---skip-masq): true-DL engines must match exactly, OSA engines may only miss pairs.
+the median is reported. Hit sets are checked against masq-cpu's (rapidfuzz-dl's with
+--skip-masq): true-DL engines, masq-opencl included, must match exactly, OSA engines may
+only miss pairs.
+
+Every engine gets pairs/s and equivalent DP cell updates/s: cells = (sum of frequent
+lengths) x (sum of infrequent lengths) in code points, divided by the median seconds of
+a full matrix (masq reports its own figure; the Python loop's is extrapolated like its
+pairs/s). Ratios are against masq-cpu at its highest thread count.
 
 Prints one line per engine, then a JSON document (also written to --json FILE).
 Exit status: 0 all checks passed, 1 a hit set differs, 2 an engine failed or bad usage.
+A failed masq-opencl run is reported (table and JSON "masq_opencl") but does not change
+the exit status.
 """
 
 import argparse
@@ -169,19 +181,38 @@ def make_result(engine, implementation, threads, seconds, pairs, hits, **extra):
     return result
 
 
-def run_masq(binary, frequent_path, infrequent_path, threads, runs, threshold, work_dir):
-    """Returns (result, hit dict {(f, i): (distance, score)}); raises RuntimeError."""
-    hits_path = os.path.join(work_dir, "masq_hits_t%d.tsv" % threads)
+class MasqFailed(RuntimeError):
+    """masq_bench_matrix exited non-zero."""
+
+    def __init__(self, message, exit_code, stderr):
+        super().__init__(message)
+        self.exit_code = exit_code
+        self.stderr = stderr
+
+
+def run_masq(binary, frequent_path, infrequent_path, threads, runs, threshold, work_dir,
+             backend="cpu", device=None):
+    """Returns (result, hit dict {(f, i): (distance, score)}); raises RuntimeError
+    (MasqFailed when the binary exits non-zero). threads is ignored for OpenCL."""
+    hits_path = os.path.join(work_dir, "masq_hits_%s%s.tsv" % (
+        backend, "_t%d" % threads if backend == "cpu" else ""))
     base = [binary, "--frequent", frequent_path, "--infrequent", infrequent_path,
-            "--threads", str(threads), "--threshold", repr(threshold)]
+            "--threshold", repr(threshold), "--backend", backend]
+    if backend == "cpu":
+        base += ["--threads", str(threads)]
+    if device:
+        base += ["--device", device]
 
     def call(extra):
         command = base + extra
         log("  $ " + " ".join(command))
         done = subprocess.run(command, capture_output=True, timeout=3600)
         if done.returncode != 0:
-            raise RuntimeError("%s exited %d: %s" % (binary, done.returncode,
-                                                     done.stderr.decode(errors="replace")[-2000:]))
+            stderr = done.stderr.decode(errors="replace")[-2000:].strip()
+            raise MasqFailed("%s exited %d%s" % (binary, done.returncode,
+                                                  ": " + stderr if stderr else
+                                                  " (nothing on stderr)"),
+                             done.returncode, stderr)
         text = done.stdout.decode("utf-8", errors="replace").strip()
         try:
             return json.loads(text)
@@ -206,15 +237,31 @@ def run_masq(binary, frequent_path, infrequent_path, threads, runs, threshold, w
         raise RuntimeError("masq reports %s hits but wrote %d distinct pairs to %s"
                            % (warm["hits"], len(hits), hits_path))
     report = call(["--runs", str(runs)])
+    if report.get("backend") not in (None, backend):
+        raise RuntimeError("asked masq for the %s backend, it reports %r"
+                           % (backend, report.get("backend")))
     seconds = [float(s) for s in report.get("seconds", [])] or [float(report["seconds_median"])]
-    result = make_result("masq", "masq_bench_matrix (CPU, true DL)",
-                         int(report.get("threads", threads)), seconds,
+    if backend == "cpu":
+        engine, what, result_threads = ("masq-cpu", "masq_bench_matrix --backend cpu (true DL)",
+                                        int(report.get("threads", threads)))
+    else:
+        engine, what, result_threads = ("masq-opencl", "masq_bench_matrix --backend opencl "
+                                        "(true DL; whole masq_match call timed)", None)
+    result = make_result(engine, what, result_threads, seconds,
                          int(report.get("pairs", 0)) or None, hits,
-                         requested_threads=threads, reported=report,
-                         reported_hits_warmup=warm.get("hits"))
-    # masq's own median and rate, as it measured them, are the figures of record.
+                         backend=report.get("backend", backend),
+                         device=report.get("device"),
+                         requested_device=device,
+                         launches=report.get("launches"),
+                         requested_threads=threads if backend == "cpu" else None,
+                         reported=report, reported_hits_warmup=warm.get("hits"),
+                         warmup_device=warm.get("device"))
+    # masq's own median and rates, as it measured them, are the figures of record.
     result["seconds_median"] = float(report["seconds_median"])
     result["pairs_per_s"] = float(report["pairs_per_s"])
+    if report.get("cell_updates_per_s") is not None:
+        result["cell_updates_per_s"] = float(report["cell_updates_per_s"])
+        result["cells_reported"] = float(report["cells"])
     return result, hits
 
 

@@ -97,26 +97,11 @@ static masq_status index_build(indexed_join *x, worker *w)
     return masq_deletion_index_seal(&x->index);
 }
 
-/* One pair, with the pattern of f loaded. */
 static masq_status compare_pair(worker *w, const masq_join *j, const masq_view *f,
                                 const masq_view *i)
 {
-    if (!masq_join_compares(j, f, i))
-        return MASQ_OK;
-    const masq_threshold *t = &w->matcher->threshold;
-    uint32_t longer = f->length > i->length ? f->length : i->length;
-    int32_t k = masq_threshold_k(t, longer);
-    if (masq_bag_bound_exceeds(f, i, k))
-        return MASQ_OK;
-    w->candidates++;
-    uint32_t osa = masq_osa_distance(&w->pattern, i->symbols, i->length);
-    bool keep;
-    uint32_t distance;
-    MASQ_TRY(masq_verify_candidate(&w->dl, f->symbols, f->length, i->symbols, i->length, osa, k,
-                                   &keep, &distance, &w->verified));
-    if (!keep)
-        return MASQ_OK;
-    return masq_hits_add(&w->hits, f->item, i->item, distance, longer, t->similarity);
+    return masq_compare_pair(&w->pattern, &w->dl, j, f, i, &w->matcher->threshold, &w->hits,
+                             &w->candidates, &w->verified);
 }
 
 /* Index phase: one infrequent view against the frequent views sharing a

@@ -21,3 +21,25 @@ masq_status masq_verify_candidate(masq_dl_scratch *scratch, const uint32_t *a, u
     *distance = exact;
     return MASQ_OK;
 }
+
+masq_status masq_compare_pair(masq_osa_pattern *pattern, masq_dl_scratch *scratch,
+                              const masq_join *join, const masq_view *f, const masq_view *i,
+                              const masq_threshold *threshold, masq_hits *hits, uint64_t *scored,
+                              uint64_t *verified)
+{
+    if (!masq_join_compares(join, f, i))
+        return MASQ_OK;
+    uint32_t longer = f->length > i->length ? f->length : i->length;
+    int32_t k = masq_threshold_k(threshold, longer);
+    if (masq_bag_bound_exceeds(f, i, k))
+        return MASQ_OK;
+    (*scored)++;
+    uint32_t osa = masq_osa_distance(pattern, i->symbols, i->length);
+    bool keep;
+    uint32_t distance;
+    MASQ_TRY(masq_verify_candidate(scratch, f->symbols, f->length, i->symbols, i->length, osa, k,
+                                   &keep, &distance, verified));
+    if (!keep)
+        return MASQ_OK;
+    return masq_hits_add(hits, f->item, i->item, distance, longer, threshold->similarity);
+}

@@ -93,7 +93,7 @@ cleanup:
     return status;
 }
 
-static masq_status upload_views(session *s, device_join *d, const masq_view_list *list,
+static masq_status upload_views(session *s, const masq_view_list *list,
                                 uint16_t *symbols, size_t *symbol_count, cl_mem *views_mem,
                                 cl_mem *bits_mem)
 {
@@ -113,7 +113,6 @@ static masq_status upload_views(session *s, device_join *d, const masq_view_list
         status = buffer(s, bits_mem, list->count * sizeof *bits, bits);
     free(views);
     free(bits);
-    (void)d;
     return status;
 }
 
@@ -133,10 +132,10 @@ static masq_status device_join_upload(session *s, device_join *d, const masq_thr
     if (symbols == NULL)
         return MASQ_ERR_NOMEM;
     size_t used = 0;
-    masq_status status = upload_views(s, d, &j->frequent, symbols, &used, &d->frequent,
+    masq_status status = upload_views(s, &j->frequent, symbols, &used, &d->frequent,
                                       &d->frequent_bits);
     if (status == MASQ_OK)
-        status = upload_views(s, d, &j->infrequent, symbols, &used, &d->infrequent,
+        status = upload_views(s, &j->infrequent, symbols, &used, &d->infrequent,
                               &d->infrequent_bits);
     if (status == MASQ_OK)
         status = buffer(s, &d->symbols, used * sizeof *symbols, symbols);
@@ -258,12 +257,10 @@ static masq_status run_class(session *s, device_join *d, const kernel_class *kc,
                              masq_match_stats *stats)
 {
     const masq_join *j = d->join;
-    device_tile batch[256];
     size_t batched = 0;
     device_tile *tiles = malloc(TILES_PER_LAUNCH * sizeof *tiles);
     if (tiles == NULL)
         return MASQ_ERR_NOMEM;
-    (void)batch;
     masq_status status = MASQ_OK;
     for (size_t g = first; g < end && status == MASQ_OK; g += kc->group) {
         size_t group_end = g + kc->group < end ? g + kc->group : end;
@@ -305,19 +302,9 @@ static masq_status run_host(session *s, const masq_join *j, size_t first, const 
         masq_status status = MASQ_OK;
         for (size_t v = 0; v < j->infrequent.count && status == MASQ_OK; v++) {
             const masq_view *i = &j->infrequent.items[v];
-            uint32_t longer = f->length > i->length ? f->length : i->length;
-            int32_t k = masq_threshold_k(t, longer);
-            if (!masq_join_compares(j, f, i) || !masq_lengths_can_pass(t, f->length, i->length) ||
-                masq_bag_bound_exceeds(f, i, k))
-                continue;
-            stats->candidates++;
-            uint32_t osa = masq_osa_distance(&s->pattern, i->symbols, i->length);
-            bool keep;
-            uint32_t distance;
-            status = masq_verify_candidate(&s->dl, f->symbols, f->length, i->symbols, i->length,
-                                           osa, k, &keep, &distance, &stats->verified);
-            if (status == MASQ_OK && keep)
-                status = masq_hits_add(hits, f->item, i->item, distance, longer, t->similarity);
+            if (masq_lengths_can_pass(t, f->length, i->length))
+                status = masq_compare_pair(&s->pattern, &s->dl, j, f, i, t, hits,
+                                           &stats->candidates, &stats->verified);
         }
         masq_osa_pattern_unload(&s->pattern);
         MASQ_TRY(status);
