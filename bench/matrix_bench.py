@@ -265,6 +265,10 @@ def run_masq(binary, frequent_path, infrequent_path, threads, runs, threshold, w
     return result, hits
 
 
+MASQ_ERRORS = (RuntimeError, OSError, ValueError, KeyError, IndexError,
+               subprocess.SubprocessError)
+
+
 def group_for_cdist(frequent, infrequent):
     """The rule as blocks of plain cdist calls.
 
@@ -444,6 +448,12 @@ def parse_args(argv):
                         help="masq_bench_matrix binary (default: %(default)s)")
     parser.add_argument("--skip-masq", action="store_true",
                         help="peers only; rapidfuzz-dl becomes the hit-set reference")
+    parser.add_argument("--skip-opencl", action="store_true",
+                        help="leave out the masq OpenCL run")
+    parser.add_argument("--opencl-device", default=os.environ.get("MASQ_DEVICE") or None,
+                        metavar="SPEC",
+                        help="masq --device for the OpenCL run: index, cpu, gpu or a name "
+                             "substring (default: $MASQ_DEVICE, else masq's own choice)")
     parser.add_argument("--skip-slow", action="store_true",
                         help="leave out the Python-loop engine")
     parser.add_argument("--small", action="store_true",
@@ -530,13 +540,12 @@ def run(args, work_dir):
     for threads in thread_counts:
         masq_threads = threads or usable_cpus()
         if not args.skip_masq:
-            log("masq, %d threads" % masq_threads)
+            log("masq-cpu, %d threads" % masq_threads)
             try:
                 result, hits = run_masq(args.masq_bench, frequent_path, infrequent_path,
                                         masq_threads, args.runs, args.threshold, work_dir)
-            except (RuntimeError, OSError, ValueError, KeyError,
-                    subprocess.SubprocessError) as error:
-                log("  masq failed: %s" % error)
+            except MASQ_ERRORS as error:
+                log("  masq-cpu failed: %s" % error)
                 failed = True
             else:
                 if result["pairs"] not in (None, pairs):
@@ -548,6 +557,30 @@ def run(args, work_dir):
                 if masq_hits is None:
                     masq_hits = hits
                 hit_sets.append((result, set(hits), True, None))
+
+    # masq's OpenCL backend, once; a failure is recorded, not fatal.
+    opencl = {"status": "skipped", "requested_device": args.opencl_device}
+    opencl_hits = None
+    if not args.skip_masq and not args.skip_opencl:
+        log("masq-opencl, device %s" % (args.opencl_device or "(masq's default)"))
+        try:
+            result, opencl_hits = run_masq(args.masq_bench, frequent_path, infrequent_path,
+                                           None, args.runs, args.threshold, work_dir,
+                                           backend="opencl", device=args.opencl_device)
+            if result["pairs"] not in (None, pairs):
+                raise RuntimeError("masq-opencl reports %s pairs, expected %d"
+                                   % (result["pairs"], pairs))
+        except MASQ_ERRORS as error:
+            log("  masq-opencl FAILED: %s" % error)
+            opencl.update(status="failed", error=str(error),
+                          exit_code=getattr(error, "exit_code", None))
+            opencl_hits = None
+        else:
+            result["pairs"] = pairs
+            results.append(result)
+            hit_sets.append((result, set(opencl_hits), True, None))
+            opencl.update(status="ok", device=result["device"],
+                          launches=result["launches"])
 
     blocks = group_for_cdist(frequent, infrequent)
     for threads in thread_counts:
@@ -570,7 +603,7 @@ def run(args, work_dir):
 
     # Hit-set checks against one reference: masq, or rapidfuzz's true DL without it.
     if masq_hits is not None:
-        reference_name, reference = "masq", set(masq_hits)
+        reference_name, reference = "masq-cpu", set(masq_hits)
     else:
         reference_name = "rapidfuzz-dl"
         reference = next(h for r, h, _, _ in hit_sets if r["engine"] == "rapidfuzz-dl")
@@ -585,25 +618,50 @@ def run(args, work_dir):
             print_differences(result["engine"], reference_name, check)
         all_ok = all_ok and check["ok"]
     masq_values = None
-    if masq_hits is not None:
-        masq_values = check_masq_values(masq_hits)
-        if not masq_values["ok"]:
-            log("  masq: %d hits with a distance or score that differs from true DL:"
-                % masq_values["wrong"])
-            for row in masq_values["examples"]:
+    for name, values in (("masq-cpu", masq_hits), ("masq-opencl", opencl_hits)):
+        if values is None:
+            continue
+        check = check_masq_values(values)
+        if not check["ok"]:
+            log("  %s: %d hits with a distance or score that differs from true DL:"
+                % (name, check["wrong"]))
+            for row in check["examples"]:
                 log("    %s\t%s\tmasq d=%s s=%s\texpected d=%s s=%.9g" % tuple(row))
-        all_ok = all_ok and masq_values["ok"]
-
-    # Ratios within this run: against masq at the same thread count, else its fastest.
-    for result in results:
-        versus = masq_by_threads.get(result["threads"])
-        if versus is None and masq_by_threads:
-            versus = max(masq_by_threads.values(), key=lambda r: r["pairs_per_s"])
-        if versus is not None and result["pairs_per_s"]:
-            result["ratio_vs_masq"] = result["pairs_per_s"] / versus["pairs_per_s"]
-            result["ratio_vs_masq_threads"] = versus["threads"]
+        all_ok = all_ok and check["ok"]
+        if name == "masq-cpu":
+            masq_values = check
         else:
-            result["ratio_vs_masq"] = None
+            opencl["values_check"] = check
+    if opencl["status"] == "ok":
+        opencl["hit_check"] = next(r["hit_check"] for r in results
+                                   if r["engine"] == "masq-opencl")
+
+    # Equivalent DP cell updates per second, from one cells figure for every engine.
+    cells = sum(len(n) for n in frequent) * sum(len(n) for n in infrequent)
+    for result in results:
+        reported_cells = result.get("cells_reported")
+        if reported_cells is not None and abs(reported_cells - cells) > 1e-5 * cells:
+            log("  %s reports %.6g cells, expected %d" % (result["engine"], reported_cells,
+                                                        cells))
+            failed = True
+        if result.get("cell_updates_per_s") is None:
+            # cells / seconds for a full matrix; extrapolated like pairs/s for a slice.
+            result["cell_updates_per_s"] = (result["pairs_per_s"] * cells / pairs
+                                            if result["pairs_per_s"] else None)
+
+    # Ratios within this run: against masq-cpu at its highest thread count; JSON also
+    # keeps the ratio against masq-cpu at the engine's own thread count.
+    versus = masq_by_threads[max(masq_by_threads)] if masq_by_threads else None
+    for result in results:
+        if versus is not None and result["pairs_per_s"]:
+            result["ratio_vs_masq_cpu"] = result["pairs_per_s"] / versus["pairs_per_s"]
+            result["ratio_vs_masq_cpu_threads"] = versus["threads"]
+        else:
+            result["ratio_vs_masq_cpu"] = None
+        same = masq_by_threads.get(result["threads"])
+        result["ratio_vs_masq_cpu_same_threads"] = (
+            result["pairs_per_s"] / same["pairs_per_s"]
+            if same is not None and result["pairs_per_s"] else None)
 
     commit, dirty = git_commit()
     document = {
@@ -622,6 +680,9 @@ def run(args, work_dir):
                   "sha256_frequent": sha256_of(frequent_path),
                   "sha256_infrequent": sha256_of(infrequent_path)},
         "pairs": pairs,
+        "cells": cells,
+        "cells_definition": "(sum of frequent lengths) x (sum of infrequent lengths), "
+                            "code points; cell_updates_per_s = cells / median seconds",
         "threshold": args.threshold,
         "rule": "notebook calcDist: equal extensions dropped, no '.' scores 0, "
                 "1 - d/max(len) over code points, float32, hit iff > threshold",
@@ -630,31 +691,41 @@ def run(args, work_dir):
         "hit_reference": reference_name,
         "reference_hits": len(reference),
         "masq_values_check": masq_values,
+        "masq_opencl": opencl,
         "engines": results,
         "ok": all_ok,
     }
 
-    print("matrix %d x %d = %d pairs, seed %d, threshold %g, %s, %d CPUs, commit %s" % (
-        len(frequent), len(infrequent), pairs, args.seed, args.threshold, cpu_model(),
-        usable_cpus(), commit))
-    print("%-22s %7s %10s %7s %14s" % ("engine", "threads", "pairs/s", "hits",
-                                       "ratio-vs-masq"))
+    print("matrix %d x %d = %d pairs, %.4g cells, seed %d, threshold %g, %s, %d CPUs, "
+          "commit %s" % (len(frequent), len(infrequent), pairs, cells, args.seed,
+                         args.threshold, cpu_model(), usable_cpus(), commit))
+    ratio_header = ("vs-masq-cpu@%d" % versus["threads"]) if versus else "vs-masq-cpu"
+    print("%-20s %7s %10s %10s %7s %14s" % ("engine", "threads", "pairs/s", "cells/s",
+                                            "hits", ratio_header))
     for result in results:
         hits_text = str(result["hits"])
         if result.get("sampled"):
             hits_text += "*"
-        ratio = result["ratio_vs_masq"]
+        ratio = result["ratio_vs_masq_cpu"]
         mark = "" if result["hit_check"]["ok"] else "  HIT SET DIFFERS"
-        print("%-22s %7d %10s %7s %14s%s" % (result["engine"], result["threads"],
-                                             format_rate(result["pairs_per_s"]), hits_text,
-                                             "%.3g" % ratio if ratio is not None else "-",
-                                             mark))
+        print("%-20s %7s %10s %10s %7s %14s%s" % (
+            result["engine"], "-" if result["threads"] is None else result["threads"],
+            format_rate(result["pairs_per_s"]), format_rate(result["cell_updates_per_s"]),
+            hits_text, "%.3g" % ratio if ratio is not None else "-", mark))
+    if opencl["status"] == "failed":
+        print("%-20s %7s  FAILED: %s" % ("masq-opencl", "-", opencl["error"]))
     for result in results:
+        if result.get("device") and result["engine"] == "masq-opencl":
+            print("masq-opencl device: %s (%s kernel launches per run; time includes "
+                  "context, kernel build and self-test)" % (result["device"],
+                                                            result["launches"]))
         if result.get("sampled"):
-            print("* %s: hits in its %s slice; pairs/s measured there" % (
+            print("* %s: hits in its %s slice; pairs/s and cells/s measured there" % (
                 result["engine"], result["slice"]))
         if result.get("note"):
             print("note: " + result["note"])
+    print("checks: %s" % ("all hit sets and masq values agree" if all_ok
+                          else "FAILED (differences on stderr)"))
     text = json.dumps(document, indent=2, ensure_ascii=False)
     if args.json:
         with open(args.json, "w", encoding="utf-8") as f:

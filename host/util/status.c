@@ -11,6 +11,7 @@ static const struct {
     [MASQ_ERR_NOMEM] = {"out of memory", 2},
     [MASQ_ERR_DEVICE] = {"compute backend not available", 2},
     [MASQ_ERR_INTERNAL] = {"internal error", 2},
+    [MASQ_ERR_PUBLISH] = {"publishing failed; the results are kept on disk", 3},
 };
 
 const char *masq_status_message(masq_status status)

@@ -11,6 +11,7 @@ typedef enum masq_status {
     MASQ_ERR_NOMEM,    /* out of memory */
     MASQ_ERR_DEVICE,   /* the requested compute backend is not available */
     MASQ_ERR_INTERNAL, /* a bug: an invariant did not hold */
+    MASQ_ERR_PUBLISH,  /* results could not be published (they are kept on disk) */
     MASQ_STATUS_COUNT
 } masq_status;
 
