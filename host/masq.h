@@ -37,6 +37,7 @@ typedef enum masq_backend {
 
 typedef struct masq_config {
     masq_profile profile;
+    masq_schema schema;          /* auto: told apart row by row */
     double frequent_threshold;   /* percent_rank >= this: frequent (0.8) */
     double infrequent_threshold; /* percent_rank < this: infrequent (0.2) */
     double similarity_threshold; /* score > this: anomaly (0.85) */

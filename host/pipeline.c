@@ -44,6 +44,8 @@ static masq_status ingest_stage(const masq_config *config, masq_result *result)
 {
     masq_ingest ingest;
     masq_ingest_init(&ingest, &result->names, config->strict);
+    ingest.schema = config->schema;
+    ingest.securityevent_only = config->profile == MASQ_PROFILE_NOTEBOOK;
     masq_status status = masq_ingest_paths(&ingest, config->paths, config->path_count);
     if (status == MASQ_OK && config->demo) {
         /* Alone, the notebook's events never reach its tiers: with no input,

@@ -139,7 +139,7 @@ masq_status masq_options_parse(int argc, char **argv, masq_options *options)
     static const char *const profiles[] = {"default", "notebook"};
     static const char *const backends[] = {"auto", "cpu", "opencl"};
     static const char *const formats[] = {"table", "json", "ndjson", "csv"};
-    static const char *const schemas[] = {"auto", "securityevent"};
+    static const char *const schemas[] = {"auto", "securityevent", "sysmon", "mde", "csv"};
     masq_config *config = &options->config;
     optind = first;
     opterr = 0;
@@ -153,8 +153,8 @@ masq_status masq_options_parse(int argc, char **argv, masq_options *options)
             config->profile = (masq_profile)value;
             break;
         case OPT_SCHEMA:
-            /* Sysmon, Defender, CSV and name tables arrive with later work. */
-            MASQ_TRY(parse_choice("--schema", optarg, schemas, 2, &value));
+            MASQ_TRY(parse_choice("--schema", optarg, schemas, 5, &value));
+            config->schema = (masq_schema)value;
             break;
         case OPT_FREQUENT:
             MASQ_TRY(parse_fraction("--frequent-threshold", optarg, &config->frequent_threshold));

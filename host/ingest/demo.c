@@ -194,7 +194,8 @@ static masq_status emit(emitter *e, const char *folder, const char *name, const 
     snprintf(path, sizeof path, "%s%s", folder, name);
     masq_time_format(DEMO_DAY_MS + (int64_t)(masq_random_next(&e->random) % DAY_MS), when,
                      sizeof when);
-    masq_event event = {name, path, computer, when, true};
+    masq_event event = {.process = name, .new_process_name = path, .computer = computer,
+                        .time_generated = when, .demo = true};
     return e->sink(&event, e->context);
 }
 

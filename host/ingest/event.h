@@ -9,6 +9,7 @@ typedef struct masq_event {
     const char *new_process_name; /* full path, case kept; NULL when absent */
     const char *computer;
     const char *time_generated;   /* ISO 8601 text; NULL when absent */
+    const char *original_file_name; /* PE original file name (Sysmon, Defender); NULL when absent */
     bool demo;                    /* synthetic (--demo) rather than the user's */
 } masq_event;
 

@@ -12,9 +12,9 @@
 #include "../util/log.h"
 #include "../util/memory.h"
 #include "../util/time_iso.h"
+#include "csv_row.h"
 #include "line_reader.h"
 
-#define SECURITY_EVENT_PROCESS_CREATION 4688
 
 void masq_ingest_init(masq_ingest *ingest, masq_name_table *names, bool strict)
 {
@@ -67,65 +67,34 @@ masq_status masq_ingest_event(masq_ingest *ingest, const masq_event *event)
         free(lowered);
         return bad_line(ingest, "NewProcessName is not valid UTF-8");
     }
+    /* The PE original file name, compared case-insensitively; Sysmon reports
+     * some binaries by their language resource ("PowerShell.EXE.MUI"). */
+    char *original = NULL;
+    size_t original_length = 0;
+    if (event->original_file_name != NULL && event->original_file_name[0] != '\0') {
+        result = masq_unicode_lower(event->original_file_name, strlen(event->original_file_name),
+                                    &original, &original_length);
+        if (result == MASQ_UNICODE_NOMEM) {
+            free(lowered);
+            return MASQ_ERR_NOMEM;
+        }
+        if (result == MASQ_UNICODE_OK && original_length > 4 &&
+            strcmp(original + original_length - 4, ".mui") == 0)
+            original[original_length - 4] = '\0';
+    }
     masq_sighting sighting = {lowered, lowered_length, event->new_process_name, event->computer,
-                              MASQ_TIME_NONE, event->demo};
+                              original, MASQ_TIME_NONE, event->demo};
     if (event->time_generated != NULL)
         masq_time_parse(event->time_generated, &sighting.time_ms);
     masq_status status = masq_name_table_add(ingest->names, &sighting);
     free(lowered);
+    free(original);
     if (status == MASQ_OK) {
         ingest->stats.events++;
         if (event->demo)
             ingest->stats.demo_events++;
     }
     return status;
-}
-
-static const char *string_field(const cJSON *object, const char *key)
-{
-    const cJSON *item = cJSON_GetObjectItemCaseSensitive(object, key);
-    return cJSON_IsString(item) ? item->valuestring : NULL;
-}
-
-/* The text of the number after "EventID": in the raw line (cJSON keeps only
- * its value). */
-static bool event_id_token_is(const char *line, size_t length, const char *expected)
-{
-    static const char key[] = "\"EventID\"";
-    const char *end = line + length;
-    for (const char *p = line; p + sizeof key - 1 <= end; p++) {
-        p = memchr(p, '"', (size_t)(end - p));
-        if (p == NULL || p + sizeof key - 1 > end)
-            return false;
-        if (memcmp(p, key, sizeof key - 1) != 0)
-            continue;
-        const char *q = p + sizeof key - 1;
-        while (q < end && (*q == ' ' || *q == '\t'))
-            q++;
-        if (q == end || *q != ':')
-            continue;
-        q++;
-        while (q < end && (*q == ' ' || *q == '\t'))
-            q++;
-        size_t n = strlen(expected);
-        return (size_t)(end - q) >= n && memcmp(q, expected, n) == 0 &&
-               (q + n == end || strchr("-+.eE0123456789", q[n]) == NULL);
-    }
-    return false;
-}
-
-/* EventID arrives as a number in exports and as a string elsewhere. The
- * notebook reads it as a string: a number counts as its JSON text, so 4688
- * matches and 4688.0 does not, as in Spark. */
-static bool is_process_creation(const cJSON *object, const char *line, size_t length)
-{
-    const cJSON *id = cJSON_GetObjectItemCaseSensitive(object, "EventID");
-    if (cJSON_IsNumber(id))
-        return id->valuedouble == SECURITY_EVENT_PROCESS_CREATION &&
-               event_id_token_is(line, length, "4688");
-    if (cJSON_IsString(id))
-        return strcmp(id->valuestring, "4688") == 0;
-    return false;
 }
 
 static bool is_blank(const char *line, size_t length)
@@ -136,34 +105,71 @@ static bool is_blank(const char *line, size_t length)
     return true;
 }
 
-static masq_status ingest_line(masq_ingest *ingest, const char *line, size_t length)
+/* One row, from JSON or CSV: a process creation of the schema, or another row. */
+static masq_status ingest_row(masq_ingest *ingest, const cJSON *row, const char *line,
+                              size_t length)
 {
-    if (is_blank(line, length))
+    masq_event event;
+    if (!masq_schema_read(row, line, length, ingest->schema, ingest->securityevent_only, &event)) {
+        ingest->stats.other_events++;
         return MASQ_OK;
-    /* cJSON reads strings as C strings: a NUL would silently cut a name. */
-    if (memchr(line, '\0', length) != NULL)
-        return bad_line(ingest, "NUL byte in the line");
+    }
+    return masq_ingest_event(ingest, &event);
+}
+
+static masq_status ingest_json_line(masq_ingest *ingest, const char *line, size_t length)
+{
     const char *end = NULL;
     cJSON *row = cJSON_ParseWithLengthOpts(line, length, &end, 0);
     if (row == NULL)
         return bad_line(ingest, "not valid JSON");
     while (end < line + length && (*end == ' ' || *end == '\t'))
         end++;
-    masq_status status = MASQ_OK;
-    if (end != line + length) {
+    masq_status status;
+    if (end != line + length)
         status = bad_line(ingest, "unexpected data after the JSON value");
-    } else if (!cJSON_IsObject(row)) {
+    else if (!cJSON_IsObject(row))
         status = bad_line(ingest, "not a JSON object");
-    } else if (!is_process_creation(row, line, length)) {
-        ingest->stats.other_events++;
-    } else {
-        masq_event event = {string_field(row, "Process"), string_field(row, "NewProcessName"),
-                            string_field(row, "Computer"), string_field(row, "TimeGenerated"),
-                            false};
-        status = masq_ingest_event(ingest, &event);
-    }
+    else
+        status = ingest_row(ingest, row, line, length);
     cJSON_Delete(row);
     return status;
+}
+
+static masq_status ingest_csv_line(masq_ingest *ingest, masq_csv *csv, const char *line,
+                                   size_t length)
+{
+    cJSON *row;
+    switch (masq_csv_line(csv, line, length, &row)) {
+    case MASQ_CSV_ROW: {
+        masq_status status = ingest_row(ingest, row, NULL, 0);
+        cJSON_Delete(row);
+        return status;
+    }
+    case MASQ_CSV_MALFORMED:
+        return bad_line(ingest, "CSV record with a different number of fields than the header");
+    case MASQ_CSV_NOMEM:
+        return MASQ_ERR_NOMEM;
+    default:
+        return MASQ_OK;
+    }
+}
+
+static masq_status ingest_line(masq_ingest *ingest, masq_csv *csv, const char *line,
+                               size_t length)
+{
+    if (is_blank(line, length) && (csv == NULL || csv->pending == NULL))
+        return MASQ_OK;
+    /* cJSON reads strings as C strings: a NUL would silently cut a name. */
+    if (memchr(line, '\0', length) != NULL)
+        return bad_line(ingest, "NUL byte in the line");
+    return csv ? ingest_csv_line(ingest, csv, line, length) : ingest_json_line(ingest, line, length);
+}
+
+static bool ends_with(const char *text, const char *suffix)
+{
+    size_t n = strlen(text), m = strlen(suffix);
+    return n >= m && strcmp(text + n - m, suffix) == 0;
 }
 
 static masq_status ingest_file(masq_ingest *ingest, const char *path)
@@ -178,6 +184,10 @@ static masq_status ingest_file(masq_ingest *ingest, const char *path)
     ingest->stats.files++;
     ingest->current_file = strcmp(path, "-") == 0 ? "(stdin)" : path;
     ingest->current_line = 0;
+    masq_csv csv;
+    masq_csv_init(&csv);
+    bool is_csv = ingest->schema == MASQ_SCHEMA_CSV || ends_with(path, ".csv") ||
+                  ends_with(path, ".csv.gz");
     for (;;) {
         const char *line;
         size_t length;
@@ -198,26 +208,24 @@ static masq_status ingest_file(masq_ingest *ingest, const char *path)
         if (result == MASQ_LINE_TOO_LONG)
             status = bad_line(ingest, "line longer than 64 MiB");
         else
-            status = ingest_line(ingest, line, length);
+            status = ingest_line(ingest, is_csv ? &csv : NULL, line, length);
         if (status != MASQ_OK)
             break;
     }
+    if (status == MASQ_OK && csv.pending != NULL)
+        status = bad_line(ingest, "CSV file ends inside a quoted field");
+    masq_csv_free(&csv);
     ingest->stats.bytes += masq_line_reader_bytes(reader);
     masq_line_reader_close(reader);
     ingest->current_file = NULL;
     return status;
 }
 
-static bool ends_with(const char *text, const char *suffix)
-{
-    size_t n = strlen(text), m = strlen(suffix);
-    return n >= m && strcmp(text + n - m, suffix) == 0;
-}
 
 static bool is_event_file(const char *name)
 {
-    static const char *const suffixes[] = {".json", ".jsonl", ".ndjson",
-                                           ".json.gz", ".jsonl.gz", ".ndjson.gz"};
+    static const char *const suffixes[] = {".json",    ".jsonl",    ".ndjson",    ".csv",
+                                           ".json.gz", ".jsonl.gz", ".ndjson.gz", ".csv.gz"};
     for (size_t i = 0; i < sizeof suffixes / sizeof *suffixes; i++)
         if (ends_with(name, suffixes[i]))
             return true;
@@ -268,7 +276,7 @@ static masq_status collect_files(const char *folder, path_list *files, int depth
                 status = MASQ_ERR_NOMEM;
             }
         } else {
-            masq_debug("skipping %s (not a .json, .jsonl or .ndjson file)", path);
+            masq_debug("skipping %s (not a .json, .jsonl, .ndjson or .csv file)", path);
             free(path);
         }
     }
@@ -289,7 +297,7 @@ static masq_status ingest_folder(masq_ingest *ingest, const char *folder)
         if (files.count > 1)
             qsort(files.items, files.count, sizeof *files.items, compare_paths);
         if (files.count == 0)
-            masq_warn("%s: no .json, .jsonl or .ndjson files in this folder", folder);
+            masq_warn("%s: no .json, .jsonl, .ndjson or .csv files in this folder", folder);
     }
     for (size_t i = 0; i < files.count && status == MASQ_OK; i++)
         status = ingest_file(ingest, files.items[i]);

@@ -11,6 +11,7 @@
 #include "../names/name_table.h"
 #include "../util/status.h"
 #include "event.h"
+#include "schema.h"
 
 typedef struct masq_ingest_stats {
     uint64_t files;
@@ -28,6 +29,8 @@ typedef struct masq_ingest {
     masq_name_table *names;
     masq_ingest_stats stats;
     bool strict;             /* the first bad line or damaged file is an error */
+    masq_schema schema;
+    bool securityevent_only; /* the notebook profile: SecurityEvent 4688 rows only */
     unsigned report_limit;   /* bad lines reported individually */
     unsigned reported;
     const char *current_file;
@@ -37,8 +40,9 @@ typedef struct masq_ingest {
 void masq_ingest_init(masq_ingest *ingest, masq_name_table *names, bool strict);
 
 /* Read every path ('-' is stdin; folders are walked recursively, taking
- * .json, .jsonl, .ndjson and their .gz). MASQ_ERR_INPUT when a path cannot be
- * read, or under strict on the first bad line. */
+ * .json, .jsonl, .ndjson, .csv and their .gz). CSV files are told by their
+ * extension or --schema csv. MASQ_ERR_INPUT when a path cannot be read, or
+ * under strict on the first bad line. */
 masq_status masq_ingest_paths(masq_ingest *ingest, const char *const *paths, size_t count);
 
 /* Count one event (the process name is derived and lower-cased here).

@@ -32,6 +32,7 @@ void masq_name_table_free(masq_name_table *table)
         free(table->names[i].text);
         text_set_free(&table->names[i].paths);
         text_set_free(&table->names[i].computers);
+        text_set_free(&table->names[i].originals);
     }
     free(table->names);
     free(table->slots);
@@ -81,15 +82,18 @@ static masq_status text_set_add(masq_text_set *set, const char *text)
     if (text == NULL || text[0] == '\0')
         return MASQ_OK;
     for (uint32_t i = 0; i < set->count; i++)
-        if (strcmp(set->items[i], text) == 0)
+        if (strcmp(set->items[i], text) == 0) {
+            set->counts[i]++;
             return MASQ_OK;
+        }
     if (set->count == MASQ_CONTEXT_LIMIT) {
-        set->more++; /* an estimate: repeats of unkept values count again */
+        set->more++;
         return MASQ_OK;
     }
     char *copy = strdup(text);
     if (copy == NULL)
         return MASQ_ERR_NOMEM;
+    set->counts[set->count] = 1;
     set->items[set->count++] = copy;
     return MASQ_OK;
 }
@@ -134,6 +138,7 @@ masq_status masq_name_table_add(masq_name_table *table, const masq_sighting *sig
         name->user_count++;
     MASQ_TRY(text_set_add(&name->paths, sighting->path));
     MASQ_TRY(text_set_add(&name->computers, sighting->computer));
+    MASQ_TRY(text_set_add(&name->originals, sighting->original));
     if (sighting->time_ms != MASQ_TIME_NONE) {
         if (name->first_seen_ms == MASQ_TIME_NONE || sighting->time_ms < name->first_seen_ms)
             name->first_seen_ms = sighting->time_ms;

@@ -15,9 +15,11 @@
 
 #define MASQ_TIME_NONE INT64_MIN
 
-/* Distinct strings, at most MASQ_CONTEXT_LIMIT kept; `more` counts the rest. */
+/* Distinct strings with how often each was seen, at most MASQ_CONTEXT_LIMIT
+ * kept; `more` counts the sightings of the rest. */
 typedef struct masq_text_set {
     char *items[MASQ_CONTEXT_LIMIT];
+    uint64_t counts[MASQ_CONTEXT_LIMIT];
     uint32_t count;
     uint64_t more;
 } masq_text_set;
@@ -29,6 +31,7 @@ typedef struct masq_name {
     uint64_t demo_count;
     masq_text_set paths;     /* NewProcessName as written, case kept */
     masq_text_set computers;
+    masq_text_set originals; /* PE original file names (Sysmon, Defender), lower-cased */
     int64_t first_seen_ms; /* MASQ_TIME_NONE when no event had a time */
     int64_t last_seen_ms;
 } masq_name;
@@ -40,6 +43,7 @@ typedef struct masq_sighting {
     size_t process_length;
     const char *path;
     const char *computer;
+    const char *original; /* lower-cased PE original file name, or NULL */
     int64_t time_ms; /* MASQ_TIME_NONE when unknown */
     bool demo;
 } masq_sighting;

@@ -128,7 +128,7 @@ run no_events 0 scan --format json "$work/no-events"
 expect_json no_events "j['summary']['events'] == 0 and j['summary']['files'] == 1"
 mkdir -p "$work/nothing"
 run nothing 0 scan --format json "$work/nothing"
-expect_err nothing "no .json, .jsonl or .ndjson files"
+expect_err nothing "no .json, .jsonl, .ndjson or .csv files"
 
 # --- usage and exit codes ------------------------------------------------------
 run no_command 0

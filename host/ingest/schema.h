@@ -1,0 +1,31 @@
+/* Schemas: which rows are process creations, and where their fields are.
+ *   securityevent  SecurityEvent 4688: Process, NewProcessName, Computer
+ *   sysmon         Sysmon event 1: Image, OriginalFileName, Computer
+ *   mde            Defender DeviceProcessEvents: FileName, FolderPath,
+ *                  ProcessVersionInfoOriginalFileName, DeviceName, Timestamp
+ * auto tells them apart row by row. The notebook profile reads SecurityEvent
+ * 4688 rows only, as the notebook does. */
+#ifndef MASQ_SCHEMA_H
+#define MASQ_SCHEMA_H
+
+#include <cjson/cJSON.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "event.h"
+
+typedef enum masq_schema {
+    MASQ_SCHEMA_AUTO = 0,
+    MASQ_SCHEMA_SECURITYEVENT,
+    MASQ_SCHEMA_SYSMON,
+    MASQ_SCHEMA_MDE,
+    MASQ_SCHEMA_CSV, /* CSV query exports; their rows are then read as auto */
+} masq_schema;
+
+/* Read one row (a JSON object; line is its raw text, for EventID's JSON
+ * number text). Returns true and fills event (pointing into row) when the row
+ * is a process creation of the schema. */
+bool masq_schema_read(const cJSON *row, const char *line, size_t length, masq_schema schema,
+                      bool securityevent_only, masq_event *event);
+
+#endif
