@@ -6,6 +6,7 @@
 #include "../ingest/demo.h"
 #include "../masq.h"
 #include "../util/time_iso.h"
+#include "report.h"
 
 /* The shortest decimal that reads back as the same float32: the score as the
  * notebook's FloatType column holds it. */
@@ -42,7 +43,7 @@ static void add_time(cJSON *object, const char *key, int64_t ms)
     cJSON_AddStringToObject(object, key, text);
 }
 
-static cJSON *anomaly_json(const masq_anomaly *anomaly)
+cJSON *masq_report_anomaly_json(const masq_anomaly *anomaly)
 {
     cJSON *object = cJSON_CreateObject();
     if (object == NULL)
@@ -130,14 +131,14 @@ static int write_json(const masq_result *result, FILE *out)
     cJSON_AddItemToObject(root, "summary", summary_json(result));
     cJSON *anomalies = cJSON_AddArrayToObject(root, "anomalies");
     for (size_t i = 0; anomalies && i < result->anomaly_count; i++)
-        cJSON_AddItemToArray(anomalies, anomaly_json(&result->anomalies[i]));
+        cJSON_AddItemToArray(anomalies, masq_report_anomaly_json(&result->anomalies[i]));
     return print_json(root, out, 1);
 }
 
 static int write_ndjson(const masq_result *result, FILE *out)
 {
     for (size_t i = 0; i < result->anomaly_count; i++)
-        if (print_json(anomaly_json(&result->anomalies[i]), out, 0) != 0)
+        if (print_json(masq_report_anomaly_json(&result->anomalies[i]), out, 0) != 0)
             return -1;
     return 0;
 }
