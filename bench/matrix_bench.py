@@ -520,6 +520,7 @@ def main(argv=None):
 
 def run(args, work_dir):
     load_at_start = os.getloadavg()[0] if hasattr(os, "getloadavg") else None
+    commit, dirty = git_commit()   # at the start: the tree that was timed
     frequent_path = os.path.join(work_dir, "frequent.txt")
     infrequent_path = os.path.join(work_dir, "infrequent.txt")
     log("generating %d x %d names, seed %d" % (args.frequent, args.infrequent, args.seed))
@@ -663,7 +664,6 @@ def run(args, work_dir):
             result["pairs_per_s"] / same["pairs_per_s"]
             if same is not None and result["pairs_per_s"] else None)
 
-    commit, dirty = git_commit()
     document = {
         "benchmark": "matrix",
         "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
@@ -720,7 +720,8 @@ def run(args, work_dir):
                   "context, kernel build and self-test)" % (result["device"],
                                                             result["launches"]))
         if result.get("sampled"):
-            print("* %s: hits in its %s slice; pairs/s and cells/s measured there" % (
+            print("* %s: hits in its %s slice; pairs/s measured there, cells/s = pairs/s "
+                  "x the full matrix's cells per pair" % (
                 result["engine"], result["slice"]))
         if result.get("note"):
             print("note: " + result["note"])

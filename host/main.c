@@ -29,8 +29,15 @@ static int run_scan(const masq_options *options)
             return masq_status_exit_code(MASQ_ERR_OUTPUT);
         }
     }
+    /* Publishing options are checked before a scan that may take long. */
+    masq_status status = masq_publish_check(&options->publish, false);
+    if (status != MASQ_OK) {
+        if (out != stdout)
+            fclose(out);
+        return masq_status_exit_code(status);
+    }
     masq_result result;
-    masq_status status = masq_scan(&options->config, &result);
+    status = masq_scan(&options->config, &result);
     if (status == MASQ_OK) {
         masq_info("%llu events, %llu names, %llu x %llu = %llu pairs, %zu anomalies",
                   (unsigned long long)result.summary.ingest.events,
@@ -42,6 +49,9 @@ static int run_scan(const masq_options *options)
         if (status != MASQ_OK)
             masq_error("cannot write the results%s%s", options->output_path ? " to " : "",
                        options->output_path ? options->output_path : "");
+        /* Results are on disk (or stdout) first; a failed publish keeps its batches in the spool. */
+        if (status == MASQ_OK && options->publish.api != MASQ_PUBLISH_NONE)
+            status = masq_publish_result(&options->publish, &result);
     } else if (status != MASQ_ERR_INPUT && status != MASQ_ERR_USAGE && status != MASQ_ERR_DEVICE) {
         masq_error("%s", masq_status_message(status));
     }
@@ -80,6 +90,13 @@ int main(int argc, char **argv)
         return masq_status_exit_code(masq_devices_print(stdout));
     case MASQ_COMMAND_SCAN:
         return run_scan(&options);
+    case MASQ_COMMAND_PUBLISH:
+        /* Nothing else goes to stdout here: a dry run prints there. */
+        options.publish.dry_run_out = stdout;
+        status = masq_publish_check(&options.publish, true);
+        if (status == MASQ_OK)
+            status = masq_publish_spool(&options.publish);
+        return masq_status_exit_code(status);
     }
     return masq_status_exit_code(MASQ_ERR_INTERNAL);
 }

@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "detect/reasons.h"
 #include "ingest/ingest.h"
 #include "match/match.h"
 #include "names/name_table.h"
@@ -38,6 +39,8 @@ typedef enum masq_backend {
 typedef struct masq_config {
     masq_profile profile;
     masq_schema schema;          /* auto: told apart row by row */
+    const char *known_path;      /* --known FILE: more names to protect (default profile) */
+    const char *allow_path;      /* --allow FILE: more benign near-pairs (default profile) */
     double frequent_threshold;   /* percent_rank >= this: frequent (0.8) */
     double infrequent_threshold; /* percent_rank < this: infrequent (0.2) */
     double similarity_threshold; /* score > this: anomaly (0.85) */
@@ -61,11 +64,16 @@ typedef enum masq_source {
 } masq_source;
 
 typedef struct masq_anomaly {
-    const masq_name *normal;     /* the frequent name */
-    const masq_name *suspicious; /* the infrequent name */
-    float score;                 /* AnomalyScore, as the notebook computes it */
-    uint32_t distance;           /* true Damerau-Levenshtein distance */
+    const masq_name *normal;     /* the imitated name as seen in the events; NULL if unseen */
+    const char *normal_text;     /* the imitated name ("" when there is none) */
+    const masq_name *suspicious; /* the suspicious name */
+    float score;                 /* AnomalyScore: the notebook's for look-alikes */
+    uint32_t distance;           /* true Damerau-Levenshtein distance of the compared names */
     masq_source source;          /* demo unless both names come from the user's events */
+    uint32_t reasons;            /* masq_reason bits (detect/reasons.h) */
+    masq_severity severity;
+    char *edit;                  /* owned: how normal_text turns into the suspicious name */
+    char *detail;                /* owned: the unexpected folder, the displayed name...; or NULL */
 } masq_anomaly;
 
 typedef struct masq_summary {
@@ -90,6 +98,7 @@ typedef struct masq_result {
     masq_name_table names;
     masq_anomaly *anomalies; /* by score (highest first), then names */
     size_t anomaly_count;
+    size_t anomaly_capacity;
 } masq_result;
 
 /* Run the pipeline: ingest, count and tier, pack, match, verify. */

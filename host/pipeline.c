@@ -6,6 +6,7 @@
 
 #include "ingest/demo.h"
 #include "masq.h"
+#include "detect/detect.h"
 #include "match/match.h"
 #include "match/opencl/cl_device.h"
 #include "match/pack.h"
@@ -77,64 +78,24 @@ static masq_status ingest_stage(const masq_config *config, masq_result *result)
     return MASQ_OK;
 }
 
-/* Tiers by Spark's percent_rank over the per-name counts, then packed. */
-static masq_status tier_stage(const masq_config *config, masq_result *result, masq_pack *pack)
+/* Tiers by Spark's percent_rank over the per-name counts. */
+static masq_status tier_stage(const masq_config *config, masq_result *result, masq_tier **tiers)
 {
     size_t n = result->names.count;
     uint64_t *counts = malloc((n ? n : 1) * sizeof *counts);
     double *ranks = malloc((n ? n : 1) * sizeof *ranks);
-    masq_status status = counts && ranks ? MASQ_OK : MASQ_ERR_NOMEM;
+    *tiers = malloc((n ? n : 1) * sizeof **tiers);
+    masq_status status = counts && ranks && *tiers ? MASQ_OK : MASQ_ERR_NOMEM;
     for (size_t i = 0; i < n && status == MASQ_OK; i++)
         counts[i] = masq_name_total(&result->names.names[i]);
     if (status == MASQ_OK)
         status = masq_percent_rank(counts, n, ranks);
-    for (size_t i = 0; i < n && status == MASQ_OK; i++) {
-        const masq_name *name = &result->names.names[i];
-        masq_tier tier =
-            masq_tier_of(ranks[i], config->frequent_threshold, config->infrequent_threshold);
-        if (tier & MASQ_TIER_FREQUENT) {
-            result->summary.frequent++;
-            status = masq_pack_add(pack, &pack->frequent, name->text, name->length, (uint32_t)i);
-        }
-        if (status == MASQ_OK && (tier & MASQ_TIER_INFREQUENT)) {
-            result->summary.infrequent++;
-            status = masq_pack_add(pack, &pack->infrequent, name->text, name->length, (uint32_t)i);
-        }
-    }
+    for (size_t i = 0; i < n && status == MASQ_OK; i++)
+        (*tiers)[i] = masq_tier_of(ranks[i], config->frequent_threshold,
+                                   config->infrequent_threshold);
     free(counts);
     free(ranks);
     return status;
-}
-
-static int compare_anomaly(const void *a, const void *b)
-{
-    const masq_anomaly *x = a, *y = b;
-    if (x->score != y->score)
-        return x->score < y->score ? 1 : -1;
-    int order = strcmp(x->normal->text, y->normal->text);
-    return order ? order : strcmp(x->suspicious->text, y->suspicious->text);
-}
-
-static masq_status anomalies_from_hits(masq_result *result, const masq_pack *pack,
-                                       const masq_hits *hits)
-{
-    result->anomalies = calloc(hits->count ? hits->count : 1, sizeof *result->anomalies);
-    if (result->anomalies == NULL)
-        return MASQ_ERR_NOMEM;
-    for (size_t h = 0; h < hits->count; h++) {
-        const masq_hit *hit = &hits->items[h];
-        masq_anomaly *anomaly = &result->anomalies[h];
-        anomaly->normal = &result->names.names[pack->frequent.items[hit->frequent].name];
-        anomaly->suspicious = &result->names.names[pack->infrequent.items[hit->infrequent].name];
-        anomaly->score = hit->score;
-        anomaly->distance = hit->distance;
-        anomaly->source = anomaly->normal->user_count > 0 && anomaly->suspicious->user_count > 0
-                              ? MASQ_SOURCE_USER
-                              : MASQ_SOURCE_DEMO;
-    }
-    result->anomaly_count = hits->count;
-    qsort(result->anomalies, result->anomaly_count, sizeof *result->anomalies, compare_anomaly);
-    return MASQ_OK;
 }
 
 masq_status masq_scan(const masq_config *config, masq_result *result)
@@ -149,42 +110,29 @@ masq_status masq_scan(const masq_config *config, masq_result *result)
     result->summary.seconds_ingest = seconds_since(&start);
 
     clock_gettime(CLOCK_MONOTONIC, &start);
-    masq_pack pack;
-    masq_pack_init(&pack);
-    masq_status status = tier_stage(config, result, &pack);
+    masq_tier *tiers = NULL;
+    masq_status status = tier_stage(config, result, &tiers);
     result->summary.seconds_tier = seconds_since(&start);
-
-    masq_hits hits = {0};
     if (status == MASQ_OK) {
         clock_gettime(CLOCK_MONOTONIC, &start);
-        masq_match_options options = {config->similarity_threshold, config->threads,
-                                      (masq_match_backend)config->backend, config->device,
-                                      config->tuning};
-        masq_match_stats stats;
-        status = masq_match(&pack, &options, &hits, &stats);
-        result->summary.pairs = stats.pairs;
-        result->summary.candidates = stats.candidates;
-        result->summary.verified = stats.verified;
-        result->summary.threads = stats.threads;
-        result->summary.launches = stats.launches;
-        result->summary.overflows = stats.overflows;
-        memcpy(result->summary.backend, stats.backend, sizeof stats.backend);
-        memcpy(result->summary.device, stats.device, sizeof stats.device);
+        status = masq_detect(config, tiers, result);
         result->summary.seconds_match = seconds_since(&start);
     }
-    if (status == MASQ_OK)
-        status = anomalies_from_hits(result, &pack, &hits);
-    masq_hits_free(&hits);
-    masq_pack_free(&pack);
+    free(tiers);
     return status;
 }
 
 void masq_result_free(masq_result *result)
 {
+    for (size_t i = 0; i < result->anomaly_count; i++) {
+        free(result->anomalies[i].edit);
+        free(result->anomalies[i].detail);
+    }
     masq_name_table_free(&result->names);
     free(result->anomalies);
     result->anomalies = NULL;
     result->anomaly_count = 0;
+    result->anomaly_capacity = 0;
 }
 
 masq_status masq_devices_print(FILE *out)

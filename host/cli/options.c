@@ -26,6 +26,24 @@ enum {
     OPT_GROUP_NAMES,
     OPT_TILE,
     OPT_CAPACITY,
+    OPT_KNOWN,
+    OPT_ALLOW,
+    OPT_PUBLISH,
+    OPT_INGESTION_ENDPOINT,
+    OPT_DCR_ID,
+    OPT_STREAM,
+    OPT_TOKEN_AUDIENCE,
+    OPT_MANAGED_IDENTITY,
+    OPT_WORKSPACE_ID,
+    OPT_WORKSPACE_KEY_FILE,
+    OPT_ENDPOINT,
+    OPT_SPOOL,
+    OPT_PUBLISH_DEMO,
+    OPT_DRY_RUN,
+    OPT_PUBLISH_TIMEOUT,
+    OPT_PUBLISH_RETRIES,
+    OPT_PUBLISH_BACKOFF,
+    OPT_BATCH_BYTES,
 };
 
 static const struct option long_options[] = {
@@ -51,6 +69,24 @@ static const struct option long_options[] = {
     {"frequent-per-group", required_argument, NULL, OPT_GROUP_NAMES},
     {"tile-size", required_argument, NULL, OPT_TILE},
     {"candidate-capacity", required_argument, NULL, OPT_CAPACITY},
+    {"known", required_argument, NULL, OPT_KNOWN},
+    {"allow", required_argument, NULL, OPT_ALLOW},
+    {"publish", required_argument, NULL, OPT_PUBLISH},
+    {"ingestion-endpoint", required_argument, NULL, OPT_INGESTION_ENDPOINT},
+    {"dcr-id", required_argument, NULL, OPT_DCR_ID},
+    {"stream", required_argument, NULL, OPT_STREAM},
+    {"token-audience", required_argument, NULL, OPT_TOKEN_AUDIENCE},
+    {"managed-identity", no_argument, NULL, OPT_MANAGED_IDENTITY},
+    {"workspace-id", required_argument, NULL, OPT_WORKSPACE_ID},
+    {"workspace-key-file", required_argument, NULL, OPT_WORKSPACE_KEY_FILE},
+    {"endpoint", required_argument, NULL, OPT_ENDPOINT},
+    {"spool", required_argument, NULL, OPT_SPOOL},
+    {"publish-demo", no_argument, NULL, OPT_PUBLISH_DEMO},
+    {"dry-run", no_argument, NULL, OPT_DRY_RUN},
+    {"publish-timeout", required_argument, NULL, OPT_PUBLISH_TIMEOUT},
+    {"publish-retries", required_argument, NULL, OPT_PUBLISH_RETRIES},
+    {"publish-backoff", required_argument, NULL, OPT_PUBLISH_BACKOFF},
+    {"batch-bytes", required_argument, NULL, OPT_BATCH_BYTES},
     {NULL, 0, NULL, 0},
 };
 
@@ -75,6 +111,20 @@ static masq_status parse_unsigned(const char *option, const char *text, unsigned
     unsigned long long parsed = strtoull(text, &end, 10);
     if (errno != 0 || end == text || *end != '\0' || text[0] == '-' || parsed > max) {
         masq_error("%s: expected a whole number up to %llu, got '%s'", option, max, text);
+        return MASQ_ERR_USAGE;
+    }
+    *value = parsed;
+    return MASQ_OK;
+}
+
+/* Seconds: a number from `low` to 3600, fractions allowed (tests use short ones). */
+static masq_status parse_seconds(const char *option, const char *text, double low, double *value)
+{
+    char *end;
+    errno = 0;
+    double parsed = strtod(text, &end);
+    if (errno != 0 || end == text || *end != '\0' || !(parsed >= low && parsed <= 3600.0)) {
+        masq_error("%s: expected seconds from %g to 3600, got '%s'", option, low, text);
         return MASQ_ERR_USAGE;
     }
     *value = parsed;
@@ -107,7 +157,7 @@ static masq_status parse_choice(const char *option, const char *text, const char
 
 static masq_status parse_command(const char *word, masq_command *command)
 {
-    static const char *const names[] = {"scan", "demo", "devices", "help", "version"};
+    static const char *const names[] = {"scan", "demo", "devices", "help", "version", "publish"};
     int index = choice(word, names, sizeof names / sizeof *names);
     if (index < 0) {
         masq_error("unknown command '%s' (try 'masq --help')", word);
@@ -121,6 +171,7 @@ masq_status masq_options_parse(int argc, char **argv, masq_options *options)
 {
     memset(options, 0, sizeof *options);
     masq_config_defaults(&options->config);
+    masq_publish_config_defaults(&options->publish);
     options->verbosity = 1;
     options->background = true;
     options->command = MASQ_COMMAND_HELP;
@@ -132,7 +183,7 @@ masq_status masq_options_parse(int argc, char **argv, masq_options *options)
         options->command = MASQ_COMMAND_VERSION;
         return MASQ_OK;
     } else if (argc >= 2 && strcmp(argv[1], "--help") != 0 && strcmp(argv[1], "-h") != 0) {
-        masq_error("a command comes first: masq scan|demo|devices (try 'masq --help')");
+        masq_error("a command comes first: masq scan|demo|devices|publish (try 'masq --help')");
         return MASQ_ERR_USAGE;
     }
 
@@ -174,6 +225,12 @@ masq_status masq_options_parse(int argc, char **argv, masq_options *options)
         case OPT_DEVICE:
             config->device = optarg;
             break;
+        case OPT_KNOWN:
+            config->known_path = optarg;
+            break;
+        case OPT_ALLOW:
+            config->allow_path = optarg;
+            break;
         case OPT_WORK_GROUP:
             MASQ_TRY(parse_unsigned("--work-group-size", optarg, 4096, &number));
             config->tuning.work_group_size = (uint32_t)number;
@@ -214,6 +271,63 @@ masq_status masq_options_parse(int argc, char **argv, masq_options *options)
             break;
         case OPT_NO_BACKGROUND:
             options->background = false;
+            break;
+        case OPT_PUBLISH: {
+            static const char *const apis[] = {"logs-ingestion", "data-collector"};
+            MASQ_TRY(parse_choice("--publish", optarg, apis, 2, &value));
+            options->publish.api =
+                value == 0 ? MASQ_PUBLISH_LOGS_INGESTION : MASQ_PUBLISH_DATA_COLLECTOR;
+            break;
+        }
+        case OPT_INGESTION_ENDPOINT:
+            options->publish.ingestion_endpoint = optarg;
+            break;
+        case OPT_DCR_ID:
+            options->publish.dcr_id = optarg;
+            break;
+        case OPT_STREAM:
+            options->publish.stream = optarg;
+            break;
+        case OPT_TOKEN_AUDIENCE:
+            options->publish.token_audience = optarg;
+            break;
+        case OPT_MANAGED_IDENTITY:
+            options->publish.managed_identity = true;
+            break;
+        case OPT_WORKSPACE_ID:
+            options->publish.workspace_id = optarg;
+            break;
+        case OPT_WORKSPACE_KEY_FILE:
+            options->publish.workspace_key_file = optarg;
+            break;
+        case OPT_ENDPOINT:
+            options->publish.endpoint = optarg;
+            break;
+        case OPT_SPOOL:
+            options->publish.spool_dir = optarg;
+            break;
+        case OPT_PUBLISH_DEMO:
+            options->publish.publish_demo = true;
+            break;
+        case OPT_DRY_RUN:
+            options->publish.dry_run = true;
+            break;
+        case OPT_PUBLISH_TIMEOUT:
+            MASQ_TRY(parse_seconds("--publish-timeout", optarg, 0.05,
+                                   &options->publish.timeout_seconds));
+            break;
+        case OPT_PUBLISH_RETRIES:
+            MASQ_TRY(parse_unsigned("--publish-retries", optarg, 20, &number));
+            options->publish.retries = (int)number;
+            break;
+        case OPT_PUBLISH_BACKOFF:
+            MASQ_TRY(parse_seconds("--publish-backoff", optarg, 0.0,
+                                   &options->publish.backoff_seconds));
+            break;
+        case OPT_BATCH_BYTES:
+            MASQ_TRY(parse_unsigned("--batch-bytes", optarg,
+                                    MASQ_PUBLISH_DATA_COLLECTOR_MAX_BYTES, &number));
+            options->publish.batch_bytes = (size_t)number;
             break;
         case 'q':
             options->verbosity = 0;

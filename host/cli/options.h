@@ -5,6 +5,7 @@
 #include <stdbool.h>
 
 #include "../masq.h"
+#include "../publish/publish.h"
 
 typedef enum masq_command {
     MASQ_COMMAND_SCAN,
@@ -12,6 +13,7 @@ typedef enum masq_command {
     MASQ_COMMAND_DEVICES,
     MASQ_COMMAND_HELP,
     MASQ_COMMAND_VERSION,
+    MASQ_COMMAND_PUBLISH, /* send the spooled batches */
 } masq_command;
 
 typedef struct masq_options {
@@ -23,6 +25,7 @@ typedef struct masq_options {
     bool background;         /* masq demo: include the built-in fleet day */
     int verbosity;           /* 0 quiet, 1 warnings (default), 2 info, 3 debug */
     bool help;               /* --help after a command: that command's usage */
+    masq_publish_config publish; /* --publish and its options; masq publish */
 } masq_options;
 
 /* Parse argv. MASQ_ERR_USAGE with the reason reported through the log. */

@@ -37,7 +37,7 @@ static const struct {
     {"C:\\Windows\\System32\\", "SearchProtocolHost.exe"},
     {"C:\\Windows\\System32\\", "SearchFilterHost.exe"},
     {"C:\\ProgramData\\Microsoft\\Windows Defender\\Platform\\4.18.24090.11-0\\", "MsMpEng.exe"},
-    {"C:\\Windows\\System32\\", "WmiPrvSE.exe"},
+    {"C:\\Windows\\System32\\wbem\\", "WmiPrvSE.exe"},
     {"C:\\Program Files\\Microsoft Office\\root\\Office16\\", "OUTLOOK.EXE"},
     {"C:\\Program Files\\Microsoft Office\\root\\Office16\\", "WINWORD.EXE"},
     {"C:\\Program Files\\Microsoft Office\\root\\Office16\\", "EXCEL.EXE"},

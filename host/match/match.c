@@ -1,5 +1,6 @@
 #include "match.h"
 
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -55,11 +56,14 @@ masq_status masq_match(const masq_pack *pack, const masq_match_options *options,
                 return status;
             }
             /* A machine whose only OpenCL devices are CPUs is best served by
-             * the CPU path: say so only when asked (-v). */
-            if (masq_cl_only_cpu_devices())
-                masq_info("OpenCL offers only CPU devices: matching on the CPU path");
-            else
-                masq_warn("no OpenCL device used (%s): matching on the CPU", why);
+             * the CPU path: say so only when asked (-v). Either way, once. */
+            static atomic_flag said = ATOMIC_FLAG_INIT;
+            if (!atomic_flag_test_and_set(&said)) {
+                if (masq_cl_only_cpu_devices())
+                    masq_info("OpenCL offers only CPU devices: matching on the CPU path");
+                else
+                    masq_warn("no OpenCL device used (%s): matching on the CPU", why);
+            }
             hits->count = 0;
         }
     }

@@ -102,9 +102,13 @@ masq_status masq_pack_add(masq_pack *pack, masq_packed_set *set, const char *tex
         if (text[i] == '.')
             dot = text + i;
     if (dot != NULL) {
-        MASQ_TRY(extension_of(pack, dot + 1, length - (size_t)(dot + 1 - text), &packed.extension));
         packed.stem_length = (uint32_t)masq_unicode_decode(text, (size_t)(dot - text), NULL);
+        if (!pack->stems_always)
+            MASQ_TRY(extension_of(pack, dot + 1, length - (size_t)(dot + 1 - text),
+                                  &packed.extension));
     }
+    if (pack->stems_always)
+        packed.extension = 0; /* one group: every pair compares its stems */
     for (long i = 0; i < count; i++)
         MASQ_TRY(symbol_of(pack, symbols[i], &symbols[i]));
     pack->symbol_count += (size_t)count;

@@ -4,6 +4,7 @@
 #ifndef MASQ_PACK_H
 #define MASQ_PACK_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -41,6 +42,7 @@ typedef struct masq_pack {
     char **extensions; /* extension id -> its UTF-8 text */
     uint32_t extension_count;
     uint32_t max_length;
+    bool stems_always; /* the default profile's rule: compare stems whatever the extensions */
     masq_packed_set frequent;
     masq_packed_set infrequent;
 } masq_pack;

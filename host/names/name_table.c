@@ -127,6 +127,12 @@ static masq_status intern(masq_name_table *table, const char *text, size_t lengt
     return MASQ_OK;
 }
 
+masq_status masq_name_table_intern(masq_name_table *table, const char *text, size_t length,
+                                   size_t *index)
+{
+    return intern(table, text, length, index);
+}
+
 masq_status masq_name_table_add(masq_name_table *table, const masq_sighting *sighting)
 {
     size_t index;

@@ -62,6 +62,10 @@ void masq_name_table_free(masq_name_table *table);
 /* Count one event for its name, interning the name on first sight. */
 masq_status masq_name_table_add(masq_name_table *table, const masq_sighting *sighting);
 
+/* Intern a name without counting an event (an anchor the data may lack). */
+masq_status masq_name_table_intern(masq_name_table *table, const char *text, size_t length,
+                                   size_t *index);
+
 /* The index of a name, or -1 if it was never seen. */
 long masq_name_table_find(const masq_name_table *table, const char *text, size_t length);
 

@@ -5,6 +5,7 @@
 
 #include "../ingest/demo.h"
 #include "../masq.h"
+#include "../names/unicode.h"
 #include "../util/time_iso.h"
 #include "report.h"
 
@@ -43,28 +44,52 @@ static void add_time(cJSON *object, const char *key, int64_t ms)
     cJSON_AddStringToObject(object, key, text);
 }
 
+/* The context of a side that may be unseen (a known name the data lacks). */
+static const masq_text_set no_texts;
+
+static const masq_text_set *paths_of(const masq_name *name)
+{
+    return name ? &name->paths : &no_texts;
+}
+
+static const masq_text_set *computers_of(const masq_name *name)
+{
+    return name ? &name->computers : &no_texts;
+}
+
 cJSON *masq_report_anomaly_json(const masq_anomaly *anomaly)
 {
     cJSON *object = cJSON_CreateObject();
     if (object == NULL)
         return NULL;
-    char score[32];
+    const masq_name *normal = anomaly->normal, *suspicious = anomaly->suspicious;
+    char score[32], reasons[160];
     format_score(anomaly->score, score, sizeof score);
-    cJSON_AddStringToObject(object, "NormalProcess", anomaly->normal->text);
-    cJSON_AddStringToObject(object, "PotentiallyMaliciousProcess", anomaly->suspicious->text);
+    masq_reasons_format(anomaly->reasons, reasons, sizeof reasons);
+    cJSON_AddStringToObject(object, "NormalProcess", anomaly->normal_text);
+    cJSON_AddStringToObject(object, "PotentiallyMaliciousProcess", suspicious->text);
     cJSON_AddRawToObject(object, "AnomalyScore", score);
     cJSON_AddNumberToObject(object, "Distance", anomaly->distance);
-    cJSON_AddNumberToObject(object, "NormalCount", (double)masq_name_total(anomaly->normal));
-    cJSON_AddNumberToObject(object, "SuspiciousCount", (double)masq_name_total(anomaly->suspicious));
-    cJSON_AddItemToObject(object, "NormalPaths", text_array(&anomaly->normal->paths));
-    cJSON_AddItemToObject(object, "SuspiciousPaths", text_array(&anomaly->suspicious->paths));
-    cJSON_AddItemToObject(object, "NormalComputers", text_array(&anomaly->normal->computers));
-    cJSON_AddItemToObject(object, "SuspiciousComputers",
-                          text_array(&anomaly->suspicious->computers));
-    add_time(object, "NormalFirstSeen", anomaly->normal->first_seen_ms);
-    add_time(object, "NormalLastSeen", anomaly->normal->last_seen_ms);
-    add_time(object, "SuspiciousFirstSeen", anomaly->suspicious->first_seen_ms);
-    add_time(object, "SuspiciousLastSeen", anomaly->suspicious->last_seen_ms);
+    cJSON_AddStringToObject(object, "Reason", reasons);
+    cJSON_AddStringToObject(object, "Severity", masq_severity_name(anomaly->severity));
+    if (anomaly->edit)
+        cJSON_AddStringToObject(object, "Edit", anomaly->edit);
+    else
+        cJSON_AddNullToObject(object, "Edit");
+    if (anomaly->detail)
+        cJSON_AddStringToObject(object, "Detail", anomaly->detail);
+    else
+        cJSON_AddNullToObject(object, "Detail");
+    cJSON_AddNumberToObject(object, "NormalCount", normal ? (double)masq_name_total(normal) : 0);
+    cJSON_AddNumberToObject(object, "SuspiciousCount", (double)masq_name_total(suspicious));
+    cJSON_AddItemToObject(object, "NormalPaths", text_array(paths_of(normal)));
+    cJSON_AddItemToObject(object, "SuspiciousPaths", text_array(&suspicious->paths));
+    cJSON_AddItemToObject(object, "NormalComputers", text_array(computers_of(normal)));
+    cJSON_AddItemToObject(object, "SuspiciousComputers", text_array(&suspicious->computers));
+    add_time(object, "NormalFirstSeen", normal ? normal->first_seen_ms : MASQ_TIME_NONE);
+    add_time(object, "NormalLastSeen", normal ? normal->last_seen_ms : MASQ_TIME_NONE);
+    add_time(object, "SuspiciousFirstSeen", suspicious->first_seen_ms);
+    add_time(object, "SuspiciousLastSeen", suspicious->last_seen_ms);
     cJSON_AddStringToObject(object, "Source", source_name(anomaly->source));
     return object;
 }
@@ -179,24 +204,31 @@ static void csv_list(FILE *out, const masq_text_set *set)
 
 static int write_csv(const masq_result *result, FILE *out)
 {
-    fputs("NormalProcess,PotentiallyMaliciousProcess,AnomalyScore,Distance,NormalCount,"
-          "SuspiciousCount,NormalPaths,SuspiciousPaths,SuspiciousComputers,SuspiciousFirstSeen,"
-          "SuspiciousLastSeen,Source\n",
+    fputs("NormalProcess,PotentiallyMaliciousProcess,AnomalyScore,Distance,Reason,Severity,Edit,"
+          "Detail,NormalCount,SuspiciousCount,NormalPaths,SuspiciousPaths,SuspiciousComputers,"
+          "SuspiciousFirstSeen,SuspiciousLastSeen,Source\n",
           out);
     for (size_t i = 0; i < result->anomaly_count; i++) {
         const masq_anomaly *a = &result->anomalies[i];
         char score[32], number[32], first[40] = "", last[40] = "";
-        csv_field(out, a->normal->text, 0);
+        char reasons[160];
+        csv_field(out, a->normal_text, 0);
         csv_field(out, a->suspicious->text, 0);
         format_score(a->score, score, sizeof score);
         csv_field(out, score, 0);
         snprintf(number, sizeof number, "%u", a->distance);
         csv_field(out, number, 0);
-        snprintf(number, sizeof number, "%llu", (unsigned long long)masq_name_total(a->normal));
+        masq_reasons_format(a->reasons, reasons, sizeof reasons);
+        csv_field(out, reasons, 0);
+        csv_field(out, masq_severity_name(a->severity), 0);
+        csv_field(out, a->edit ? a->edit : "", 0);
+        csv_field(out, a->detail ? a->detail : "", 0);
+        snprintf(number, sizeof number, "%llu",
+                 (unsigned long long)(a->normal ? masq_name_total(a->normal) : 0));
         csv_field(out, number, 0);
         snprintf(number, sizeof number, "%llu", (unsigned long long)masq_name_total(a->suspicious));
         csv_field(out, number, 0);
-        csv_list(out, &a->normal->paths);
+        csv_list(out, paths_of(a->normal));
         csv_list(out, &a->suspicious->paths);
         csv_list(out, &a->suspicious->computers);
         if (a->suspicious->first_seen_ms != MASQ_TIME_NONE) {
@@ -210,27 +242,55 @@ static int write_csv(const masq_result *result, FILE *out)
     return 0;
 }
 
+/* Print text and pad it to width columns, counting code points, not bytes. */
+static void print_padded(FILE *out, const char *text, int width)
+{
+    long columns = masq_unicode_decode(text, strlen(text), NULL);
+    fputs(text, out);
+    for (long c = columns < 0 ? (long)strlen(text) : columns; c < width; c++)
+        fputc(' ', out);
+    fputc(' ', out);
+}
+
 static int write_table(const masq_result *result, FILE *out)
 {
     const masq_summary *s = &result->summary;
-    if (result->anomaly_count > 0)
-        fprintf(out, "%-7s %4s  %-28s %-28s %-6s %s\n", "SCORE", "DIST", "NORMAL (count)",
-                "SUSPICIOUS (count)", "SOURCE", "SUSPICIOUS PATH");
+    if (result->anomaly_count > 0) {
+        print_padded(out, "SEVERITY", 8);
+        print_padded(out, "SCORE", 6);
+        print_padded(out, "REASON", 18);
+        print_padded(out, "SUSPICIOUS (edit of normal)", 30);
+        print_padded(out, "NORMAL (count)", 26);
+        print_padded(out, "SOURCE", 6);
+        fputs("WHERE\n", out);
+    }
     for (size_t i = 0; i < result->anomaly_count; i++) {
         const masq_anomaly *a = &result->anomalies[i];
-        char score[32], normal[300], suspicious[300];
+        char score[32], reasons[160], normal[300], suspicious[600];
         format_score(a->score, score, sizeof score);
-        snprintf(normal, sizeof normal, "%s (%llu)", a->normal->text,
-                 (unsigned long long)masq_name_total(a->normal));
-        snprintf(suspicious, sizeof suspicious, "%s (%llu)", a->suspicious->text,
+        score[5] = '\0';
+        masq_reasons_format(a->reasons, reasons, sizeof reasons);
+        snprintf(suspicious, sizeof suspicious, "%s (%llu)", a->edit ? a->edit : a->suspicious->text,
                  (unsigned long long)masq_name_total(a->suspicious));
-        const char *path = a->suspicious->paths.count ? a->suspicious->paths.items[0] : "";
-        fprintf(out, "%-7.5s %4u  %-28s %-28s %-6s %s%s\n", score, a->distance, normal, suspicious,
-                source_name(a->source), path, a->suspicious->paths.count > 1 ? " (+more)" : "");
+        if (a->normal_text[0])
+            snprintf(normal, sizeof normal, "%s (%llu)", a->normal_text,
+                     (unsigned long long)(a->normal ? masq_name_total(a->normal) : 0));
+        else
+            snprintf(normal, sizeof normal, "-");
+        const char *where = a->detail ? a->detail
+                            : a->suspicious->paths.count ? a->suspicious->paths.items[0] : "";
+        print_padded(out, masq_severity_name(a->severity), 8);
+        print_padded(out, score, 6);
+        print_padded(out, reasons, 18);
+        print_padded(out, suspicious, 30);
+        print_padded(out, normal, 26);
+        print_padded(out, source_name(a->source), 6);
+        fprintf(out, "%s%s\n", where,
+                !a->detail && a->suspicious->paths.count > 1 ? " (+more)" : "");
     }
     fprintf(out,
-            "%zu anomalies; %llu events, %llu names (%llu frequent x %llu infrequent = %llu "
-            "pairs), profile %s, %.3f s\n",
+            "%zu anomalies; %llu events, %llu names (%llu frequent x %llu infrequent), "
+            "%llu pairs compared, profile %s, %.3f s\n",
             result->anomaly_count, (unsigned long long)s->ingest.events,
             (unsigned long long)s->names, (unsigned long long)s->frequent,
             (unsigned long long)s->infrequent, (unsigned long long)s->pairs,

@@ -181,7 +181,7 @@ if [ "$(wc -l <"$work/demo_ndjson.out")" -eq "$anomalies" ] && python3 -c "impor
 run demo_csv 0 scan --demo --seed 3 --format csv
 if [ "$(python3 -c "import csv,sys; r=list(csv.DictReader(open(sys.argv[1]))); print(len(r) if all(x['Source']=='demo' for x in r) else -1)" "$work/demo_csv.out")" -eq "$anomalies" ]; then ok; else fail "csv: rows differ from json anomalies"; fi
 run demo_table 0 scan --demo --seed 3 --format table
-if grep -q "^SCORE" "$work/demo_table.out" && grep -q "svch0st.exe" "$work/demo_table.out"; then ok; else fail "table: no header or no svch0st.exe"; fi
+if grep -q "^SEVERITY" "$work/demo_table.out" && grep -q "svch\[o→0\]st.exe" "$work/demo_table.out"; then ok; else fail "table: no header or no svch[o→0]st.exe edit"; fi
 run output_file 0 scan --demo --seed 3 --output "$work/out.json"
 if cmp -s <(python3 -c "import json,sys; print(json.load(open(sys.argv[1]))['anomalies'])" "$work/out.json") <(python3 -c "import json,sys; print(json.load(open(sys.argv[1]))['anomalies'])" "$work/demo_json.out"); then ok; else fail "--output: differs from stdout json"; fi
 

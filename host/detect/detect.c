@@ -1,0 +1,561 @@
+#include "detect.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "../match/dl_oracle.h"
+#include "../match/match.h"
+#include "../match/pack.h"
+#include "../match/score.h"
+#include "../names/unicode.h"
+#include "../report/edit_script.h"
+#include "../util/log.h"
+#include "../util/memory.h"
+#include "allowlist.h"
+#include "folders.h"
+#include "known_names.h"
+#include "skeleton.h"
+#include "unicode_tricks.h"
+
+/* Known names' look-alikes: one edit counts for stems of at least this many
+ * characters, whatever the similarity threshold (lsasss.exe, smsss.exe). */
+#define SHORT_STEM 4
+/* The threshold the known-name matrix runs at; its pairs are then kept when
+ * the distance is at most max(1, the threshold's own allowance). */
+#define KNOWN_MATCH_THRESHOLD 0.74
+
+typedef struct detector {
+    const masq_config *config;
+    const masq_tier *tiers;
+    masq_result *result;
+    size_t seen_names;          /* names at or past this index are known names the data lacks */
+    masq_known_names *known;
+    masq_allowlist allow;
+    const masq_known_name **known_of; /* per name index */
+} detector;
+
+masq_status masq_anomaly_add(masq_result *result, const masq_anomaly *anomaly)
+{
+    if (masq_grow((void **)&result->anomalies, &result->anomaly_capacity,
+                  result->anomaly_count + 1, sizeof *result->anomalies) != 0)
+        return MASQ_ERR_NOMEM;
+    result->anomalies[result->anomaly_count++] = *anomaly;
+    return MASQ_OK;
+}
+
+static bool tier_has(const detector *d, size_t name, masq_tier tier)
+{
+    return name < d->seen_names && (d->tiers[name] & tier);
+}
+
+static masq_source source_of(const masq_name *normal, const masq_name *suspicious)
+{
+    bool user = suspicious->user_count > 0 && (normal == NULL || normal->user_count > 0);
+    return user ? MASQ_SOURCE_USER : MASQ_SOURCE_DEMO;
+}
+
+static masq_match_options match_options(const masq_config *config, double threshold)
+{
+    masq_match_options options = {threshold, config->threads, (masq_match_backend)config->backend,
+                                  config->device, config->tuning};
+    return options;
+}
+
+/* Run one matrix: names `frequent` x `infrequent` (table indices). */
+static masq_status run_matrix(detector *d, bool stems, const size_t *frequent, size_t nf,
+                              const size_t *infrequent, size_t ni, double threshold,
+                              masq_pack *pack, masq_hits *hits)
+{
+    const masq_name_table *names = &d->result->names;
+    masq_pack_init(pack);
+    pack->stems_always = stems;
+    for (size_t i = 0; i < nf; i++)
+        MASQ_TRY(masq_pack_add(pack, &pack->frequent, names->names[frequent[i]].text,
+                               names->names[frequent[i]].length, (uint32_t)frequent[i]));
+    for (size_t i = 0; i < ni; i++)
+        MASQ_TRY(masq_pack_add(pack, &pack->infrequent, names->names[infrequent[i]].text,
+                               names->names[infrequent[i]].length, (uint32_t)infrequent[i]));
+    masq_match_options options = match_options(d->config, threshold);
+    masq_match_stats stats;
+    MASQ_TRY(masq_match(pack, &options, hits, &stats));
+    masq_summary *s = &d->result->summary;
+    s->pairs += stats.pairs;
+    s->candidates += stats.candidates;
+    s->verified += stats.verified;
+    s->launches += stats.launches;
+    s->overflows += stats.overflows;
+    s->threads = stats.threads;
+    memcpy(s->backend, stats.backend, sizeof s->backend);
+    memcpy(s->device, stats.device, sizeof s->device);
+    return MASQ_OK;
+}
+
+static size_t stem_length(const char *name)
+{
+    const char *dot = strrchr(name, '.');
+    long n = masq_unicode_decode(name, dot ? (size_t)(dot - name) : strlen(name), NULL);
+    return n < 0 ? 0 : (size_t)n;
+}
+
+static bool executable_or_none(const char *name)
+{
+    static const char *const executable[] = {"exe", "com", "scr", "bat", "cmd", "pif", "cpl",
+                                             "msi", "dll", "js", "vbs", "hta", "ps1", NULL};
+    const char *dot = strrchr(name, '.');
+    if (dot == NULL)
+        return true;
+    for (const char *const *e = executable; *e; e++)
+        if (strcmp(dot + 1, *e) == 0)
+            return true;
+    return false;
+}
+
+/* Hits of a matrix into anomalies. known_anchors: the frequent side is the
+ * known names, kept by the short-name rule; stems: the default profile's. */
+static masq_status hits_to_anomalies(detector *d, const masq_pack *pack, const masq_hits *hits,
+                                     bool stems, bool known_anchors)
+{
+    masq_name *names = d->result->names.names;
+    masq_threshold threshold;
+    MASQ_TRY(masq_threshold_init(&threshold, d->config->similarity_threshold, pack->max_length));
+    masq_status status = MASQ_OK;
+    for (size_t h = 0; h < hits->count && status == MASQ_OK; h++) {
+        const masq_hit *hit = &hits->items[h];
+        size_t n = pack->frequent.items[hit->frequent].name;
+        size_t s = pack->infrequent.items[hit->infrequent].name;
+        const masq_name *normal = &names[n], *suspicious = &names[s];
+        masq_anomaly a = {.normal = n < d->seen_names ? normal : NULL,
+                          .normal_text = normal->text,
+                          .suspicious = suspicious,
+                          .score = hit->score,
+                          .distance = hit->distance,
+                          .source = source_of(n < d->seen_names ? normal : NULL, suspicious),
+                          .reasons = MASQ_REASON_LOOKALIKE,
+                          .severity = MASQ_SEVERITY_MEDIUM};
+        if (stems) {
+            if (masq_allowlist_has(&d->allow, normal->text, suspicious->text))
+                continue;
+            /* A name without an extension (sshd, bash) is a Linux binary: only
+             * names without one imitate it. */
+            if (strchr(normal->text, '.') == NULL && strchr(suspicious->text, '.') != NULL)
+                continue;
+            if (hit->distance == 0) {
+                /* The same stem: another or no extension (svchost.com, svchost). */
+                if (!executable_or_none(suspicious->text))
+                    continue;
+                a.reasons = MASQ_REASON_EXTENSION;
+            }
+            if (known_anchors) {
+                size_t stem = stem_length(normal->text);
+                size_t other = stem_length(suspicious->text);
+                size_t longer = stem > other ? stem : other;
+                int32_t allowed = longer <= threshold.max_length ? masq_threshold_k(&threshold, longer) : 0;
+                if (allowed < 1 && stem >= SHORT_STEM)
+                    allowed = 1;
+                if ((int32_t)hit->distance > allowed)
+                    continue;
+            }
+            if (known_anchors || d->known_of[n] != NULL)
+                a.severity = MASQ_SEVERITY_HIGH;
+        }
+        status = masq_anomaly_add(d->result, &a);
+    }
+    masq_threshold_free(&threshold);
+    return status;
+}
+
+static masq_status lookalikes(detector *d, bool stems)
+{
+    size_t count = d->seen_names;
+    size_t *frequent = malloc((count ? count : 1) * sizeof *frequent);
+    size_t *infrequent = malloc((count ? count : 1) * sizeof *infrequent);
+    if (frequent == NULL || infrequent == NULL) {
+        free(frequent);
+        free(infrequent);
+        return MASQ_ERR_NOMEM;
+    }
+    size_t nf = 0, ni = 0;
+    for (size_t i = 0; i < count; i++) {
+        if (tier_has(d, i, MASQ_TIER_FREQUENT))
+            frequent[nf++] = i;
+        if (tier_has(d, i, MASQ_TIER_INFREQUENT))
+            infrequent[ni++] = i;
+    }
+    d->result->summary.frequent = nf;
+    d->result->summary.infrequent = ni;
+    masq_pack pack;
+    masq_hits hits = {0};
+    masq_status status = run_matrix(d, stems, frequent, nf, infrequent, ni,
+                                    d->config->similarity_threshold, &pack, &hits);
+    if (status == MASQ_OK)
+        status = hits_to_anomalies(d, &pack, &hits, stems, false);
+    masq_hits_free(&hits);
+    masq_pack_free(&pack);
+    free(frequent);
+    free(infrequent);
+    return status;
+}
+
+/* Known names x every other name, stems against stems. */
+static masq_status known_lookalikes(detector *d)
+{
+    size_t total = d->result->names.count;
+    size_t *anchors = malloc((total ? total : 1) * sizeof *anchors);
+    size_t *others = malloc((total ? total : 1) * sizeof *others);
+    if (anchors == NULL || others == NULL) {
+        free(anchors);
+        free(others);
+        return MASQ_ERR_NOMEM;
+    }
+    size_t na = 0, no = 0;
+    for (size_t i = 0; i < total; i++) {
+        if (d->known_of[i] != NULL)
+            anchors[na++] = i;
+        else
+            others[no++] = i;
+    }
+    double threshold = d->config->similarity_threshold < KNOWN_MATCH_THRESHOLD
+                           ? d->config->similarity_threshold
+                           : KNOWN_MATCH_THRESHOLD;
+    masq_pack pack;
+    masq_hits hits = {0};
+    masq_status status = run_matrix(d, true, anchors, na, others, no, threshold, &pack, &hits);
+    if (status == MASQ_OK)
+        status = hits_to_anomalies(d, &pack, &hits, true, true);
+    masq_hits_free(&hits);
+    masq_pack_free(&pack);
+    free(anchors);
+    free(others);
+    return status;
+}
+
+typedef struct skeleton_entry {
+    char *skeleton;
+    size_t name;
+} skeleton_entry;
+
+static int compare_skeleton(const void *a, const void *b)
+{
+    return strcmp(((const skeleton_entry *)a)->skeleton, ((const skeleton_entry *)b)->skeleton);
+}
+
+static bool is_anchor(const detector *d, size_t name)
+{
+    return d->known_of[name] != NULL || tier_has(d, name, MASQ_TIER_FREQUENT);
+}
+
+/* Names whose confusable skeleton is an anchor's: svсhost.exe (Cyrillic с),
+ * exp1orer.exe, rnsedge.exe. */
+static masq_status homoglyphs(detector *d)
+{
+    masq_skeleton *skeleton;
+    MASQ_TRY(masq_skeleton_open(&skeleton));
+    masq_name_table *names = &d->result->names;
+    skeleton_entry *anchors = malloc((names->count ? names->count : 1) * sizeof *anchors);
+    size_t count = 0;
+    masq_status status = anchors ? MASQ_OK : MASQ_ERR_NOMEM;
+    for (size_t i = 0; i < names->count && status == MASQ_OK; i++) {
+        if (!is_anchor(d, i))
+            continue;
+        char *text = masq_skeleton_of(skeleton, names->names[i].text, names->names[i].length);
+        if (text != NULL)
+            anchors[count++] = (skeleton_entry){text, i};
+    }
+    if (count > 1)
+        qsort(anchors, count, sizeof *anchors, compare_skeleton);
+    for (size_t i = 0; i < d->seen_names && status == MASQ_OK; i++) {
+        if (is_anchor(d, i))
+            continue;
+        skeleton_entry key = {masq_skeleton_of(skeleton, names->names[i].text, names->names[i].length), 0};
+        if (key.skeleton == NULL)
+            continue;
+        skeleton_entry *found = count ? bsearch(&key, anchors, count, sizeof *anchors, compare_skeleton) : NULL;
+        free(key.skeleton);
+        if (found == NULL)
+            continue;
+        const masq_name *normal = &names->names[found->name];
+        masq_anomaly a = {.normal = found->name < d->seen_names ? normal : NULL,
+                          .normal_text = normal->text,
+                          .suspicious = &names->names[i],
+                          .reasons = MASQ_REASON_HOMOGLYPH,
+                          .severity = MASQ_SEVERITY_HIGH};
+        a.source = source_of(a.normal, a.suspicious);
+        status = masq_anomaly_add(d->result, &a);
+    }
+    for (size_t i = 0; i < count; i++)
+        free(anchors[i].skeleton);
+    free(anchors);
+    masq_skeleton_close(skeleton);
+    return status;
+}
+
+/* Bidi controls, invisible characters, trailing spaces or dots, double
+ * extensions: each name on its own. */
+static masq_status unicode_tricks(detector *d)
+{
+    masq_name_table *names = &d->result->names;
+    masq_status status = MASQ_OK;
+    for (size_t i = 0; i < d->seen_names && status == MASQ_OK; i++) {
+        masq_tricks tricks;
+        status = masq_tricks_find(names->names[i].text, names->names[i].length, &tricks);
+        if (status != MASQ_OK || tricks.reasons == 0)
+            continue;
+        /* The imitated name: what the trick hides, when that is a name we know. */
+        const char *normal_text = "";
+        const masq_name *normal = NULL;
+        if (tricks.cleaned != NULL) {
+            long found = masq_name_table_find(names, tricks.cleaned, strlen(tricks.cleaned));
+            if (found >= 0 && (size_t)found != i && is_anchor(d, (size_t)found)) {
+                normal = (size_t)found < d->seen_names ? &names->names[found] : NULL;
+                normal_text = names->names[found].text;
+            }
+        }
+        masq_anomaly a = {.normal = normal,
+                          .normal_text = normal_text,
+                          .suspicious = &names->names[i],
+                          .reasons = tricks.reasons,
+                          .severity = tricks.reasons & (MASQ_REASON_BIDI | MASQ_REASON_INVISIBLE)
+                                          ? MASQ_SEVERITY_HIGH
+                                          : MASQ_SEVERITY_MEDIUM};
+        a.source = source_of(normal, a.suspicious);
+        if (tricks.displayed != NULL) {
+            size_t size = strlen(tricks.displayed) + 32;
+            a.detail = malloc(size);
+            if (a.detail)
+                snprintf(a.detail, size, "displayed as %s", tricks.displayed);
+        }
+        status = masq_anomaly_add(d->result, &a);
+        masq_tricks_free(&tricks);
+    }
+    return status;
+}
+
+/* Known names in folders they never live in (T1036.005). */
+static masq_status wrong_folders(detector *d)
+{
+    masq_name_table *names = &d->result->names;
+    masq_status status = MASQ_OK;
+    for (size_t i = 0; i < d->seen_names && status == MASQ_OK; i++) {
+        const masq_known_name *known = d->known_of[i];
+        if (known == NULL || known->folder_count == 0)
+            continue;
+        const masq_text_set *paths = &names->names[i].paths;
+        char *detail = NULL;
+        size_t detail_length = 0;
+        for (uint32_t p = 0; p < paths->count; p++) {
+            char folder[1024];
+            masq_folder_of(paths->items[p], folder, sizeof folder);
+            if (masq_folder_expected(known, folder))
+                continue;
+            size_t add = strlen(paths->items[p]) + 3;
+            char *grown = realloc(detail, detail_length + add + 1);
+            if (grown == NULL) {
+                free(detail);
+                return MASQ_ERR_NOMEM;
+            }
+            detail = grown;
+            detail_length += (size_t)sprintf(detail + detail_length, "%s%s",
+                                             detail_length ? "; " : "", paths->items[p]);
+        }
+        if (detail == NULL)
+            continue;
+        masq_anomaly a = {.normal = &names->names[i],
+                          .normal_text = names->names[i].text,
+                          .suspicious = &names->names[i],
+                          .score = 1.0f,
+                          .reasons = MASQ_REASON_WRONG_FOLDER,
+                          .severity = MASQ_SEVERITY_HIGH,
+                          .detail = detail};
+        a.source = source_of(a.normal, a.suspicious);
+        status = masq_anomaly_add(d->result, &a);
+    }
+    return status;
+}
+
+static bool same_stem(const char *a, const char *b)
+{
+    const char *da = strrchr(a, '.'), *db = strrchr(b, '.');
+    size_t la = da ? (size_t)(da - a) : strlen(a), lb = db ? (size_t)(db - b) : strlen(b);
+    return la == lb && memcmp(a, b, la) == 0;
+}
+
+/* The PE original file name says another binary (T1036.003): a known binary
+ * running under another name, or a known name carried by another binary. */
+static masq_status renamed(detector *d)
+{
+    masq_name_table *names = &d->result->names;
+    masq_status status = MASQ_OK;
+    for (size_t i = 0; i < d->seen_names && status == MASQ_OK; i++) {
+        const masq_text_set *originals = &names->names[i].originals;
+        const masq_known_name *self = d->known_of[i];
+        for (uint32_t o = 0; o < originals->count && status == MASQ_OK; o++) {
+            const char *original = originals->items[o];
+            if (same_stem(original, names->names[i].text))
+                continue;
+            const masq_known_name *claimed = masq_known_names_find(d->known, original);
+            bool expected = false;
+            for (size_t k = 0; self && k < self->original_count; k++)
+                expected |= strcmp(self->originals[k], original) == 0;
+            if (claimed == NULL && (self == NULL || expected))
+                continue;
+            long found = masq_name_table_find(names, original, strlen(original));
+            size_t size = strlen(original) + 32;
+            masq_anomaly a = {.normal = found >= 0 && (size_t)found < d->seen_names ? &names->names[found] : NULL,
+                              .normal_text = claimed ? original : names->names[i].text,
+                              .suspicious = &names->names[i],
+                              .reasons = MASQ_REASON_RENAMED,
+                              .severity = MASQ_SEVERITY_HIGH,
+                              .detail = malloc(size)};
+            if (claimed == NULL)
+                a.normal = &names->names[i];
+            if (a.detail)
+                snprintf(a.detail, size, "original file name %s", original);
+            a.source = source_of(a.normal, a.suspicious);
+            status = masq_anomaly_add(d->result, &a);
+        }
+    }
+    return status;
+}
+
+/* One anomaly per (imitated, suspicious) pair: reasons joined, the highest
+ * severity and the look-alike's score kept. */
+static int compare_pair(const void *x, const void *y)
+{
+    const masq_anomaly *a = x, *b = y;
+    int order = strcmp(a->suspicious->text, b->suspicious->text);
+    return order ? order : strcmp(a->normal_text, b->normal_text);
+}
+
+static int compare_report_order(const void *x, const void *y)
+{
+    const masq_anomaly *a = x, *b = y;
+    if (a->severity != b->severity)
+        return a->severity < b->severity ? 1 : -1;
+    if (a->score != b->score)
+        return a->score < b->score ? 1 : -1;
+    int order = strcmp(a->normal_text, b->normal_text);
+    return order ? order : strcmp(a->suspicious->text, b->suspicious->text);
+}
+
+static char *join_details(char *a, char *b)
+{
+    if (a == NULL)
+        return b;
+    if (b == NULL)
+        return a;
+    char *joined = malloc(strlen(a) + strlen(b) + 3);
+    if (joined)
+        sprintf(joined, "%s; %s", a, b);
+    free(a);
+    free(b);
+    return joined;
+}
+
+static masq_status finish(masq_result *result)
+{
+    if (result->anomaly_count > 1)
+        qsort(result->anomalies, result->anomaly_count, sizeof *result->anomalies, compare_pair);
+    size_t kept = 0;
+    for (size_t i = 0; i < result->anomaly_count; i++) {
+        masq_anomaly *a = &result->anomalies[i];
+        if (kept > 0 && compare_pair(&result->anomalies[kept - 1], a) == 0) {
+            masq_anomaly *into = &result->anomalies[kept - 1];
+            if ((a->reasons & (MASQ_REASON_LOOKALIKE | MASQ_REASON_EXTENSION)) &&
+                !(into->reasons & (MASQ_REASON_LOOKALIKE | MASQ_REASON_EXTENSION))) {
+                into->score = a->score;
+                into->distance = a->distance;
+            }
+            into->reasons |= a->reasons;
+            if (a->severity > into->severity)
+                into->severity = a->severity;
+            into->detail = join_details(into->detail, a->detail);
+            free(a->edit);
+            continue;
+        }
+        result->anomalies[kept++] = *a;
+    }
+    result->anomaly_count = kept;
+    for (size_t i = 0; i < kept; i++) {
+        masq_anomaly *a = &result->anomalies[i];
+        bool scored = a->reasons & (MASQ_REASON_LOOKALIKE | MASQ_REASON_EXTENSION | MASQ_REASON_WRONG_FOLDER);
+        if (!scored && a->normal_text[0] != '\0') {
+            /* Other reasons: the plain similarity of the whole names. */
+            uint32_t x[1024], y[1024];
+            long lx = masq_unicode_decode(a->normal_text, strlen(a->normal_text), NULL);
+            long ly = masq_unicode_decode(a->suspicious->text, a->suspicious->length, NULL);
+            if (lx >= 0 && ly >= 0 && lx < 1024 && ly < 1024) {
+                masq_unicode_decode(a->normal_text, strlen(a->normal_text), x);
+                masq_unicode_decode(a->suspicious->text, a->suspicious->length, y);
+                long distance = masq_oracle_damerau_levenshtein(x, (size_t)lx, y, (size_t)ly);
+                uint32_t longer = (uint32_t)(lx > ly ? lx : ly);
+                if (distance >= 0) {
+                    a->distance = (uint32_t)distance;
+                    a->score = masq_score((uint32_t)distance, longer);
+                }
+            }
+        }
+        if (a->normal_text[0] != '\0' && strcmp(a->normal_text, a->suspicious->text) != 0)
+            a->edit = masq_edit_script(a->normal_text, a->suspicious->text);
+    }
+    if (kept > 1)
+        qsort(result->anomalies, kept, sizeof *result->anomalies, compare_report_order);
+    return MASQ_OK;
+}
+
+masq_status masq_detect(const masq_config *config, const masq_tier *tiers, masq_result *result)
+{
+    detector d = {.config = config, .tiers = tiers, .result = result,
+                  .seen_names = result->names.count};
+    bool notebook = config->profile == MASQ_PROFILE_NOTEBOOK;
+    if (notebook) {
+        masq_known_names none = {0};
+        d.known = &none;
+        d.known_of = calloc(d.seen_names ? d.seen_names : 1, sizeof *d.known_of);
+        if (d.known_of == NULL)
+            return MASQ_ERR_NOMEM;
+        masq_status status = lookalikes(&d, false);
+        free(d.known_of);
+        return status == MASQ_OK ? finish(result) : status;
+    }
+
+    masq_known_names known;
+    masq_status status = masq_known_names_init(&known);
+    if (status == MASQ_OK && config->known_path != NULL)
+        status = masq_known_names_load(&known, config->known_path);
+    if (status == MASQ_OK)
+        status = masq_allowlist_init(&d.allow);
+    if (status == MASQ_OK && config->allow_path != NULL)
+        status = masq_allowlist_load(&d.allow, config->allow_path);
+    d.known = &known;
+    /* Known names the data lacks still anchor look-alikes. */
+    for (size_t k = 0; k < known.count && status == MASQ_OK; k++) {
+        size_t index;
+        status = masq_name_table_intern(&result->names, known.items[k].name,
+                                        strlen(known.items[k].name), &index);
+    }
+    if (status == MASQ_OK) {
+        d.known_of = calloc(result->names.count ? result->names.count : 1, sizeof *d.known_of);
+        if (d.known_of == NULL)
+            status = MASQ_ERR_NOMEM;
+    }
+    for (size_t i = 0; status == MASQ_OK && i < result->names.count; i++)
+        d.known_of[i] = masq_known_names_find(&known, result->names.names[i].text);
+    if (status == MASQ_OK)
+        status = lookalikes(&d, true);
+    if (status == MASQ_OK)
+        status = known_lookalikes(&d);
+    if (status == MASQ_OK)
+        status = homoglyphs(&d);
+    if (status == MASQ_OK)
+        status = unicode_tricks(&d);
+    if (status == MASQ_OK)
+        status = wrong_folders(&d);
+    if (status == MASQ_OK)
+        status = renamed(&d);
+    if (status == MASQ_OK)
+        status = finish(result);
+    free(d.known_of);
+    masq_allowlist_free(&d.allow);
+    masq_known_names_free(&known);
+    return status;
+}

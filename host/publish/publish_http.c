@@ -1,0 +1,349 @@
+/* HTTP through libcurl: one exchange = attempts with exponential backoff and
+ * jitter on 429, 5xx, timeouts and broken connections, honouring Retry-After.
+ * TLS verification stays on (libcurl's default, never changed here); plain
+ * http is refused except to loopback addresses (and the IMDS address). */
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cjson/cJSON.h>
+
+#include "../masq.h"
+#include "../util/log.h"
+#include "publish_internal.h"
+
+#define BODY_KEEP (64 * 1024)
+#define BACKOFF_CAP_SECONDS 60.0
+
+double masq_publish_now(void)
+{
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return (double)now.tv_sec + (double)now.tv_nsec / 1e9;
+}
+
+int64_t masq_publish_wall_ms(void)
+{
+    struct timespec now;
+    clock_gettime(CLOCK_REALTIME, &now);
+    return (int64_t)now.tv_sec * 1000 + now.tv_nsec / 1000000;
+}
+
+static void sleep_seconds(double seconds)
+{
+    if (!(seconds > 0))
+        return;
+    time_t whole = (time_t)seconds;
+    struct timespec wait = {whole, (long)((seconds - (double)whole) * 1e9)};
+    while (nanosleep(&wait, &wait) != 0 && errno == EINTR) {
+    }
+}
+
+masq_status masq_http_client_init(masq_http_client *client, const masq_http_policy *policy)
+{
+    memset(client, 0, sizeof *client);
+    client->curl = curl_easy_init();
+    if (client->curl == NULL)
+        return MASQ_ERR_NOMEM;
+    client->policy = *policy;
+    client->jitter_state = (uint64_t)masq_publish_wall_ms() ^ ((uint64_t)getpid() << 32);
+    return MASQ_OK;
+}
+
+void masq_http_client_free(masq_http_client *client)
+{
+    if (client->curl != NULL)
+        curl_easy_cleanup(client->curl);
+    client->curl = NULL;
+}
+
+void masq_http_response_free(masq_http_response *response)
+{
+    free(response->body);
+    response->body = NULL;
+    response->body_size = 0;
+}
+
+static int is_loopback_host(const char *host)
+{
+    if (strcasecmp(host, "localhost") == 0 || strcmp(host, "[::1]") == 0 ||
+        strcmp(host, "::1") == 0)
+        return 1;
+    unsigned a, b, c, d;
+    char extra;
+    return sscanf(host, "%u.%u.%u.%u%c", &a, &b, &c, &d, &extra) == 4 && a == 127 && b < 256 &&
+           c < 256 && d < 256;
+}
+
+int masq_http_url_allowed(const char *url, bool link_local, char *why, size_t size)
+{
+    CURLU *parsed = curl_url();
+    char *scheme = NULL, *host = NULL;
+    int allowed = -1;
+    if (parsed == NULL) {
+        snprintf(why, size, "out of memory");
+        return -1;
+    }
+    if (curl_url_set(parsed, CURLUPART_URL, url, 0) != CURLUE_OK ||
+        curl_url_get(parsed, CURLUPART_SCHEME, &scheme, 0) != CURLUE_OK ||
+        curl_url_get(parsed, CURLUPART_HOST, &host, 0) != CURLUE_OK) {
+        snprintf(why, size, "not a URL");
+    } else if (strcasecmp(scheme, "https") == 0) {
+        allowed = 0;
+    } else if (strcasecmp(scheme, "http") == 0 &&
+               (is_loopback_host(host) || (link_local && strcmp(host, "169.254.169.254") == 0))) {
+        allowed = 0;
+    } else if (strcasecmp(scheme, "http") == 0) {
+        snprintf(why, size, "plain http is accepted only for loopback addresses; use https");
+    } else {
+        snprintf(why, size, "only https URLs are accepted");
+    }
+    curl_free(scheme);
+    curl_free(host);
+    curl_url_cleanup(parsed);
+    return allowed;
+}
+
+static size_t on_body(char *data, size_t size, size_t count, void *context)
+{
+    masq_http_response *response = context;
+    size_t bytes = size * count;
+    size_t keep = response->body_size < BODY_KEEP ? BODY_KEEP - response->body_size : 0;
+    if (keep > bytes)
+        keep = bytes;
+    if (keep > 0) {
+        char *grown = realloc(response->body, response->body_size + keep + 1);
+        if (grown == NULL)
+            return 0;
+        memcpy(grown + response->body_size, data, keep);
+        response->body = grown;
+        response->body_size += keep;
+        grown[response->body_size] = '\0';
+    }
+    return bytes;
+}
+
+/* Retry-After: delta-seconds or an HTTP date; Azure also sends retry-after-ms
+ * and x-ms-retry-after-ms, which the Azure SDKs prefer. */
+static size_t on_header(char *data, size_t size, size_t count, void *context)
+{
+    masq_http_response *response = context;
+    size_t bytes = size * count;
+    char line[256];
+    size_t length = bytes < sizeof line - 1 ? bytes : sizeof line - 1;
+    memcpy(line, data, length);
+    line[length] = '\0';
+    char *colon = strchr(line, ':');
+    if (colon == NULL)
+        return bytes;
+    *colon = '\0';
+    char *value = colon + 1;
+    while (*value == ' ' || *value == '\t')
+        value++;
+    for (char *end = value + strlen(value); end > value && isspace((unsigned char)end[-1]);)
+        *--end = '\0';
+    char *end;
+    if (strcasecmp(line, "retry-after-ms") == 0 || strcasecmp(line, "x-ms-retry-after-ms") == 0) {
+        double ms = strtod(value, &end);
+        if (end != value && ms >= 0)
+            response->retry_after = ms / 1000.0;
+    } else if (strcasecmp(line, "retry-after") == 0 && response->retry_after < 0) {
+        double seconds = strtod(value, &end);
+        if (end != value && *end == '\0' && seconds >= 0) {
+            response->retry_after = seconds;
+        } else {
+            time_t when = curl_getdate(value, NULL);
+            if (when != (time_t)-1) {
+                double delta = difftime(when, time(NULL));
+                response->retry_after = delta > 0 ? delta : 0;
+            }
+        }
+    }
+    return bytes;
+}
+
+/* One attempt. The response is reset first. */
+static masq_status attempt(masq_http_client *client, const masq_http_request *request,
+                           masq_http_response *response)
+{
+    CURL *curl = client->curl;
+    masq_http_response_free(response);
+    response->status = 0;
+    response->curl_code = CURLE_OK;
+    response->error[0] = '\0';
+    response->retry_after = -1;
+
+    char why[160];
+    if (masq_http_url_allowed(request->url, request->link_local, why, sizeof why) != 0) {
+        masq_error("refusing %s: %s", request->url, why);
+        return MASQ_ERR_USAGE;
+    }
+    curl_easy_reset(curl);
+    curl_easy_setopt(curl, CURLOPT_URL, request->url);
+    curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
+    curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 0L); /* never carry credentials elsewhere */
+    curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(curl, CURLOPT_USERAGENT, "masq/" MASQ_VERSION);
+    curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, response->error);
+    curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, (long)(client->policy.timeout_seconds * 1000.0));
+    curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS,
+                     (long)(client->policy.timeout_seconds * 1000.0));
+    curl_easy_setopt(curl, CURLOPT_HTTPHEADER, request->headers);
+    curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, on_body);
+    curl_easy_setopt(curl, CURLOPT_WRITEDATA, response);
+    curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, on_header);
+    curl_easy_setopt(curl, CURLOPT_HEADERDATA, response);
+    if (request->link_local || masq_http_url_allowed(request->url, false, why, sizeof why) == 0) {
+        /* Loopback and IMDS are never reached through a proxy. */
+        if (strncasecmp(request->url, "http:", 5) == 0)
+            curl_easy_setopt(curl, CURLOPT_NOPROXY, "*");
+    }
+    if (strcmp(request->method, "POST") == 0) {
+        curl_easy_setopt(curl, CURLOPT_POST, 1L);
+        curl_easy_setopt(curl, CURLOPT_POSTFIELDS, request->body ? request->body : "");
+        curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)request->body_size);
+    } else {
+        curl_easy_setopt(curl, CURLOPT_HTTPGET, 1L);
+    }
+    response->curl_code = curl_easy_perform(curl);
+    if (response->curl_code == CURLE_OK)
+        curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &response->status);
+    else if (response->error[0] == '\0')
+        snprintf(response->error, sizeof response->error, "%s",
+                 curl_easy_strerror(response->curl_code));
+    return MASQ_OK;
+}
+
+static int transport_retriable(CURLcode code)
+{
+    switch (code) {
+    case CURLE_OPERATION_TIMEDOUT:
+    case CURLE_COULDNT_CONNECT:
+    case CURLE_COULDNT_RESOLVE_HOST:
+    case CURLE_COULDNT_RESOLVE_PROXY:
+    case CURLE_SEND_ERROR:
+    case CURLE_RECV_ERROR:
+    case CURLE_GOT_NOTHING:
+    case CURLE_PARTIAL_FILE:
+    case CURLE_HTTP2:
+    case CURLE_HTTP2_STREAM:
+    case CURLE_WRITE_ERROR:
+        return 1;
+    default:
+        return 0;
+    }
+}
+
+static int status_retriable(long status)
+{
+    return status == 408 || status == 429 || status >= 500;
+}
+
+static double jitter_fraction(masq_http_client *client)
+{
+    uint64_t x = client->jitter_state += 0x9E3779B97F4A7C15ull;
+    x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ull;
+    x = (x ^ (x >> 27)) * 0x94D049BB133111EBull;
+    x ^= x >> 31;
+    return (double)(x >> 11) / 9007199254740992.0;
+}
+
+masq_http_outcome masq_http_exchange(masq_http_client *client, masq_http_prepare prepare,
+                                     void *context, long success_status,
+                                     masq_http_response *response)
+{
+    memset(response, 0, sizeof *response);
+    response->retry_after = -1;
+    for (int try = 0;; try++) {
+        masq_http_request request = {.method = "POST"};
+        if (prepare(context, &request, try == 0 ? NULL : response) != MASQ_OK) {
+            curl_slist_free_all(request.headers);
+            return MASQ_HTTP_LOCAL_ERROR;
+        }
+        masq_status status = attempt(client, &request, response);
+        curl_slist_free_all(request.headers);
+        if (status != MASQ_OK)
+            return MASQ_HTTP_LOCAL_ERROR;
+        if (response->curl_code == CURLE_OK && response->status == success_status)
+            return MASQ_HTTP_ACKNOWLEDGED;
+        int retriable = response->curl_code == CURLE_OK ? status_retriable(response->status)
+                                                        : transport_retriable(response->curl_code);
+        char what[600];
+        masq_http_describe(response, what, sizeof what);
+        if (!retriable)
+            return response->curl_code == CURLE_OK ? MASQ_HTTP_REJECTED : MASQ_HTTP_UNDELIVERED;
+        if (try >= client->policy.retries) {
+            masq_warn("%s; giving up after %d tries", what, try + 1);
+            return MASQ_HTTP_UNDELIVERED;
+        }
+        double wait = client->policy.backoff_seconds;
+        for (int i = 0; i < try && wait < BACKOFF_CAP_SECONDS; i++)
+            wait *= 2.0;
+        if (wait > BACKOFF_CAP_SECONDS)
+            wait = BACKOFF_CAP_SECONDS;
+        wait *= 0.5 + 0.5 * jitter_fraction(client); /* spread clients that failed together */
+        if (response->retry_after >= 0) {
+            if (response->retry_after > client->policy.max_wait_seconds) {
+                masq_warn("%s; the server asks to wait %.0f s, longer than %.0f s: giving up", what,
+                          response->retry_after, client->policy.max_wait_seconds);
+                return MASQ_HTTP_UNDELIVERED;
+            }
+            wait = response->retry_after;
+        }
+        masq_info("%s; retry %d of %d in %.2f s", what, try + 1, client->policy.retries, wait);
+        sleep_seconds(wait);
+    }
+}
+
+/* Azure's error bodies: {"error":{"code":..,"message":..}} (Logs Ingestion,
+ * ARM), {"Error":..,"Message":..} (Data Collector), {"error":..,
+ * "error_description":..} (Entra). */
+static void server_message(const char *body, char *out, size_t size)
+{
+    out[0] = '\0';
+    cJSON *root = body ? cJSON_Parse(body) : NULL;
+    if (root == NULL) {
+        if (body != NULL)
+            snprintf(out, size, "%.300s", body);
+        return;
+    }
+    const cJSON *error = cJSON_GetObjectItemCaseSensitive(root, "error");
+    const cJSON *code = NULL, *message = NULL;
+    if (cJSON_IsObject(error)) {
+        code = cJSON_GetObjectItemCaseSensitive(error, "code");
+        message = cJSON_GetObjectItemCaseSensitive(error, "message");
+    } else if (cJSON_IsString(error)) {
+        code = error;
+        message = cJSON_GetObjectItemCaseSensitive(root, "error_description");
+    } else {
+        code = cJSON_GetObjectItemCaseSensitive(root, "Error");
+        message = cJSON_GetObjectItemCaseSensitive(root, "Message");
+    }
+    const char *c = cJSON_IsString(code) ? code->valuestring : NULL;
+    const char *m = cJSON_IsString(message) ? message->valuestring : NULL;
+    if (c && m)
+        snprintf(out, size, "%s: %.400s", c, m);
+    else if (c || m)
+        snprintf(out, size, "%.400s", c ? c : m);
+    else
+        snprintf(out, size, "%.300s", body);
+    cJSON_Delete(root);
+}
+
+void masq_http_describe(const masq_http_response *response, char *out, size_t size)
+{
+    char raw[700];
+    if (response->curl_code != CURLE_OK) {
+        snprintf(raw, sizeof raw, "%s", response->error);
+    } else {
+        char message[560];
+        server_message(response->body, message, sizeof message);
+        snprintf(raw, sizeof raw, "HTTP %ld%s%s", response->status, message[0] ? " " : "", message);
+    }
+    masq_publish_redact(raw, out, size);
+}

@@ -1,0 +1,358 @@
+#!/usr/bin/env python3
+"""Publishing tests: masq against the loopback stand-in for Azure
+(azure_test_server.py), through scripted faults.
+
+Checks: every record arrives exactly once across 429 + Retry-After, 500, slow
+answers, connection resets, token faults and token expiry; batches stay under
+the APIs' limits; a 403 ends with the server's message and exit 3, the batches
+go to the spool, and `masq publish --spool` delivers them once; demo anomalies
+are published only with --publish-demo; a dry run sends nothing; plain http is
+refused off loopback; the key file must be 0600; and no secret value appears
+in any captured stdout, stderr or spool file.
+
+usage: run_publish_tests.py MASQ [TEST_PUBLISH_SIGNATURE]
+"""
+import base64
+import collections
+import gzip
+import json
+import os
+import random
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import azure_test_server as fake  # noqa: E402
+
+MASQ = os.path.abspath(sys.argv[1])
+WORK = tempfile.mkdtemp(prefix="masq-publish-")
+TENANT = "72f988bf-86f1-41af-91ab-2d7cd011db47"
+CLIENT_ID = "0b1f3c2e-1111-4222-8333-944455556666"
+# Characters that need URL-encoding in a form body, to test the escaping too.
+CLIENT_SECRET = "Xq8~sEcReT+value/with=odd&chars%41"
+WORKSPACE_ID = "b7c0a1d2-3e4f-4a5b-8c6d-7e8f9a0b1c2d"
+WORKSPACE_KEY = base64.b64encode(bytes(random.Random(7).randrange(256) for _ in range(64))).decode()
+DCR_ID = "dcr-000a00a000a00000a000000aa000a0aa"
+STREAM = "Custom-MasqueradingProcessNameResult"
+FAST = ["--publish-timeout", "0.5", "--publish-backoff", "0.02", "-v"]
+
+azure = fake.FakeAzure(TENANT, CLIENT_ID, CLIENT_SECRET, DCR_ID, STREAM, WORKSPACE_ID, WORKSPACE_KEY,
+                       slow_seconds=1.2)
+server = fake.start(azure, lifetime=150)
+BASE = "http://127.0.0.1:%d" % server.server_address[1]
+
+captured = []  # every stdout/stderr/spool text, for the secrets check
+failures = []
+checks = 0
+
+
+def check(condition, what):
+    global checks
+    checks += 1
+    if not condition:
+        failures.append(what)
+        print("FAIL: " + what, file=sys.stderr)
+
+
+def env(**extra):
+    e = {k: v for k, v in os.environ.items() if not k.startswith(("AZURE_", "MASQ_WORKSPACE"))}
+    e.update({"LC_ALL": "C", "AZURE_TENANT_ID": TENANT, "AZURE_CLIENT_ID": CLIENT_ID,
+              "AZURE_CLIENT_SECRET": CLIENT_SECRET, "AZURE_AUTHORITY_HOST": BASE,
+              "XDG_STATE_HOME": os.path.join(WORK, "state"), "HOME": WORK})
+    e.update(extra)
+    return {k: v for k, v in e.items() if v is not None}
+
+
+def masq(args, environment=None, timeout=60):
+    argv = [MASQ] + args
+    for secret in (CLIENT_SECRET, WORKSPACE_KEY):
+        assert secret not in " ".join(argv), "a secret in argv"
+    started = time.monotonic()
+    done = subprocess.run(argv, env=environment or env(), capture_output=True, timeout=timeout)
+    out, err = done.stdout.decode(errors="replace"), done.stderr.decode(errors="replace")
+    captured.extend([out, err])
+    return done.returncode, out, err, time.monotonic() - started
+
+
+def spool_files(folder):
+    if not os.path.isdir(folder):
+        return []
+    names = sorted(n for n in os.listdir(folder) if n.endswith(".spool"))
+    for n in names:
+        with open(os.path.join(folder, n), encoding="utf-8", errors="replace") as f:
+            captured.append(f.read())
+    return names
+
+
+def key_of(record):
+    return json.dumps({k: v for k, v in record.items() if k != "TimeStamp"}, sort_keys=True)
+
+
+def expected_records(out):
+    anomalies = json.loads(out)["anomalies"]
+    return collections.Counter(key_of(a) for a in anomalies), anomalies
+
+
+def exactly_once(api, expected, what):
+    got = collections.Counter(key_of(r) for r in azure.received[api])
+    dupes = sum(c - 1 for c in got.values() if c > 1)
+    check(dupes == 0, "%s: %d records arrived more than once" % (what, dupes))
+    check(got == expected, "%s: %d records arrived, %d expected (missing %d)" % (
+        what, sum(got.values()), sum(expected.values()), sum((expected - got).values())))
+
+
+def stamps_ok(api, what):
+    now = time.time()
+    for r in azure.received[api]:
+        stamp = r.get("TimeStamp", "")
+        if not re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z", stamp):
+            return check(False, "%s: TimeStamp %r is not ISO 8601 UTC with Z" % (what, stamp))
+        t = time.mktime(time.strptime(stamp[:19], "%Y-%m-%dT%H:%M:%S")) - time.timezone
+        if abs(t - now) > 600:
+            return check(False, "%s: TimeStamp %s is not the UTC time of the run" % (what, stamp))
+        if list(r)[:4] != ["TimeStamp", "NormalProcess", "PotentiallyMaliciousProcess", "AnomalyScore"]:
+            return check(False, "%s: the notebook's four columns do not come first: %s" % (what, list(r)[:4]))
+    check(True, "stamps")
+
+
+def outcomes(endpoint):
+    return [o for _, e, o in azure.requests if e == endpoint]
+
+
+# ---- inputs -------------------------------------------------------------------
+def write_events(path, frequent=300, variants=3400, seed=11):
+    """User events with many look-alikes: about 2 MB of records, several 1 MB batches."""
+    rng = random.Random(seed)
+    letters = "abcdefghijklmnopqrstuvwxyz"
+    bases = ["".join(rng.choice(letters) for _ in range(11)) for _ in range(frequent)]
+    lines = []
+    def event(name, folder, host, minute):
+        lines.append(json.dumps({"TimeGenerated": "2024-06-03T%02d:%02d:00.000Z" % (minute // 60 % 24, minute % 60),
+                                 "Computer": "WKS-%03d.contoso.local" % host, "EventID": 4688,
+                                 "NewProcessName": folder + name, "Process": name}))
+    for i, base in enumerate(bases):
+        for k in range(12):
+            event(base + ".exe", "C:\\Program Files\\Vendor%03d\\" % i, k, i + k)
+    seen = set(bases)
+    while len(seen) < frequent + variants:
+        base = rng.choice(bases)
+        at = rng.randrange(1, len(base) - 1)
+        variant = base[:at] + rng.choice(letters) + base[at + 1:]
+        if variant in seen:
+            continue
+        seen.add(variant)
+        event(variant + ".exe", "C:\\Users\\Public\\Downloads\\", rng.randrange(40), rng.randrange(1440))
+    with open(path, "w") as f:
+        f.write("\n".join(lines) + "\n")
+
+
+events = os.path.join(WORK, "events.jsonl")
+write_events(events)
+small = os.path.join(WORK, "small.jsonl")
+with open(small, "w") as f:
+    subprocess.run([MASQ, "demo", "--seed", "3"], stdout=f, check=True, env=env())
+
+rc, out, err, _ = masq(["scan", "--format", "json", events])
+check(rc == 0, "plain scan of the generated events: exit %d: %s" % (rc, err[-400:]))
+EXPECTED, ANOMALIES = expected_records(out)
+total_bytes = sum(len(json.dumps(a)) for a in ANOMALIES)
+check(len(ANOMALIES) > 1000 and total_bytes > 1_200_000,
+      "the generated events give too few anomalies for several batches (%d, %d bytes)" % (len(ANOMALIES), total_bytes))
+rc, out, err, _ = masq(["scan", "--format", "json", small])
+SMALL_EXPECTED, _ = expected_records(out)
+
+LI = ["--publish", "logs-ingestion", "--ingestion-endpoint", BASE, "--dcr-id", DCR_ID]
+DC = ["--publish", "data-collector", "--workspace-id", WORKSPACE_ID, "--endpoint", BASE]
+
+
+TOKENS_ISSUED = set()
+
+
+def section(name):
+    print("--", name, flush=True)
+    TOKENS_ISSUED.update(azure.tokens)
+    azure.reset_state()
+
+
+# ---- 0. The signature against Python's hmac, on random keys, lengths and dates -----
+if len(sys.argv) > 2:
+    section("SharedKey signatures: masq's C code against Python's hmac")
+    rng = random.Random(2016)
+    cases = []
+    for i in range(300):
+        key = base64.b64encode(bytes(rng.randrange(256) for _ in range(rng.choice([1, 2, 3, 32, 64, 65])))).decode()
+        stamp = time.gmtime(rng.randrange(0, 4_000_000_000))
+        date = time.strftime("%a, %d %b %Y %H:%M:%S GMT", stamp)
+        cases.append((key, rng.randrange(0, 1 << 40), date))
+    done = subprocess.run([sys.argv[2], "--stdin"], input="".join("%s\t%d\t%s\n" % c for c in cases),
+                          capture_output=True, text=True, timeout=30)
+    got = done.stdout.split("\n")
+    wrong = [c for c, g in zip(cases, got) if fake.shared_key_signature(c[0], c[1], c[2]) != g]
+    check(done.returncode == 0 and len(got) >= len(cases) and not wrong,
+          "signatures differ from Python's hmac for %d of %d cases, e.g. %s" % (len(wrong), len(cases), wrong[:1]))
+
+# ---- 1. Logs Ingestion through every fault ---------------------------------------
+section("logs ingestion: token 500, then 429 with Retry-After, 500, slow, reset, expired token")
+azure.script("token", "500")
+azure.script("ingestion", "429", "500", "slow", "reset", "401")
+spool = os.path.join(WORK, "spool-li")
+rc, out, err, took = masq(["scan", "--format", "json", "--output", os.path.join(WORK, "li.json"),
+                           "--spool", spool] + LI + FAST + [events])
+check(rc == 0, "logs ingestion with faults: exit %d, stderr: %s" % (rc, err[-600:]))
+exactly_once("ingestion", EXPECTED, "logs ingestion with faults")
+stamps_ok("ingestion", "logs ingestion")
+check(outcomes("ingestion").count(204) >= 3, "expected several 1 MB batches, got %s" % outcomes("ingestion"))
+check(spool_files(spool) == [], "a spool file after a fully delivered run")
+times = [(t, o) for t, e, o in azure.requests if e == "ingestion"]
+after_429 = [times[i + 1][0] - t for i, (t, o) in enumerate(times[:-1]) if o == "429"]
+check(after_429 and after_429[0] >= 0.95, "Retry-After: 1 not honoured (next try after %s s)" % after_429)
+check(outcomes("token").count(200) == 2, "the token was not renewed once after the 401: %s" % outcomes("token"))
+
+# ---- 2. Data Collector through every fault ---------------------------------------
+section("data collector: 429, 500, slow, reset; signature checked on every try")
+azure.script("collector", "429", "500", "slow", "reset")
+rc, out, err, _ = masq(["scan", "--format", "json", "--batch-bytes", "400000", "--spool", spool] + DC + FAST + [events],
+                       env(MASQ_WORKSPACE_KEY=WORKSPACE_KEY))
+check(rc == 0, "data collector with faults: exit %d, stderr: %s" % (rc, err[-600:]))
+exactly_once("collector", EXPECTED, "data collector with faults")
+stamps_ok("collector", "data collector")
+check(outcomes("collector").count(200) >= 4, "expected several batches: %s" % outcomes("collector"))
+
+# ---- 3. Logs Ingestion 403: the server's message, exit 3, spool, then publish ----
+section("logs ingestion 403, then masq publish --spool")
+spool = os.path.join(WORK, "spool-403")
+azure.script("ingestion", "403")
+rc, out, err, _ = masq(["scan", "--format", "json", "--spool", spool] + LI + FAST + [events])
+check(rc == 3, "403: exit %d, expected 3" % rc)
+check("does not have access to ingest data for the data collection rule" in err and "OperationFailed" in err,
+      "403: the server's message is not shown: %s" % err[-600:])
+check(spool in err and "masq publish --spool" in err, "403: stderr does not say where the spool is: %s" % err[-400:])
+check(json.loads(out)["anomalies"], "403: the results were not written to stdout first")
+files = spool_files(spool)
+check(len(files) >= 3, "403: expected every batch in the spool, found %d files" % len(files))
+check(azure.received["ingestion"] == [], "403: records were ingested")
+check(all(oct(os.stat(os.path.join(spool, f)).st_mode & 0o777) == "0o600" for f in files), "spool files not 0600")
+check(oct(os.stat(spool).st_mode & 0o777) == "0o700", "the spool folder is not 0700")
+rc, out, err, _ = masq(["publish", "--spool", spool, "--publish-timeout", "0.5", "-v"])
+check(rc == 0, "publish --spool after 403: exit %d: %s" % (rc, err[-600:]))
+exactly_once("ingestion", EXPECTED, "publish --spool after a 403")
+check(spool_files(spool) == [], "publish --spool left files behind")
+before = len(azure.requests)
+rc, out, err, _ = masq(["publish", "--spool", spool, "-v"])
+check(rc == 0 and len(azure.requests) == before, "a second publish --spool sent something again")
+
+# ---- 4. Retries exhausted half-way: delivered batches are never sent again -------
+section("logs ingestion: 500 for good after the first batch, then masq publish")
+spool = os.path.join(WORK, "spool-500")
+# One clean answer, then 500 on every request.
+orig_next = azure.next_fault
+seen = {"n": 0}
+
+
+def next_fault(endpoint):
+    if endpoint == "ingestion":
+        seen["n"] += 1
+        return None if seen["n"] == 1 else "500"
+    return orig_next(endpoint)
+
+
+azure.next_fault = next_fault
+rc, out, err, _ = masq(["scan", "--format", "json", "--spool", spool, "--publish-retries", "2"] + LI + FAST + [events])
+azure.next_fault = orig_next
+check(rc == 3, "500 for good: exit %d, expected 3" % rc)
+delivered_first = len(azure.received["ingestion"])
+files = spool_files(spool)
+check(delivered_first > 0 and len(files) >= 2, "500 for good: %d records delivered, %d spooled files" % (delivered_first, len(files)))
+check(outcomes("ingestion").count("500") == 3, "500 for good: expected 1 try + 2 retries, got %s" % outcomes("ingestion"))
+check("giving up after 3 tries" in err, "500 for good: no 'giving up' line")
+rc, out, err, _ = masq(["publish", "--spool", spool, "-v"])
+check(rc == 0, "publish after 500s: exit %d: %s" % (rc, err[-400:]))
+exactly_once("ingestion", EXPECTED, "first batch live, the rest through the spool")
+
+# ---- 5. Data Collector: wrong key (403 from the signature check), then the right one
+section("data collector: a wrong key is rejected; masq publish with the right key file")
+spool = os.path.join(WORK, "spool-dc")
+wrong = base64.b64encode(b"w" * 64).decode()
+rc, out, err, _ = masq(["scan", "--format", "json", "--spool", spool] + DC + FAST + [small],
+                       env(MASQ_WORKSPACE_KEY=wrong))
+check(rc == 3 and "InvalidAuthorization" in err, "wrong key: exit %d, stderr %s" % (rc, err[-400:]))
+check(len(spool_files(spool)) == 1, "wrong key: the batch is not in the spool")
+key_file = os.path.join(WORK, "workspace.key")
+with open(key_file, "w") as f:
+    f.write(WORKSPACE_KEY + "\n")
+os.chmod(key_file, 0o644)
+rc, out, err, _ = masq(["publish", "--spool", spool, "--workspace-key-file", key_file])
+check(rc == 3 and "0600" in err, "a key file of mode 0644 was accepted (exit %d)" % rc)
+rc, out, err, _ = masq(["scan", "--spool", spool, "--workspace-key-file", key_file] + DC + [small])
+check(rc == 1 and "0600" in err, "scan with a 0644 key file: exit %d, expected 1" % rc)
+os.chmod(key_file, 0o600)
+rc, out, err, _ = masq(["publish", "--spool", spool, "--workspace-key-file", key_file, "-v"])
+check(rc == 0, "publish with the 0600 key file: exit %d: %s" % (rc, err[-400:]))
+exactly_once("collector", SMALL_EXPECTED, "data collector through the spool")
+
+# ---- 6. Token refused: Entra's message, exit 3, nothing lost --------------------------
+section("a wrong client secret")
+spool = os.path.join(WORK, "spool-token")
+rc, out, err, _ = masq(["scan", "--format", "json", "--spool", spool] + LI + FAST + [small],
+                       env(AZURE_CLIENT_SECRET="not-the-secret"))
+captured.append(err)
+check(rc == 3 and "AADSTS7000215" in err, "wrong secret: exit %d, stderr %s" % (rc, err[-400:]))
+check(len(spool_files(spool)) == 1, "wrong secret: the batch is not in the spool")
+rc, out, err, _ = masq(["publish", "--spool", spool])
+check(rc == 0, "publish after fixing the secret: exit %d" % rc)
+exactly_once("ingestion", SMALL_EXPECTED, "after a refused token")
+
+# ---- 7. Managed identity (IMDS) ----------------------------------------------------------
+section("managed identity")
+azure.script("imds", "500")
+rc, out, err, _ = masq(["scan", "--format", "json", "--managed-identity"] + LI + FAST + [small],
+                       env(AZURE_CLIENT_SECRET=None, AZURE_POD_IDENTITY_AUTHORITY_HOST=BASE))
+check(rc == 0, "managed identity: exit %d: %s" % (rc, err[-400:]))
+check(outcomes("imds") == ["500", 200] and outcomes("token") == [], "managed identity: %s" % azure.requests)
+exactly_once("ingestion", SMALL_EXPECTED, "managed identity")
+
+# ---- 8. Demo anomalies --------------------------------------------------------------------
+section("demo anomalies are published only with --publish-demo")
+rc, out, err, _ = masq(["scan", "--demo", "--format", "json"] + LI + FAST)
+demo = json.loads(out)["anomalies"]
+check(rc == 0 and demo and all(a["Source"] == "demo" for a in demo), "scan --demo: exit %d" % rc)
+check(outcomes("ingestion") == [] and "--publish-demo" in err, "demo anomalies were published without --publish-demo")
+rc, out, err, _ = masq(["scan", "--demo", "--format", "json", "--publish-demo"] + LI + FAST)
+check(rc == 0 and len(azure.received["ingestion"]) == len(demo), "--publish-demo: %d of %d sent" % (
+    len(azure.received["ingestion"]), len(demo)))
+
+# ---- 9. Dry run, refusals ---------------------------------------------------------------
+section("dry run and refusals")
+rc, out, err, _ = masq(["scan", "--format", "json", "--dry-run"] + LI + [small])
+check(rc == 0 and azure.requests == [], "dry run sent requests: %s" % azure.requests)
+check("Authorization: Bearer [redacted]" in err and "/dataCollectionRules/%s/streams/%s" % (DCR_ID, STREAM) in err,
+      "dry run does not print the request: %s" % err[:300])
+rc, out, err, _ = masq(["scan", "--format", "json", "--dry-run"] + DC + [small], env(MASQ_WORKSPACE_KEY=WORKSPACE_KEY))
+check(rc == 0 and "SharedKey %s:[redacted]" % WORKSPACE_ID in err and azure.requests == [], "data collector dry run")
+for url in ("http://10.1.2.3:8080", "http://example.com", "ftp://127.0.0.1/"):
+    rc, out, err, _ = masq(["scan", "--publish", "logs-ingestion", "--ingestion-endpoint", url, "--dcr-id", DCR_ID, small])
+    check(rc == 1 and "http" in err, "%s was accepted (exit %d)" % (url, rc))
+rc, out, err, _ = masq(["scan"] + LI + [small], env(AZURE_CLIENT_SECRET=None))
+check(rc == 1 and "AZURE_CLIENT_SECRET" in err, "no secret in the environment: exit %d" % rc)
+rc, out, err, _ = masq(["scan"] + DC + [small])
+check(rc == 1 and "MASQ_WORKSPACE_KEY" in err, "no workspace key: exit %d" % rc)
+
+# ---- secrets ---------------------------------------------------------------------------------
+section("no secret in any output")
+import urllib.parse
+secret_values = [CLIENT_SECRET, urllib.parse.quote(CLIENT_SECRET, safe=""), "not-the-secret",
+                 WORKSPACE_KEY, wrong]
+leaked = {s[:4] + "..." for s in secret_values for text in captured if s in text}
+check(not leaked, "secret values appear in captured output: %s" % sorted(leaked))
+all_tokens = set(azure.tokens) | TOKENS_ISSUED
+check(len(all_tokens) >= 5, "too few tokens were issued to make the check meaningful")
+check(not any(t in text for t in all_tokens for text in captured), "an access token appears in output")
+
+fake.stop(server)
+shutil.rmtree(WORK, ignore_errors=True)
+print("%d checks, %d failed" % (checks, len(failures)))
+sys.exit(1 if failures else 0)
