@@ -8,7 +8,7 @@ export DEBIAN_FRONTEND=noninteractive
 $sudo apt-get update -qq
 $sudo apt-get install -y -qq --no-install-recommends \
   build-essential cmake pkg-config python3 python3-pip gzip \
-  libcjson-dev libicu-dev zlib1g-dev \
+  libcjson-dev libicu-dev zlib1g-dev libcurl4-openssl-dev libssl-dev \
   pocl-opencl-icd ocl-icd-opencl-dev opencl-headers clinfo >/dev/null
 # PySpark needs a Java runtime; the image may bring one of its own.
 command -v java >/dev/null 2>&1 || $sudo apt-get install -y -qq --no-install-recommends openjdk-17-jre-headless >/dev/null
