@@ -70,6 +70,48 @@ printf '%s\n' '{"EventID": "4688", "NewProcessName": "C:\\Windows\\System32\\svc
 run ids 0 scan --format json "$work/ids.jsonl"
 expect_json ids "j['summary']['events'] == 1 and j['summary']['other_events'] == 2 and j['summary']['names'] == 1"
 
+# --- other schemas: Sysmon 1, Defender DeviceProcessEvents (JSON and CSV) -----
+sysmon=$(dirname "$real")/sysmon_1.jsonl
+sysmon_events=$(grep -c '"EventID": 1,' "$sysmon")
+run sysmon 0 scan --format json "$sysmon"
+expect_json sysmon "j['summary']['events'] == $sysmon_events"
+run sysmon_notebook 0 scan --profile notebook --format json "$sysmon"
+expect_json sysmon_notebook "j['summary']['events'] == 0"
+run sysmon_as_securityevent 0 scan --schema securityevent --format json "$sysmon"
+expect_json sysmon_as_securityevent "j['summary']['events'] == 0"
+# Defender rows: a renamed PowerShell (its PE name kept) and a look-alike
+python3 - "$work/mde.jsonl" "$work/mde.csv" <<'PY'
+import csv, json, sys
+rows = [{"Timestamp": "2024-06-03T10:00:%02dZ" % i, "DeviceName": "wks-%d.contoso.com" % (i % 3), "ActionType": "ProcessCreated",
+         "FileName": "svchost.exe", "FolderPath": "C:\\Windows\\System32\\svchost.exe",
+         "ProcessVersionInfoOriginalFileName": "svchost.exe"} for i in range(30)]
+rows.append({"Timestamp": "2024-06-03T11:00:00Z", "DeviceName": "wks-9.contoso.com", "ActionType": "ProcessCreated",
+             "FileName": "updater.exe", "FolderPath": "C:\\Users\\Public\\updater.exe",
+             "ProcessVersionInfoOriginalFileName": "PowerShell.EXE"})
+rows.append({"Timestamp": "2024-06-03T11:00:01Z", "DeviceName": "wks-9.contoso.com", "ActionType": "ProcessCreated",
+             "FileName": "svch0st.exe", "FolderPath": "C:\\Users\\Public\\svch0st.exe",
+             "ProcessVersionInfoOriginalFileName": ""})
+rows.append({"Timestamp": "2024-06-03T11:00:02Z", "DeviceName": "wks-9.contoso.com", "ActionType": "FileCreated",
+             "FileName": "svch0st.exe", "FolderPath": "C:\\Users\\Public\\svch0st.exe"})
+with open(sys.argv[1], "w") as f:
+    f.writelines(json.dumps(r) + "\n" for r in rows)
+with open(sys.argv[2], "w", newline="") as f:
+    fields = ["Timestamp [UTC]", "DeviceName", "ActionType", "FileName", "FolderPath", "ProcessVersionInfoOriginalFileName", "ProcessCommandLine"]
+    w = csv.writer(f)
+    w.writerow(fields)
+    for r in rows:
+        w.writerow([r.get("Timestamp"), r["DeviceName"], r["ActionType"], r["FileName"], r["FolderPath"],
+                     r.get("ProcessVersionInfoOriginalFileName", ""), 'cmd /c "echo, a\nsecond line"'])
+PY
+for input in mde.jsonl mde.csv; do
+  run "schema_$input" 0 scan --format json "$work/$input"
+  expect_json "schema_$input" "j['summary']['events'] == 32 and j['summary']['other_events'] == 1"
+  expect_json "schema_$input" "any(a['PotentiallyMaliciousProcess'] == 'updater.exe' and 'renamed' in a['Reason'] and a['NormalProcess'] == 'powershell.exe' for a in j['anomalies'])"
+  expect_json "schema_$input" "any(a['PotentiallyMaliciousProcess'] == 'svch0st.exe' and a['Edit'] == 'svch[o→0]st.exe' and a['Severity'] == 'high' for a in j['anomalies'])"
+done
+"$masq" scan --schema csv --format json - <"$work/mde.csv" >"$work/schema_csv_forced.out" 2>"$work/schema_csv_forced.err"
+expect_json schema_csv_forced "j['summary']['events'] == 32"
+
 # --- bad input ---------------------------------------------------------------
 : >"$work/empty.jsonl"
 run empty 0 scan --format json "$work/empty.jsonl"
