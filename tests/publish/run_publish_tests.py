@@ -212,6 +212,18 @@ after_429 = [times[i + 1][0] - t for i, (t, o) in enumerate(times[:-1]) if o == 
 check(after_429 and after_429[0] >= 0.95, "Retry-After: 1 not honoured (next try after %s s)" % after_429)
 check(outcomes("token").count(200) == 2, "the token was not renewed once after the 401: %s" % outcomes("token"))
 
+# The documented table and DCR declare exactly the fields masq sends.
+docs = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "docs", "sentinel")
+with open(os.path.join(docs, "dcr.json")) as f:
+    dcr = json.load(f)["properties"]
+with open(os.path.join(docs, "table.json")) as f:
+    table = json.load(f)["properties"]["schema"]["columns"]
+declared = [c["name"] for c in dcr["streamDeclarations"][STREAM]["columns"]]
+sent_fields = list(azure.received["ingestion"][0]) if azure.received["ingestion"] else []
+check(declared == sent_fields, "docs/sentinel/dcr.json declares %s; masq sends %s" % (declared, sent_fields))
+check([c["name"] for c in table] == ["TimeGenerated"] + declared, "docs/sentinel/table.json differs from dcr.json")
+check(dcr["dataFlows"][0]["outputStream"] == "Custom-" + "MasqueradingProcessNameResult_CL", "the DCR's output stream")
+
 # ---- 2. Data Collector through every fault ---------------------------------------
 section("data collector: 429, 500, slow, reset; signature checked on every try")
 azure.script("collector", "429", "500", "slow", "reset")

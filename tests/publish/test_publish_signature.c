@@ -28,8 +28,8 @@ static const struct {
      "Mon, 04 Apr 2016 08:00:00 GMT", "kQfMluP3yBFQzfwH0Ye5adOjNq2FCEIWGh0n4uEtCrg=", 1024},
     {"c2VjcmV0LWtleQ==", "Fri, 28 Nov 2026 00:00:00 GMT",
      "wuFaRSTgaN+Kxx1DR4wF2N+WQUmchWBZV1FU0Uekznk=", 0},
-    {"YWJjZA==", "Sun, 14 Sep 2026 23:59:59 GMT", "Bc+KNZaMnN5BGVNnq4TIyuWxAttRIqs++vW9yrtSfHE=",
-     123456789},
+    {"YWJjZA==", "Sun, 14 Sep 2026 23:59:59 GMT",
+     "Bc+KNZaMnN5BGVNnq4TIyuWxAttRIqs++vW9yrtSfHE=", 123456789},
     {"eA==", "Tue, 29 Feb 2028 12:34:56 GMT", "C5B7vtls7UjmsCo/XVCD48Ub/YtyBKw23rU4zlJwCk0=", 17},
 };
 
@@ -55,7 +55,7 @@ static void test_known_answers(void)
     for (size_t i = 0; i < sizeof known / sizeof *known; i++) {
         char signature[64];
         EXPECT(masq_publish_shared_key_signature(known[i].key, known[i].length, known[i].date,
-                                                signature, sizeof signature) == 0);
+                                                 signature, sizeof signature) == 0);
         EXPECT(strcmp(signature, known[i].signature) == 0);
     }
     char signature[64];
@@ -73,8 +73,8 @@ static void test_batches(void)
     for (int i = 0; i < COUNT; i++) {
         size_t length = 20 + (size_t)(i * 37 % 300);
         records.items[i] = malloc(length + 1);
-        snprintf(records.items[i], length + 1, "{\"n\":%d,\"pad\":\"%0*d\"}", i,
-                 (int)length - 20, 0);
+        snprintf(records.items[i], length + 1, "{\"n\":%d,\"pad\":\"%0*d\"}", i, (int)length - 20,
+                 0);
         total += strlen(records.items[i]);
     }
     static const size_t limits[] = {400, 1000, 4096, 1000000};
@@ -90,7 +90,7 @@ static void test_batches(void)
             /* Greedy: the next record would not have fitted. */
             if (b + 1 < batches.count)
                 EXPECT(batch->size + 1 + strlen(records.items[batch->first + batch->count]) >
-                      limits[l]);
+                       limits[l]);
             next += batch->count;
             bytes += batch->size - 2 - (batch->count - 1);
         }
@@ -100,7 +100,7 @@ static void test_batches(void)
             unsigned char *packed;
             size_t packed_size;
             EXPECT(masq_publish_gzip(batches.items[0].body, batches.items[0].size, &packed,
-                                    &packed_size) == MASQ_OK);
+                                     &packed_size) == MASQ_OK);
             char unpacked[4096];
             z_stream stream = {0};
             EXPECT(inflateInit2(&stream, 15 + 16) == Z_OK);
@@ -110,14 +110,15 @@ static void test_batches(void)
             stream.avail_out = sizeof unpacked;
             EXPECT(inflate(&stream, Z_FINISH) == Z_STREAM_END);
             EXPECT(stream.total_out == batches.items[0].size &&
-                  memcmp(unpacked, batches.items[0].body, stream.total_out) == 0);
+                   memcmp(unpacked, batches.items[0].body, stream.total_out) == 0);
             inflateEnd(&stream);
             free(packed);
         }
         masq_batch_list_free(&batches);
     }
     masq_batch_list batches;
-    EXPECT(masq_publish_batches(&records, 100, &batches) == MASQ_ERR_PUBLISH); /* a record > 100 B */
+    EXPECT(masq_publish_batches(&records, 100, &batches) ==
+           MASQ_ERR_PUBLISH); /* a record > 100 B */
     masq_record_list_free(&records);
 }
 
@@ -135,7 +136,8 @@ static void test_redaction_and_urls(void)
     EXPECT(strcmp(out, "s3cr3t-value") == 0);
 
     char why[160];
-    EXPECT(masq_http_url_allowed("https://x.ingest.monitor.azure.com", false, why, sizeof why) == 0);
+    EXPECT(masq_http_url_allowed("https://x.ingest.monitor.azure.com", false, why, sizeof why) ==
+           0);
     EXPECT(masq_http_url_allowed("http://127.0.0.1:8080", false, why, sizeof why) == 0);
     EXPECT(masq_http_url_allowed("http://[::1]:8080/x", false, why, sizeof why) == 0);
     EXPECT(masq_http_url_allowed("http://localhost", false, why, sizeof why) == 0);
