@@ -285,6 +285,23 @@ rc, out, err, _ = masq(["publish", "--spool", spool, "-v"])
 check(rc == 0, "publish after 500s: exit %d: %s" % (rc, err[-400:]))
 exactly_once("ingestion", EXPECTED, "first batch live, the rest through the spool")
 
+# ---- 4b. Two `masq publish` at once on one spool: each batch still sent once -----
+section("two masq publish runs at once on the same spool")
+spool = os.path.join(WORK, "spool-race")
+azure.script("ingestion", "403")
+rc, out, err, _ = masq(["scan", "--format", "json", "--spool", spool, "--batch-bytes", "150000"] + LI + FAST + [events])
+files = spool_files(spool)
+check(rc == 3 and len(files) >= 10, "race: expected many spooled batches, got %d (exit %d)" % (len(files), rc))
+runs = [subprocess.Popen([MASQ, "publish", "--spool", spool, "-v"], env=env(), stdout=subprocess.PIPE,
+                         stderr=subprocess.PIPE) for _ in range(2)]
+for run in runs:
+    o, e = run.communicate(timeout=60)
+    captured.extend([o.decode(errors="replace"), e.decode(errors="replace")])
+    check(run.returncode == 0, "race: a masq publish exited %d: %s" % (run.returncode, e[-300:]))
+    print("   ", e.decode(errors="replace").strip().splitlines()[-1])
+exactly_once("ingestion", EXPECTED, "two concurrent masq publish")
+check(spool_files(spool) == [], "race: files left in the spool")
+
 # ---- 5. Data Collector: wrong key (403 from the signature check), then the right one
 section("data collector: a wrong key is rejected; masq publish with the right key file")
 spool = os.path.join(WORK, "spool-dc")
