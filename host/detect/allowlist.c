@@ -1,10 +1,10 @@
 #include "allowlist.h"
 
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "../util/log.h"
+#include "../util/list_file.h"
 #include "../util/memory.h"
 
 static const char *const builtin[][2] = {
@@ -49,35 +49,27 @@ masq_status masq_allowlist_init(masq_allowlist *list)
     return MASQ_OK;
 }
 
-masq_status masq_allowlist_load(masq_allowlist *list, const char *path)
+typedef struct load_context {
+    masq_allowlist *list;
+    const char *path;
+} load_context;
+
+static masq_status add_line(char *line, unsigned number, void *context)
 {
-    FILE *file = fopen(path, "r");
-    if (file == NULL) {
-        masq_error("cannot read %s", path);
+    load_context *c = context;
+    char *tab = strchr(line, '\t');
+    if (tab == NULL || tab == line || tab[1] == '\0') {
+        masq_error("%s:%u: expected 'name<TAB>name'", c->path, number);
         return MASQ_ERR_INPUT;
     }
-    char line[4096];
-    unsigned number = 0;
-    masq_status status = MASQ_OK;
-    while (status == MASQ_OK && fgets(line, sizeof line, file)) {
-        number++;
-        line[strcspn(line, "\r\n")] = '\0';
-        if (line[0] == '#' || line[0] == '\0')
-            continue;
-        for (char *p = line; *p; p++)
-            if (*p >= 'A' && *p <= 'Z')
-                *p = (char)(*p + 32);
-        char *tab = strchr(line, '\t');
-        if (tab == NULL || tab == line || tab[1] == '\0') {
-            masq_error("%s:%u: expected 'name<TAB>name'", path, number);
-            status = MASQ_ERR_INPUT;
-            break;
-        }
-        *tab = '\0';
-        status = add(list, line, tab + 1);
-    }
-    fclose(file);
-    return status;
+    *tab = '\0';
+    return add(c->list, line, tab + 1);
+}
+
+masq_status masq_allowlist_load(masq_allowlist *list, const char *path)
+{
+    load_context context = {list, path};
+    return masq_list_file_read(path, add_line, &context);
 }
 
 void masq_allowlist_free(masq_allowlist *list)

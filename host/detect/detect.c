@@ -274,6 +274,8 @@ static masq_status homoglyphs(detector *d)
         if (found == NULL)
             continue;
         const masq_name *normal = &names->names[found->name];
+        if (masq_allowlist_has(&d->allow, normal->text, names->names[i].text))
+            continue;
         masq_anomaly a = {.normal = found->name < d->seen_names ? normal : NULL,
                           .normal_text = normal->text,
                           .suspicious = &names->names[i],

@@ -1,10 +1,10 @@
 #include "known_names.h"
 
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "../util/log.h"
+#include "../util/list_file.h"
 #include "../util/memory.h"
 
 #define SYS "\\windows\\system32\\;\\windows\\syswow64\\;\\windows\\winsxs\\"
@@ -158,36 +158,28 @@ masq_status masq_known_names_init(masq_known_names *known)
     return MASQ_OK;
 }
 
-masq_status masq_known_names_load(masq_known_names *known, const char *path)
+typedef struct load_context {
+    masq_known_names *known;
+    const char *path;
+} load_context;
+
+static masq_status add_line(char *line, unsigned number, void *context)
 {
-    FILE *file = fopen(path, "r");
-    if (file == NULL) {
-        masq_error("cannot read %s", path);
+    load_context *c = context;
+    char *tab = strchr(line, '\t');
+    if (tab)
+        *tab = '\0';
+    if (line[0] == '\0' || strchr(line, '\\') || strchr(line, '/')) {
+        masq_error("%s:%u: expected 'name<TAB>folder;folder'", c->path, number);
         return MASQ_ERR_INPUT;
     }
-    char line[4096];
-    unsigned number = 0;
-    masq_status status = MASQ_OK;
-    while (status == MASQ_OK && fgets(line, sizeof line, file)) {
-        number++;
-        line[strcspn(line, "\r\n")] = '\0';
-        if (line[0] == '#' || line[0] == '\0')
-            continue;
-        char *tab = strchr(line, '\t');
-        if (tab)
-            *tab = '\0';
-        if (line[0] == '\0' || strchr(line, '\\') || strchr(line, '/')) {
-            masq_error("%s:%u: expected 'name<TAB>folder;folder'", path, number);
-            status = MASQ_ERR_INPUT;
-            break;
-        }
-        for (char *p = line; *p; p++)
-            if (*p >= 'A' && *p <= 'Z')
-                *p = (char)(*p + 32);
-        status = add(known, line, tab ? tab + 1 : "", "");
-    }
-    fclose(file);
-    return status;
+    return add(c->known, line, tab ? tab + 1 : "", "");
+}
+
+masq_status masq_known_names_load(masq_known_names *known, const char *path)
+{
+    load_context context = {known, path};
+    return masq_list_file_read(path, add_line, &context);
 }
 
 void masq_known_names_free(masq_known_names *known)

@@ -112,6 +112,17 @@ done
 "$masq" scan --schema csv --format json - <"$work/mde.csv" >"$work/schema_csv_forced.out" 2>"$work/schema_csv_forced.err"
 expect_json schema_csv_forced "j['summary']['events'] == 32"
 
+# --known and --allow extend the default profile's lists
+printf '# ours\nPayload.exe\t\\windows\\system32\\\n' >"$work/known.txt"
+run known 0 scan --known "$work/known.txt" --format json "$real"
+expect_json known "any(a['PotentiallyMaliciousProcess'] == 'payload.exe' and 'wrong-folder' in a['Reason'] for a in j['anomalies'])"
+printf 'svchost.exe\tsvch0st.exe\n' >"$work/allow.txt"
+run allow 0 scan --allow "$work/allow.txt" --demo --seed 3 --format json
+expect_json allow "not any(a['PotentiallyMaliciousProcess'] == 'svch0st.exe' for a in j['anomalies']) and any(a['PotentiallyMaliciousProcess'] == 'scvhost.exe' for a in j['anomalies'])"
+printf 'svchost.exe\n' >"$work/bad_allow.txt"
+run bad_allow 1 scan --allow "$work/bad_allow.txt" --demo
+expect_err bad_allow "bad_allow.txt:1: expected 'name<TAB>name'"
+
 # --- bad input ---------------------------------------------------------------
 : >"$work/empty.jsonl"
 run empty 0 scan --format json "$work/empty.jsonl"

@@ -32,6 +32,9 @@ import sys
 import tempfile
 import time
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from local_spark import start_spark  # noqa: E402
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(os.path.dirname(HERE))
 sys.dont_write_bytecode = True  # importing make_boundary_cases leaves no __pycache__ in the tree
@@ -55,43 +58,6 @@ levenDistThreshold = 0.85
 
 
 # ---------------------------------------------------------------- Spark
-
-def start_spark(tmp):
-    """One quiet local Spark session."""
-    os.environ["PYSPARK_PYTHON"] = sys.executable
-    os.environ["PYSPARK_DRIVER_PYTHON"] = sys.executable
-    os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
-    log4j = os.path.join(tmp, "log4j2.properties")
-    with open(log4j, "w") as f:
-        # Everything at ERROR. A pyspark driver counts as a shell, and Spark announces the
-        # shell's log level unless a logger above it is configured and equals the root's.
-        f.write("rootLogger.level = error\nrootLogger.appenderRef.stderr.ref = console\n"
-                "appender.console.type = Console\nappender.console.name = console\n"
-                "appender.console.target = SYSTEM_ERR\n"
-                "appender.console.layout.type = PatternLayout\n"
-                "appender.console.layout.pattern = %d{HH:mm:ss} %p %c{1}: %m%n\n"
-                "logger.hadoop.name = org.apache.hadoop\nlogger.hadoop.level = error\n"
-                "logger.spark.name = org.apache.spark\nlogger.spark.level = error\n")
-    try:
-        from pyspark.sql import SparkSession
-    except ImportError:
-        die("pyspark is required")
-    spark = (SparkSession.builder
-             .master("local[2]")
-             .appName("masq-notebook-parity")
-             .config("spark.ui.enabled", "false")
-             .config("spark.ui.showConsoleProgress", "false")
-             .config("spark.driver.memory", "2g")
-             .config("spark.driver.extraJavaOptions", "-Dlog4j2.configurationFile=file:" + log4j)
-             .config("spark.sql.shuffle.partitions", "4")
-             # The notebook targets Spark 3.1: pickled (not Arrow) Python UDFs, no ANSI mode.
-             .config("spark.sql.execution.pythonUDF.arrow.enabled", "false")
-             .config("spark.sql.ansi.enabled", "false")
-             .config("spark.sql.session.timeZone", "UTC")
-             .getOrCreate())
-    spark.sparkContext.setLogLevel("ERROR")
-    return spark
-
 
 def notebook_pairs(spark, paths):
     """The notebook's pipeline on local JSON-lines files -> {(frequent, infrequent): Dist}.
@@ -535,7 +501,7 @@ def main():
 
     tmp = tempfile.mkdtemp(prefix="masq-parity-")
     t0 = time.time()
-    spark = start_spark(tmp)
+    spark = start_spark(tmp, 'masq-notebook-parity')
     ok = True
     try:
         cases = ["real", "demo", "boundary"] if args.case == "all" else [args.case]

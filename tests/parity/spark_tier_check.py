@@ -25,6 +25,9 @@ import sys
 import tempfile
 import time
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from local_spark import start_spark  # noqa: E402
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, HERE)
@@ -65,39 +68,6 @@ def count_sets(seed):
         rng.shuffle(counts)
         sets.append(("distinct 1..%d" % n, counts))
     return sets
-
-
-def start_spark(tmp):
-    os.environ["PYSPARK_PYTHON"] = sys.executable
-    os.environ["PYSPARK_DRIVER_PYTHON"] = sys.executable
-    os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
-    log4j = os.path.join(tmp, "log4j2.properties")
-    with open(log4j, "w") as f:
-        # Everything at ERROR. A pyspark driver counts as a shell, and Spark announces the
-        # shell's log level unless a logger above it is configured and equals the root's.
-        f.write("rootLogger.level = error\nrootLogger.appenderRef.stderr.ref = console\n"
-                "appender.console.type = Console\nappender.console.name = console\n"
-                "appender.console.target = SYSTEM_ERR\n"
-                "appender.console.layout.type = PatternLayout\n"
-                "appender.console.layout.pattern = %d{HH:mm:ss} %p %c{1}: %m%n\n"
-                "logger.hadoop.name = org.apache.hadoop\nlogger.hadoop.level = error\n"
-                "logger.spark.name = org.apache.spark\nlogger.spark.level = error\n")
-    try:
-        from pyspark.sql import SparkSession
-    except ImportError:
-        print("spark_tier_check: pyspark is required", file=sys.stderr)
-        sys.exit(2)
-    spark = (SparkSession.builder
-             .master("local[2]")
-             .appName("masq-tier-check")
-             .config("spark.ui.enabled", "false")
-             .config("spark.ui.showConsoleProgress", "false")
-             .config("spark.driver.memory", "2g")
-             .config("spark.driver.extraJavaOptions", "-Dlog4j2.configurationFile=file:" + log4j)
-             .config("spark.sql.shuffle.partitions", "4")
-             .getOrCreate())
-    spark.sparkContext.setLogLevel("ERROR")
-    return spark
 
 
 def spark_percent_rank(spark, counts):
@@ -153,7 +123,7 @@ def main():
 
     tmp = tempfile.mkdtemp(prefix="masq-tiers-")
     t0 = time.time()
-    spark = start_spark(tmp)
+    spark = start_spark(tmp, 'masq-tier-check')
     ok = True
     try:
         for label, counts in count_sets(args.seed):

@@ -1,0 +1,15 @@
+/* Small user lists (--known, --allow): one entry a line, '#' comments and
+ * blank lines skipped, ASCII lower-cased (file names compare without case). */
+#ifndef MASQ_LIST_FILE_H
+#define MASQ_LIST_FILE_H
+
+#include "status.h"
+
+/* Called with each entry line (lower-cased, without its line end) and its
+ * 1-based number; a status other than MASQ_OK stops the reading. */
+typedef masq_status (*masq_list_entry)(char *line, unsigned number, void *context);
+
+/* MASQ_ERR_INPUT (reported) when the file cannot be read. */
+masq_status masq_list_file_read(const char *path, masq_list_entry each, void *context);
+
+#endif
