@@ -61,6 +61,19 @@ static int run_scan(const masq_options *options)
     return masq_status_exit_code(status);
 }
 
+static int run_merge(const masq_options *options)
+{
+    FILE *out = options->output_path ? fopen(options->output_path, "w") : stdout;
+    if (out == NULL) {
+        masq_error("cannot write %s: %s", options->output_path, strerror(errno));
+        return masq_status_exit_code(MASQ_ERR_OUTPUT);
+    }
+    masq_status status = masq_merge_tables(options->config.paths, options->config.path_count, out);
+    if (out != stdout && fclose(out) != 0 && status == MASQ_OK)
+        status = MASQ_ERR_OUTPUT;
+    return masq_status_exit_code(status);
+}
+
 int main(int argc, char **argv)
 {
     masq_log_set_sink(stderr_sink, NULL, MASQ_LOG_WARN);
@@ -90,6 +103,8 @@ int main(int argc, char **argv)
         return masq_status_exit_code(masq_devices_print(stdout));
     case MASQ_COMMAND_SCAN:
         return run_scan(&options);
+    case MASQ_COMMAND_MERGE:
+        return run_merge(&options);
     case MASQ_COMMAND_PUBLISH:
         /* Nothing else goes to stdout here: a dry run prints there. */
         options.publish.dry_run_out = stdout;

@@ -41,6 +41,11 @@ typedef struct masq_config {
     masq_schema schema;          /* auto: told apart row by row */
     const char *known_path;      /* --known FILE: more names to protect (default profile) */
     const char *allow_path;      /* --allow FILE: more benign near-pairs (default profile) */
+    const char *emit_names_path; /* --emit-names FILE: write the name table there */
+    uint32_t shard_index;        /* --shard K/N: only anomalies whose suspicious name is in */
+    uint32_t shard_count;        /* slice K of N (0 or 1: no sharding) */
+    int64_t since_ms;            /* --since: events before are skipped (MASQ_TIME_NONE: none) */
+    int64_t until_ms;            /* --until: events at or after are skipped */
     double frequent_threshold;   /* percent_rank >= this: frequent (0.8) */
     double infrequent_threshold; /* percent_rank < this: infrequent (0.2) */
     double similarity_threshold; /* score > this: anomaly (0.85) */
@@ -113,6 +118,12 @@ void masq_result_free(masq_result *result);
 masq_status masq_demo_write(uint64_t seed, bool background, FILE *out);
 
 const char *masq_profile_name(masq_profile profile);
+
+/* masq merge: combine name tables (and event files) into one table. */
+masq_status masq_merge_tables(const char *const *paths, size_t count, FILE *out);
+
+/* The shard (0..count-1) a suspicious name belongs to; stable across runs. */
+uint32_t masq_shard_of(const char *name, uint32_t count);
 
 /* List OpenCL platforms and devices (masq devices). */
 masq_status masq_devices_print(FILE *out);

@@ -8,6 +8,7 @@
 #include "masq.h"
 #include "detect/detect.h"
 #include "match/match.h"
+#include "names/name_table_io.h"
 #include "match/opencl/cl_device.h"
 #include "match/pack.h"
 #include "tier/percent_rank.h"
@@ -22,6 +23,8 @@ void masq_config_defaults(masq_config *config)
     config->similarity_threshold = 0.85;
     config->backend = MASQ_BACKEND_AUTO;
     config->seed = 1;
+    config->since_ms = MASQ_TIME_NONE;
+    config->until_ms = MASQ_TIME_NONE;
 }
 
 const char *masq_profile_name(masq_profile profile)
@@ -47,6 +50,8 @@ static masq_status ingest_stage(const masq_config *config, masq_result *result)
     masq_ingest_init(&ingest, &result->names, config->strict);
     ingest.schema = config->schema;
     ingest.securityevent_only = config->profile == MASQ_PROFILE_NOTEBOOK;
+    ingest.since_ms = config->since_ms;
+    ingest.until_ms = config->until_ms;
     masq_status status = masq_ingest_paths(&ingest, config->paths, config->path_count);
     if (status == MASQ_OK && config->demo) {
         /* Alone, the notebook's events never reach its tiers: with no input,
@@ -76,6 +81,49 @@ static masq_status ingest_stage(const masq_config *config, masq_result *result)
         masq_warn("no process-creation events (EventID 4688) in the input");
     }
     return MASQ_OK;
+}
+
+static masq_status emit_names(const char *path, const masq_name_table *names)
+{
+    FILE *out = fopen(path, "w");
+    if (out == NULL) {
+        masq_error("cannot write the name table to %s", path);
+        return MASQ_ERR_OUTPUT;
+    }
+    masq_status status = masq_name_table_write(names, out);
+    if (fclose(out) != 0 && status == MASQ_OK)
+        status = MASQ_ERR_OUTPUT;
+    if (status != MASQ_OK)
+        masq_error("cannot write the name table to %s", path);
+    return status;
+}
+
+masq_status masq_merge_tables(const char *const *paths, size_t count, FILE *out)
+{
+    masq_name_table names;
+    masq_name_table_init(&names);
+    masq_ingest ingest;
+    masq_ingest_init(&ingest, &names, false);
+    ingest.schema = MASQ_SCHEMA_NAMES;
+    masq_status status = masq_ingest_paths(&ingest, paths, count);
+    if (status == MASQ_OK && ingest.stats.malformed_lines > 0) {
+        masq_error("%llu lines are not name-table rows", (unsigned long long)ingest.stats.malformed_lines);
+        status = MASQ_ERR_INPUT;
+    }
+    if (status == MASQ_OK)
+        status = masq_name_table_write(&names, out);
+    masq_name_table_free(&names);
+    return status;
+}
+
+uint32_t masq_shard_of(const char *name, uint32_t count)
+{
+    uint64_t hash = 0xcbf29ce484222325ull; /* FNV-1a: fixed, so shards agree across machines */
+    for (const unsigned char *p = (const unsigned char *)name; *p; p++) {
+        hash ^= *p;
+        hash *= 0x100000001b3ull;
+    }
+    return count > 1 ? (uint32_t)(hash % count) : 0;
 }
 
 /* Tiers by Spark's percent_rank over the per-name counts. */
@@ -108,6 +156,8 @@ masq_status masq_scan(const masq_config *config, masq_result *result)
     MASQ_TRY(ingest_stage(config, result));
     result->summary.names = result->names.count;
     result->summary.seconds_ingest = seconds_since(&start);
+    if (config->emit_names_path != NULL)
+        MASQ_TRY(emit_names(config->emit_names_path, &result->names));
 
     clock_gettime(CLOCK_MONOTONIC, &start);
     masq_tier *tiers = NULL;

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "../util/log.h"
+#include "../util/time_iso.h"
 
 enum {
     OPT_PROFILE = 256,
@@ -28,6 +29,10 @@ enum {
     OPT_CAPACITY,
     OPT_KNOWN,
     OPT_ALLOW,
+    OPT_EMIT_NAMES,
+    OPT_SHARD,
+    OPT_SINCE,
+    OPT_UNTIL,
     OPT_PUBLISH,
     OPT_INGESTION_ENDPOINT,
     OPT_DCR_ID,
@@ -71,6 +76,10 @@ static const struct option long_options[] = {
     {"candidate-capacity", required_argument, NULL, OPT_CAPACITY},
     {"known", required_argument, NULL, OPT_KNOWN},
     {"allow", required_argument, NULL, OPT_ALLOW},
+    {"emit-names", required_argument, NULL, OPT_EMIT_NAMES},
+    {"shard", required_argument, NULL, OPT_SHARD},
+    {"since", required_argument, NULL, OPT_SINCE},
+    {"until", required_argument, NULL, OPT_UNTIL},
     {"publish", required_argument, NULL, OPT_PUBLISH},
     {"ingestion-endpoint", required_argument, NULL, OPT_INGESTION_ENDPOINT},
     {"dcr-id", required_argument, NULL, OPT_DCR_ID},
@@ -131,6 +140,36 @@ static masq_status parse_seconds(const char *option, const char *text, double lo
     return MASQ_OK;
 }
 
+/* "3/8": slice 3 (0-based) of 8. */
+static masq_status parse_shard(const char *text, uint32_t *index, uint32_t *count)
+{
+    unsigned long k, n;
+    char end;
+    if (sscanf(text, "%lu/%lu%c", &k, &n, &end) != 2 || n == 0 || k >= n || n > 1000000) {
+        masq_error("--shard: expected K/N with 0 <= K < N, got '%s'", text);
+        return MASQ_ERR_USAGE;
+    }
+    *index = (uint32_t)k;
+    *count = (uint32_t)n;
+    return MASQ_OK;
+}
+
+/* ISO 8601 ("2024-06-03T10:00:00Z"), or a date alone (midnight UTC). */
+static masq_status parse_time(const char *option, const char *text, int64_t *ms)
+{
+    char full[64];
+    if (strlen(text) == 10) {
+        snprintf(full, sizeof full, "%sT00:00:00Z", text);
+        text = full;
+    }
+    if (masq_time_parse(text, ms) != 0) {
+        masq_error("%s: expected a time like 2024-06-03T10:00:00Z or 2024-06-03, got '%s'",
+                   option, text);
+        return MASQ_ERR_USAGE;
+    }
+    return MASQ_OK;
+}
+
 static int choice(const char *text, const char *const *choices, size_t count)
 {
     for (size_t i = 0; i < count; i++)
@@ -157,7 +196,8 @@ static masq_status parse_choice(const char *option, const char *text, const char
 
 static masq_status parse_command(const char *word, masq_command *command)
 {
-    static const char *const names[] = {"scan", "demo", "devices", "help", "version", "publish"};
+    static const char *const names[] = {"scan",    "demo",    "devices", "help",
+                                        "version", "publish", "merge"};
     int index = choice(word, names, sizeof names / sizeof *names);
     if (index < 0) {
         masq_error("unknown command '%s' (try 'masq --help')", word);
@@ -190,7 +230,7 @@ masq_status masq_options_parse(int argc, char **argv, masq_options *options)
     static const char *const profiles[] = {"default", "notebook"};
     static const char *const backends[] = {"auto", "cpu", "opencl"};
     static const char *const formats[] = {"table", "json", "ndjson", "csv"};
-    static const char *const schemas[] = {"auto", "securityevent", "sysmon", "mde", "csv"};
+    static const char *const schemas[] = {"auto", "securityevent", "sysmon", "mde", "csv", "names"};
     masq_config *config = &options->config;
     optind = first;
     opterr = 0;
@@ -204,7 +244,7 @@ masq_status masq_options_parse(int argc, char **argv, masq_options *options)
             config->profile = (masq_profile)value;
             break;
         case OPT_SCHEMA:
-            MASQ_TRY(parse_choice("--schema", optarg, schemas, 5, &value));
+            MASQ_TRY(parse_choice("--schema", optarg, schemas, 6, &value));
             config->schema = (masq_schema)value;
             break;
         case OPT_FREQUENT:
@@ -230,6 +270,18 @@ masq_status masq_options_parse(int argc, char **argv, masq_options *options)
             break;
         case OPT_ALLOW:
             config->allow_path = optarg;
+            break;
+        case OPT_EMIT_NAMES:
+            config->emit_names_path = optarg;
+            break;
+        case OPT_SHARD:
+            MASQ_TRY(parse_shard(optarg, &config->shard_index, &config->shard_count));
+            break;
+        case OPT_SINCE:
+            MASQ_TRY(parse_time("--since", optarg, &config->since_ms));
+            break;
+        case OPT_UNTIL:
+            MASQ_TRY(parse_time("--until", optarg, &config->until_ms));
             break;
         case OPT_WORK_GROUP:
             MASQ_TRY(parse_unsigned("--work-group-size", optarg, 4096, &number));
@@ -356,7 +408,17 @@ masq_status masq_options_parse(int argc, char **argv, masq_options *options)
         masq_error("masq scan needs input: PATH ..., '-' for stdin, or --demo");
         return MASQ_ERR_USAGE;
     }
-    if (options->command != MASQ_COMMAND_SCAN && config->path_count > 0) {
+    if (options->command == MASQ_COMMAND_MERGE && config->path_count == 0) {
+        masq_error("masq merge needs name tables (or event files) to combine");
+        return MASQ_ERR_USAGE;
+    }
+    if (config->until_ms != MASQ_TIME_NONE && config->since_ms != MASQ_TIME_NONE &&
+        config->until_ms <= config->since_ms) {
+        masq_error("--until must come after --since");
+        return MASQ_ERR_USAGE;
+    }
+    if (options->command != MASQ_COMMAND_SCAN && options->command != MASQ_COMMAND_MERGE &&
+        config->path_count > 0) {
         masq_error("unexpected argument '%s'", config->paths[0]);
         return MASQ_ERR_USAGE;
     }

@@ -14,6 +14,7 @@ typedef enum masq_command {
     MASQ_COMMAND_HELP,
     MASQ_COMMAND_VERSION,
     MASQ_COMMAND_PUBLISH, /* send the spooled batches */
+    MASQ_COMMAND_MERGE,   /* combine name tables */
 } masq_command;
 
 typedef struct masq_options {

@@ -10,6 +10,7 @@ static const char general_usage[] =
     "commands:\n"
     "  scan [options] [PATH ...]   find look-alike process names in events\n"
     "  demo [--seed N]             write the demo events as JSON lines\n"
+    "  merge -o OUT TABLE ...      combine name tables from several runs\n"
     "  devices                     list OpenCL platforms and devices\n"
     "  publish --spool DIR         send spooled batches to Microsoft Sentinel\n"
     "  help [COMMAND]              show this text, or a command's\n"
@@ -44,7 +45,7 @@ static const char scan_usage[] =
     "  --known FILE                   more names to protect (default profile): lines\n"
     "                                 'name<TAB>\\folder\\;\\other\\folder\\'\n"
     "  --allow FILE                   more benign near-pairs: lines 'a.exe<TAB>b.exe'\n"
-    "  --schema auto|securityevent|sysmon|mde|csv\n"
+    "  --schema auto|securityevent|sysmon|mde|csv|names\n"
     "                                 input schema (default: auto, row by row:\n"
     "                                 SecurityEvent 4688, Sysmon event 1, Defender\n"
     "                                 DeviceProcessEvents; .csv files are query\n"
@@ -66,6 +67,14 @@ static const char scan_usage[] =
     "                                 PATH, into a built-in day of a small fleet\n"
     "  --seed N                       seed of the demo events (1)\n"
     "  --strict                       any malformed line or damaged file is fatal\n"
+    "  --since TIME, --until TIME     only events in [since, until) by TimeGenerated\n"
+    "                                 (2024-06-03T10:00:00Z or 2024-06-03)\n"
+    "  --emit-names FILE              also write the name table (counts, paths,\n"
+    "                                 computers, first and last seen) as JSON lines;\n"
+    "                                 --schema names reads such tables back\n"
+    "  --shard K/N                    report only slice K (0-based) of N: anomalies\n"
+    "                                 are split by suspicious name, and the N slices\n"
+    "                                 together give the unsharded result\n"
     "  -q, --quiet                    errors only on stderr\n"
     "  -v, --verbose                  more detail on stderr (twice: debug)\n"
     "  -h, --help                     this text\n"
@@ -155,9 +164,22 @@ static const char devices_usage[] =
     "Lists the OpenCL platforms and devices masq can use, with the index that\n"
     "--device takes. Exits 2 when there is no OpenCL platform.\n";
 
+static const char merge_usage[] =
+    "usage: masq merge [-o OUT] TABLE ...\n"
+    "\n"
+    "Combines name tables (written by 'masq scan --emit-names', or by the Spark job\n"
+    "in tools/spark/) from several runs or machines into one, summing counts and\n"
+    "joining paths, computers and first/last sightings. 'masq scan --schema names'\n"
+    "on the result gives the anomalies of one run over all the events.\n"
+    "\n"
+    "  -o, --output FILE   write the table there (default: stdout)\n";
+
 void masq_usage_print(FILE *out, masq_command command)
 {
     switch (command) {
+    case MASQ_COMMAND_MERGE:
+        fputs(merge_usage, out);
+        break;
     case MASQ_COMMAND_SCAN:
         fputs(scan_usage, out);
         break;

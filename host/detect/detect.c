@@ -43,6 +43,15 @@ masq_status masq_anomaly_add(masq_result *result, const masq_anomaly *anomaly)
     return MASQ_OK;
 }
 
+/* With --shard K/N, this run reports only anomalies whose suspicious name
+ * falls in slice K: the slices partition the anomalies. */
+static bool in_shard(const detector *d, size_t name)
+{
+    return d->config->shard_count <= 1 ||
+           masq_shard_of(d->result->names.names[name].text, d->config->shard_count) ==
+               d->config->shard_index;
+}
+
 static bool tier_has(const detector *d, size_t name, masq_tier tier)
 {
     return name < d->seen_names && (d->tiers[name] & tier);
@@ -178,7 +187,7 @@ static masq_status lookalikes(detector *d, bool stems)
     for (size_t i = 0; i < count; i++) {
         if (tier_has(d, i, MASQ_TIER_FREQUENT))
             frequent[nf++] = i;
-        if (tier_has(d, i, MASQ_TIER_INFREQUENT))
+        if (tier_has(d, i, MASQ_TIER_INFREQUENT) && in_shard(d, i))
             infrequent[ni++] = i;
     }
     d->result->summary.frequent = nf;
@@ -211,7 +220,7 @@ static masq_status known_lookalikes(detector *d)
     for (size_t i = 0; i < total; i++) {
         if (d->known_of[i] != NULL)
             anchors[na++] = i;
-        else
+        else if (in_shard(d, i))
             others[no++] = i;
     }
     double threshold = d->config->similarity_threshold < KNOWN_MATCH_THRESHOLD
@@ -264,7 +273,7 @@ static masq_status homoglyphs(detector *d)
     if (count > 1)
         qsort(anchors, count, sizeof *anchors, compare_skeleton);
     for (size_t i = 0; i < d->seen_names && status == MASQ_OK; i++) {
-        if (is_anchor(d, i))
+        if (is_anchor(d, i) || !in_shard(d, i))
             continue;
         skeleton_entry key = {masq_skeleton_of(skeleton, names->names[i].text, names->names[i].length), 0};
         if (key.skeleton == NULL)
@@ -298,6 +307,8 @@ static masq_status unicode_tricks(detector *d)
     masq_name_table *names = &d->result->names;
     masq_status status = MASQ_OK;
     for (size_t i = 0; i < d->seen_names && status == MASQ_OK; i++) {
+        if (!in_shard(d, i))
+            continue;
         masq_tricks tricks;
         status = masq_tricks_find(names->names[i].text, names->names[i].length, &tricks);
         if (status != MASQ_OK || tricks.reasons == 0)
@@ -339,17 +350,20 @@ static masq_status wrong_folders(detector *d)
     masq_status status = MASQ_OK;
     for (size_t i = 0; i < d->seen_names && status == MASQ_OK; i++) {
         const masq_known_name *known = d->known_of[i];
-        if (known == NULL || known->folder_count == 0)
+        if (known == NULL || known->folder_count == 0 || !in_shard(d, i))
             continue;
         const masq_text_set *paths = &names->names[i].paths;
         char *detail = NULL;
         size_t detail_length = 0;
-        for (uint32_t p = 0; p < paths->count; p++) {
+        uint32_t order[MASQ_CONTEXT_LIMIT];
+        masq_text_set_order(paths, order);
+        for (uint32_t k = 0; k < paths->count; k++) {
+            const char *path = paths->items[order[k]];
             char folder[1024];
-            masq_folder_of(paths->items[p], folder, sizeof folder);
+            masq_folder_of(path, folder, sizeof folder);
             if (masq_folder_expected(known, folder))
                 continue;
-            size_t add = strlen(paths->items[p]) + 3;
+            size_t add = strlen(path) + 3;
             char *grown = realloc(detail, detail_length + add + 1);
             if (grown == NULL) {
                 free(detail);
@@ -357,7 +371,7 @@ static masq_status wrong_folders(detector *d)
             }
             detail = grown;
             detail_length += (size_t)sprintf(detail + detail_length, "%s%s",
-                                             detail_length ? "; " : "", paths->items[p]);
+                                             detail_length ? "; " : "", path);
         }
         if (detail == NULL)
             continue;
@@ -388,6 +402,8 @@ static masq_status renamed(detector *d)
     masq_name_table *names = &d->result->names;
     masq_status status = MASQ_OK;
     for (size_t i = 0; i < d->seen_names && status == MASQ_OK; i++) {
+        if (!in_shard(d, i))
+            continue;
         const masq_text_set *originals = &names->names[i].originals;
         const masq_known_name *self = d->known_of[i];
         for (uint32_t o = 0; o < originals->count && status == MASQ_OK; o++) {

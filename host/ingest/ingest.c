@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "../names/name_table_io.h"
 #include "../names/unicode.h"
 #include "../util/log.h"
 #include "../util/memory.h"
@@ -22,6 +23,8 @@ void masq_ingest_init(masq_ingest *ingest, masq_name_table *names, bool strict)
     ingest->names = names;
     ingest->strict = strict;
     ingest->report_limit = 5;
+    ingest->since_ms = MASQ_TIME_NONE;
+    ingest->until_ms = MASQ_TIME_NONE;
 }
 
 const char *masq_path_file_name(const char *path)
@@ -47,6 +50,15 @@ static masq_status bad_line(masq_ingest *ingest, const char *reason)
 
 masq_status masq_ingest_event(masq_ingest *ingest, const masq_event *event)
 {
+    if (ingest->since_ms != MASQ_TIME_NONE || ingest->until_ms != MASQ_TIME_NONE) {
+        int64_t when;
+        if (event->time_generated == NULL || masq_time_parse(event->time_generated, &when) != 0 ||
+            (ingest->since_ms != MASQ_TIME_NONE && when < ingest->since_ms) ||
+            (ingest->until_ms != MASQ_TIME_NONE && when >= ingest->until_ms)) {
+            ingest->stats.outside_window++;
+            return MASQ_OK;
+        }
+    }
     const char *process = event->process;
     if (process == NULL && event->new_process_name != NULL)
         process = masq_path_file_name(event->new_process_name);
@@ -109,6 +121,14 @@ static bool is_blank(const char *line, size_t length)
 static masq_status ingest_row(masq_ingest *ingest, const cJSON *row, const char *line,
                               size_t length)
 {
+    if (ingest->schema == MASQ_SCHEMA_NAMES) {
+        masq_status status = masq_name_table_add_row(ingest->names, row);
+        if (status == MASQ_ERR_INPUT)
+            return bad_line(ingest, "not a name-table row (Process and Count)");
+        if (status == MASQ_OK)
+            ingest->stats.events += (uint64_t)cJSON_GetObjectItemCaseSensitive(row, "Count")->valuedouble;
+        return status;
+    }
     masq_event event;
     if (!masq_schema_read(row, line, length, ingest->schema, ingest->securityevent_only, &event)) {
         ingest->stats.other_events++;

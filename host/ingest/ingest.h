@@ -21,6 +21,7 @@ typedef struct masq_ingest_stats {
     uint64_t demo_events;     /* of which synthetic */
     uint64_t other_events;    /* well-formed rows of other event ids */
     uint64_t unnamed_events;  /* 4688 rows with neither Process nor NewProcessName */
+    uint64_t outside_window;  /* events outside --since/--until (or without a time then) */
     uint64_t malformed_lines; /* lines that are not a JSON object, invalid UTF-8, too long */
     uint64_t damaged_files;   /* files whose reading stopped early (truncated gzip...) */
 } masq_ingest_stats;
@@ -31,6 +32,8 @@ typedef struct masq_ingest {
     bool strict;             /* the first bad line or damaged file is an error */
     masq_schema schema;
     bool securityevent_only; /* the notebook profile: SecurityEvent 4688 rows only */
+    int64_t since_ms;        /* events before this time are skipped (MASQ_TIME_NONE: no bound) */
+    int64_t until_ms;        /* events at or after this time are skipped */
     unsigned report_limit;   /* bad lines reported individually */
     unsigned reported;
     const char *current_file;

@@ -19,7 +19,8 @@ typedef enum masq_schema {
     MASQ_SCHEMA_SECURITYEVENT,
     MASQ_SCHEMA_SYSMON,
     MASQ_SCHEMA_MDE,
-    MASQ_SCHEMA_CSV, /* CSV query exports; their rows are then read as auto */
+    MASQ_SCHEMA_CSV,   /* CSV query exports; their rows are then read as auto */
+    MASQ_SCHEMA_NAMES, /* name tables written by --emit-names or masq merge */
 } masq_schema;
 
 /* Read one row (a JSON object; line is its raw text, for EventID's JSON

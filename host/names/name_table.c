@@ -77,24 +77,56 @@ long masq_name_table_find(const masq_name_table *table, const char *text, size_t
     return entry == 0 ? -1 : (long)entry - 1;
 }
 
-static masq_status text_set_add(masq_text_set *set, const char *text)
+void masq_text_set_order(const masq_text_set *set, uint32_t *order)
 {
-    if (text == NULL || text[0] == '\0')
+    /* Insertion sort: at most MASQ_CONTEXT_LIMIT entries. */
+    for (uint32_t i = 0; i < set->count; i++) {
+        uint32_t j = i;
+        while (j > 0 && (set->counts[order[j - 1]] < set->counts[i] ||
+                         (set->counts[order[j - 1]] == set->counts[i] &&
+                          strcmp(set->items[order[j - 1]], set->items[i]) > 0))) {
+            order[j] = order[j - 1];
+            j--;
+        }
+        order[j] = i;
+    }
+}
+
+masq_status masq_text_set_add(masq_text_set *set, const char *text, uint64_t count)
+{
+    if (text == NULL || text[0] == '\0' || count == 0)
         return MASQ_OK;
     for (uint32_t i = 0; i < set->count; i++)
         if (strcmp(set->items[i], text) == 0) {
-            set->counts[i]++;
+            set->counts[i] += count;
             return MASQ_OK;
         }
-    if (set->count == MASQ_CONTEXT_LIMIT) {
-        set->more++;
+    if (set->count < MASQ_CONTEXT_LIMIT) {
+        char *copy = strdup(text);
+        if (copy == NULL)
+            return MASQ_ERR_NOMEM;
+        set->counts[set->count] = count;
+        set->items[set->count++] = copy;
+        return MASQ_OK;
+    }
+    /* Full: keep the smallest values. A value once passed over never comes
+     * back, so kept counts are exact, and the set of a merge of tables is the
+     * set of one run over all their events. */
+    uint32_t largest = 0;
+    for (uint32_t i = 1; i < set->count; i++)
+        if (strcmp(set->items[i], set->items[largest]) > 0)
+            largest = i;
+    if (strcmp(text, set->items[largest]) > 0) {
+        set->more += count;
         return MASQ_OK;
     }
     char *copy = strdup(text);
     if (copy == NULL)
         return MASQ_ERR_NOMEM;
-    set->counts[set->count] = 1;
-    set->items[set->count++] = copy;
+    set->more += set->counts[largest];
+    free(set->items[largest]);
+    set->items[largest] = copy;
+    set->counts[largest] = count;
     return MASQ_OK;
 }
 
@@ -142,9 +174,9 @@ masq_status masq_name_table_add(masq_name_table *table, const masq_sighting *sig
         name->demo_count++;
     else
         name->user_count++;
-    MASQ_TRY(text_set_add(&name->paths, sighting->path));
-    MASQ_TRY(text_set_add(&name->computers, sighting->computer));
-    MASQ_TRY(text_set_add(&name->originals, sighting->original));
+    MASQ_TRY(masq_text_set_add(&name->paths, sighting->path, 1));
+    MASQ_TRY(masq_text_set_add(&name->computers, sighting->computer, 1));
+    MASQ_TRY(masq_text_set_add(&name->originals, sighting->original, 1));
     if (sighting->time_ms != MASQ_TIME_NONE) {
         if (name->first_seen_ms == MASQ_TIME_NONE || sighting->time_ms < name->first_seen_ms)
             name->first_seen_ms = sighting->time_ms;

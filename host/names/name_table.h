@@ -15,8 +15,9 @@
 
 #define MASQ_TIME_NONE INT64_MIN
 
-/* Distinct strings with how often each was seen, at most MASQ_CONTEXT_LIMIT
- * kept; `more` counts the sightings of the rest. */
+/* Distinct strings with how often each was seen: the MASQ_CONTEXT_LIMIT
+ * smallest (by byte order, so that tables merge exactly) are kept with exact
+ * counts; `more` counts the sightings of the rest. */
 typedef struct masq_text_set {
     char *items[MASQ_CONTEXT_LIMIT];
     uint64_t counts[MASQ_CONTEXT_LIMIT];
@@ -61,6 +62,13 @@ void masq_name_table_free(masq_name_table *table);
 
 /* Count one event for its name, interning the name on first sight. */
 masq_status masq_name_table_add(masq_name_table *table, const masq_sighting *sighting);
+
+/* The set's entries most seen first, then by value (order has room for
+ * MASQ_CONTEXT_LIMIT indexes): the same order whatever the order of events. */
+void masq_text_set_order(const masq_text_set *set, uint32_t *order);
+
+/* Count a value `count` more times in a set (NULL or "" values are ignored). */
+masq_status masq_text_set_add(masq_text_set *set, const char *text, uint64_t count);
 
 /* Intern a name without counting an event (an anchor the data may lack). */
 masq_status masq_name_table_intern(masq_name_table *table, const char *text, size_t length,

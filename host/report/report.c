@@ -25,11 +25,14 @@ static const char *source_name(masq_source source)
     return source == MASQ_SOURCE_USER ? "user" : "demo";
 }
 
+/* Most seen first, the same order however the events came. */
 static cJSON *text_array(const masq_text_set *set)
 {
+    uint32_t order[MASQ_CONTEXT_LIMIT];
+    masq_text_set_order(set, order);
     cJSON *array = cJSON_CreateArray();
     for (uint32_t i = 0; array && i < set->count; i++)
-        cJSON_AddItemToArray(array, cJSON_CreateString(set->items[i]));
+        cJSON_AddItemToArray(array, cJSON_CreateString(set->items[order[i]]));
     return array;
 }
 
@@ -109,6 +112,13 @@ static cJSON *summary_json(const masq_result *result)
     cJSON_AddNumberToObject(object, "demo_events", (double)s->ingest.demo_events);
     cJSON_AddNumberToObject(object, "other_events", (double)s->ingest.other_events);
     cJSON_AddNumberToObject(object, "unnamed_events", (double)s->ingest.unnamed_events);
+    cJSON_AddNumberToObject(object, "events_outside_window", (double)s->ingest.outside_window);
+    cJSON_AddNumberToObject(object, "bytes", (double)s->ingest.bytes);
+    if (c->shard_count > 1) {
+        char shard[32];
+        snprintf(shard, sizeof shard, "%u/%u", c->shard_index, c->shard_count);
+        cJSON_AddStringToObject(object, "shard", shard);
+    }
     cJSON_AddNumberToObject(object, "malformed_lines", (double)s->ingest.malformed_lines);
     cJSON_AddNumberToObject(object, "damaged_files", (double)s->ingest.damaged_files);
     cJSON_AddNumberToObject(object, "names", (double)s->names);
@@ -193,10 +203,12 @@ static void csv_list(FILE *out, const masq_text_set *set)
     char *joined = calloc(size, 1);
     if (joined == NULL)
         return;
+    uint32_t order[MASQ_CONTEXT_LIMIT];
+    masq_text_set_order(set, order);
     for (uint32_t i = 0; i < set->count; i++) {
         if (i)
             strcat(joined, ";");
-        strcat(joined, set->items[i]);
+        strcat(joined, set->items[order[i]]);
     }
     csv_field(out, joined, 0);
     free(joined);
@@ -277,8 +289,10 @@ static int write_table(const masq_result *result, FILE *out)
                      (unsigned long long)(a->normal ? masq_name_total(a->normal) : 0));
         else
             snprintf(normal, sizeof normal, "-");
+        uint32_t order[MASQ_CONTEXT_LIMIT];
+        masq_text_set_order(&a->suspicious->paths, order);
         const char *where = a->detail ? a->detail
-                            : a->suspicious->paths.count ? a->suspicious->paths.items[0] : "";
+                            : a->suspicious->paths.count ? a->suspicious->paths.items[order[0]] : "";
         print_padded(out, masq_severity_name(a->severity), 8);
         print_padded(out, score, 6);
         print_padded(out, reasons, 18);

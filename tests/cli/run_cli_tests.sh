@@ -123,6 +123,41 @@ printf 'svchost.exe\n' >"$work/bad_allow.txt"
 run bad_allow 1 scan --allow "$work/bad_allow.txt" --demo
 expect_err bad_allow "bad_allow.txt:1: expected 'name<TAB>name'"
 
+# --- fleet scale: name tables, merging, shards, time windows -------------------
+"$masq" demo --seed 4 >"$work/fleet.jsonl"
+head -n 15000 "$work/fleet.jsonl" >"$work/fleet_a.jsonl"
+tail -n +15001 "$work/fleet.jsonl" >"$work/fleet_b.jsonl"
+run fleet_all 0 scan --format json --emit-names "$work/all.names" "$work/fleet.jsonl"
+run fleet_a 0 scan --format json --emit-names "$work/a.names" "$work/fleet_a.jsonl"
+run fleet_b 0 scan --format json --emit-names "$work/b.names" "$work/fleet_b.jsonl"
+run merge 0 merge -o "$work/ab.names" "$work/b.names" "$work/a.names"
+if cmp -s "$work/all.names" "$work/ab.names"; then ok; else fail "merge: merged tables differ from one run's table"; fi
+run fleet_merged 0 scan --schema names --format json "$work/ab.names"
+run fleet_two_tables 0 scan --schema names --format json "$work/a.names" "$work/b.names"
+for k in 0 1 2; do run "fleet_shard$k" 0 scan --shard $k/3 --format json "$work/fleet.jsonl"; done
+python3 - "$work" <<'PY' && ok || fail "merged tables or shards give other anomalies than one run"
+import json, sys
+w = sys.argv[1]
+an = lambda name: sorted(json.dumps(a, sort_keys=True) for a in json.load(open("%s/%s.out" % (w, name)))["anomalies"])
+full = an("fleet_all")
+shards = sorted(sum((an("fleet_shard%d" % k) for k in range(3)), []))
+ok = len(full) > 0 and an("fleet_merged") == full and an("fleet_two_tables") == full and shards == full
+ok = ok and all(len(an("fleet_shard%d" % k)) > 0 for k in range(3))
+sys.exit(0 if ok else 1)
+PY
+run bad_shard 1 scan --shard 3/3 "$work/fleet.jsonl"
+run bad_table 1 scan --schema names --format json "$work/fleet.jsonl"
+expect_err bad_table "not a name-table row"
+run window 0 scan --since 2024-06-03T06:00:00Z --until 2024-06-03T12:00:00Z --format json "$work/fleet.jsonl"
+python3 - "$work/fleet.jsonl" "$work/window.out" <<'PY' && ok || fail "--since/--until: wrong event counts"
+import json, sys
+rows = [json.loads(l) for l in open(sys.argv[1])]
+inside = sum("2024-06-03T06:00:00" <= r["TimeGenerated"] < "2024-06-03T12:00:00" for r in rows)
+s = json.load(open(sys.argv[2]))["summary"]
+sys.exit(0 if s["events"] == inside and s["events_outside_window"] == len(rows) - inside and 0 < inside < len(rows) else 1)
+PY
+run bad_window 1 scan --since 2024-06-03 --until 2024-06-02 "$work/fleet.jsonl"
+
 # --- bad input ---------------------------------------------------------------
 : >"$work/empty.jsonl"
 run empty 0 scan --format json "$work/empty.jsonl"
