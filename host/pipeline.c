@@ -60,6 +60,7 @@ static masq_status ingest_stage(const masq_config *config, masq_result *result)
                                     &ingest);
     }
     result->summary.ingest = ingest.stats;
+    masq_ingest_free(&ingest);
     if (status != MASQ_OK)
         return status;
     const masq_ingest_stats *stats = &ingest.stats;
@@ -106,6 +107,7 @@ masq_status masq_merge_tables(const char *const *paths, size_t count, FILE *out)
     masq_ingest_init(&ingest, &names, false);
     ingest.schema = MASQ_SCHEMA_NAMES;
     masq_status status = masq_ingest_paths(&ingest, paths, count);
+    masq_ingest_free(&ingest);
     if (status == MASQ_OK && ingest.stats.malformed_lines > 0) {
         masq_error("%llu lines are not name-table rows", (unsigned long long)ingest.stats.malformed_lines);
         status = MASQ_ERR_INPUT;

@@ -10,6 +10,7 @@ typedef struct masq_event {
     const char *computer;
     const char *time_generated;   /* ISO 8601 text; NULL when absent */
     const char *original_file_name; /* PE original file name (Sysmon, Defender); NULL when absent */
+    const char *origin_id;        /* EventOriginId: the same for a row the export wrote twice */
     bool demo;                    /* synthetic (--demo) rather than the user's */
 } masq_event;
 

@@ -25,6 +25,12 @@ void masq_ingest_init(masq_ingest *ingest, masq_name_table *names, bool strict)
     ingest->report_limit = 5;
     ingest->since_ms = MASQ_TIME_NONE;
     ingest->until_ms = MASQ_TIME_NONE;
+    masq_dedup_init(&ingest->dedup);
+}
+
+void masq_ingest_free(masq_ingest *ingest)
+{
+    masq_dedup_free(&ingest->dedup);
 }
 
 const char *masq_path_file_name(const char *path)
@@ -50,6 +56,16 @@ static masq_status bad_line(masq_ingest *ingest, const char *reason)
 
 masq_status masq_ingest_event(masq_ingest *ingest, const masq_event *event)
 {
+    if (event->origin_id != NULL && event->time_generated != NULL) {
+        int64_t when;
+        bool seen = false;
+        if (masq_time_parse(event->time_generated, &when) == 0)
+            MASQ_TRY(masq_dedup_check(&ingest->dedup, event->origin_id, when, &seen));
+        if (seen) {
+            ingest->stats.duplicates++;
+            return MASQ_OK;
+        }
+    }
     if (ingest->since_ms != MASQ_TIME_NONE || ingest->until_ms != MASQ_TIME_NONE) {
         int64_t when;
         if (event->time_generated == NULL || masq_time_parse(event->time_generated, &when) != 0 ||

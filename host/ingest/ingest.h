@@ -11,6 +11,7 @@
 #include "../names/name_table.h"
 #include "../util/status.h"
 #include "event.h"
+#include "dedup.h"
 #include "schema.h"
 
 typedef struct masq_ingest_stats {
@@ -22,6 +23,7 @@ typedef struct masq_ingest_stats {
     uint64_t other_events;    /* well-formed rows of other event ids */
     uint64_t unnamed_events;  /* 4688 rows with neither Process nor NewProcessName */
     uint64_t outside_window;  /* events outside --since/--until (or without a time then) */
+    uint64_t duplicates;      /* rows the export wrote twice (same EventOriginId), skipped */
     uint64_t malformed_lines; /* lines that are not a JSON object, invalid UTF-8, too long */
     uint64_t damaged_files;   /* files whose reading stopped early (truncated gzip...) */
 } masq_ingest_stats;
@@ -34,6 +36,7 @@ typedef struct masq_ingest {
     bool securityevent_only; /* the notebook profile: SecurityEvent 4688 rows only */
     int64_t since_ms;        /* events before this time are skipped (MASQ_TIME_NONE: no bound) */
     int64_t until_ms;        /* events at or after this time are skipped */
+    masq_dedup dedup;
     unsigned report_limit;   /* bad lines reported individually */
     unsigned reported;
     const char *current_file;
@@ -41,6 +44,7 @@ typedef struct masq_ingest {
 } masq_ingest;
 
 void masq_ingest_init(masq_ingest *ingest, masq_name_table *names, bool strict);
+void masq_ingest_free(masq_ingest *ingest);
 
 /* Read every path ('-' is stdin; folders are walked recursively, taking
  * .json, .jsonl, .ndjson, .csv and their .gz). CSV files are told by their

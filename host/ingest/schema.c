@@ -60,7 +60,8 @@ static bool read_securityevent(const cJSON *row, const char *line, size_t length
     *e = (masq_event){.process = string_field(row, "Process"),
                       .new_process_name = string_field(row, "NewProcessName"),
                       .computer = string_field(row, "Computer"),
-                      .time_generated = string_field(row, "TimeGenerated")};
+                      .time_generated = string_field(row, "TimeGenerated"),
+                      .origin_id = string_field(row, "EventOriginId")};
     return true;
 }
 

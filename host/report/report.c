@@ -113,6 +113,7 @@ static cJSON *summary_json(const masq_result *result)
     cJSON_AddNumberToObject(object, "other_events", (double)s->ingest.other_events);
     cJSON_AddNumberToObject(object, "unnamed_events", (double)s->ingest.unnamed_events);
     cJSON_AddNumberToObject(object, "events_outside_window", (double)s->ingest.outside_window);
+    cJSON_AddNumberToObject(object, "duplicate_events", (double)s->ingest.duplicates);
     cJSON_AddNumberToObject(object, "bytes", (double)s->ingest.bytes);
     if (c->shard_count > 1) {
         char shard[32];

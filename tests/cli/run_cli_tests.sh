@@ -158,6 +158,20 @@ sys.exit(0 if s["events"] == inside and s["events_outside_window"] == len(rows) 
 PY
 run bad_window 1 scan --since 2024-06-03 --until 2024-06-02 "$work/fleet.jsonl"
 
+# rows the export wrote twice (same EventOriginId and time) count once
+python3 - "$real" "$work/dups.jsonl" <<'PY'
+import json, sys
+rows = [json.loads(l) for l in open(sys.argv[1])]
+with open(sys.argv[2], "w") as f:
+    for i, r in enumerate(rows):
+        r["EventOriginId"] = "00000000-0000-0000-0000-%012d" % i
+        f.write(json.dumps(r) + "\n")
+        if i % 10 == 0:
+            f.write(json.dumps(r) + "\n")  # the export's retry
+PY
+run dups 0 scan --format json "$work/dups.jsonl"
+expect_json dups "j['summary']['events'] == $events_in_real and j['summary']['duplicate_events'] == ($events_in_real + 9) // 10"
+
 # --- bad input ---------------------------------------------------------------
 : >"$work/empty.jsonl"
 run empty 0 scan --format json "$work/empty.jsonl"
