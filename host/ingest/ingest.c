@@ -31,6 +31,9 @@ void masq_ingest_init(masq_ingest *ingest, masq_name_table *names, bool strict)
 void masq_ingest_free(masq_ingest *ingest)
 {
     masq_dedup_free(&ingest->dedup);
+    free(ingest->scratch);
+    ingest->scratch = NULL;
+    ingest->scratch_capacity = 0;
 }
 
 const char *masq_path_file_name(const char *path)
@@ -134,19 +137,19 @@ static bool is_blank(const char *line, size_t length)
 }
 
 /* One row, from JSON or CSV: a process creation of the schema, or another row. */
-static masq_status ingest_row(masq_ingest *ingest, const cJSON *row, const char *line,
-                              size_t length)
+static masq_status ingest_row(masq_ingest *ingest, const masq_row *row)
 {
     if (ingest->schema == MASQ_SCHEMA_NAMES) {
-        masq_status status = masq_name_table_add_row(ingest->names, row);
+        masq_status status = masq_name_table_add_row(ingest->names, row->json);
         if (status == MASQ_ERR_INPUT)
             return bad_line(ingest, "not a name-table row (Process and Count)");
         if (status == MASQ_OK)
-            ingest->stats.events += (uint64_t)cJSON_GetObjectItemCaseSensitive(row, "Count")->valuedouble;
+            ingest->stats.events +=
+                (uint64_t)cJSON_GetObjectItemCaseSensitive(row->json, "Count")->valuedouble;
         return status;
     }
     masq_event event;
-    if (!masq_schema_read(row, line, length, ingest->schema, ingest->securityevent_only, &event)) {
+    if (!masq_schema_read(row, ingest->schema, ingest->securityevent_only, &event)) {
         ingest->stats.other_events++;
         return MASQ_OK;
     }
@@ -155,6 +158,17 @@ static masq_status ingest_row(masq_ingest *ingest, const cJSON *row, const char 
 
 static masq_status ingest_json_line(masq_ingest *ingest, const char *line, size_t length)
 {
+    /* Most lines take the fast scanner; the rest (and name tables) cJSON. */
+    if (ingest->schema != MASQ_SCHEMA_NAMES) {
+        if (masq_grow((void **)&ingest->scratch, &ingest->scratch_capacity,
+                      length + MASQ_FIELD_COUNT + 1, 1) != 0)
+            return MASQ_ERR_NOMEM;
+        masq_json_fields fields = {.scratch = ingest->scratch};
+        if (masq_json_fields_scan(line, length, &fields)) {
+            masq_row row = {NULL, &fields, line, length};
+            return ingest_row(ingest, &row);
+        }
+    }
     const char *end = NULL;
     cJSON *row = cJSON_ParseWithLengthOpts(line, length, &end, 0);
     if (row == NULL)
@@ -167,7 +181,7 @@ static masq_status ingest_json_line(masq_ingest *ingest, const char *line, size_
     else if (!cJSON_IsObject(row))
         status = bad_line(ingest, "not a JSON object");
     else
-        status = ingest_row(ingest, row, line, length);
+        status = ingest_row(ingest, &(masq_row){row, NULL, line, length});
     cJSON_Delete(row);
     return status;
 }
@@ -178,7 +192,7 @@ static masq_status ingest_csv_line(masq_ingest *ingest, masq_csv *csv, const cha
     cJSON *row;
     switch (masq_csv_line(csv, line, length, &row)) {
     case MASQ_CSV_ROW: {
-        masq_status status = ingest_row(ingest, row, NULL, 0);
+        masq_status status = ingest_row(ingest, &(masq_row){row, NULL, NULL, 0});
         cJSON_Delete(row);
         return status;
     }

@@ -37,6 +37,8 @@ typedef struct masq_ingest {
     int64_t since_ms;        /* events before this time are skipped (MASQ_TIME_NONE: no bound) */
     int64_t until_ms;        /* events at or after this time are skipped */
     masq_dedup dedup;
+    char *scratch; /* the fast scanner's field values */
+    size_t scratch_capacity;
     unsigned report_limit;   /* bad lines reported individually */
     unsigned reported;
     const char *current_file;

@@ -8,11 +8,11 @@
 #ifndef MASQ_SCHEMA_H
 #define MASQ_SCHEMA_H
 
-#include <cjson/cJSON.h>
 #include <stdbool.h>
 #include <stddef.h>
 
 #include "event.h"
+#include "row.h"
 
 typedef enum masq_schema {
     MASQ_SCHEMA_AUTO = 0,
@@ -23,10 +23,9 @@ typedef enum masq_schema {
     MASQ_SCHEMA_NAMES, /* name tables written by --emit-names or masq merge */
 } masq_schema;
 
-/* Read one row (a JSON object; line is its raw text, for EventID's JSON
- * number text). Returns true and fills event (pointing into row) when the row
- * is a process creation of the schema. */
-bool masq_schema_read(const cJSON *row, const char *line, size_t length, masq_schema schema,
-                      bool securityevent_only, masq_event *event);
+/* Read one row. Returns true and fills event (pointing into the row) when
+ * the row is a process creation of the schema. */
+bool masq_schema_read(const masq_row *row, masq_schema schema, bool securityevent_only,
+                      masq_event *event);
 
 #endif
