@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "ingest/demo.h"
 #include "masq.h"
@@ -51,6 +52,7 @@ static masq_status ingest_stage(const masq_config *config, masq_result *result)
     ingest.schema = config->schema;
     ingest.securityevent_only = config->profile == MASQ_PROFILE_NOTEBOOK;
     ingest.since_ms = config->since_ms;
+    ingest.threads = config->threads > 0 ? config->threads : (int)sysconf(_SC_NPROCESSORS_ONLN);
     ingest.until_ms = config->until_ms;
     masq_status status = masq_ingest_paths(&ingest, config->paths, config->path_count);
     if (status == MASQ_OK && config->demo) {

@@ -2,6 +2,8 @@
 
 #include <cjson/cJSON.h>
 #include <dirent.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -45,11 +47,23 @@ const char *masq_path_file_name(const char *path)
     return name;
 }
 
+/* What the readers of a parallel read share: the next file, a stop flag, the
+ * number of bad lines reported, and the de-duplication (under its lock). */
+typedef struct masq_ingest_shared {
+    pthread_mutex_t lock;
+    masq_dedup *dedup;
+    atomic_size_t next;
+    atomic_bool stop;
+    atomic_uint reported;
+} masq_ingest_shared;
+
 /* A bad line: count it, report the first few with file:line. */
 static masq_status bad_line(masq_ingest *ingest, const char *reason)
 {
     ingest->stats.malformed_lines++;
-    if (ingest->reported < ingest->report_limit || ingest->strict) {
+    unsigned reported = ingest->shared ? atomic_fetch_add(&ingest->shared->reported, 1)
+                                       : ingest->reported;
+    if (reported < ingest->report_limit || ingest->strict) {
         ingest->reported++;
         masq_warn("%s:%llu: %s", ingest->current_file ? ingest->current_file : "(demo)",
                   (unsigned long long)ingest->current_line, reason);
@@ -62,8 +76,17 @@ masq_status masq_ingest_event(masq_ingest *ingest, const masq_event *event)
     if (event->origin_id != NULL && event->time_generated != NULL) {
         int64_t when;
         bool seen = false;
-        if (masq_time_parse(event->time_generated, &when) == 0)
-            MASQ_TRY(masq_dedup_check(&ingest->dedup, event->origin_id, when, &seen));
+        if (masq_time_parse(event->time_generated, &when) == 0) {
+            masq_status status;
+            if (ingest->shared) {
+                pthread_mutex_lock(&ingest->shared->lock);
+                status = masq_dedup_check(ingest->shared->dedup, event->origin_id, when, &seen);
+                pthread_mutex_unlock(&ingest->shared->lock);
+            } else {
+                status = masq_dedup_check(&ingest->dedup, event->origin_id, when, &seen);
+            }
+            MASQ_TRY(status);
+        }
         if (seen) {
             ingest->stats.duplicates++;
             return MASQ_OK;
@@ -339,7 +362,8 @@ static int compare_paths(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-static masq_status ingest_folder(masq_ingest *ingest, const char *folder)
+/* The files of a folder, sorted (the export's y=/m=/d=/h= order). */
+static masq_status add_folder(path_list *inputs, const char *folder)
 {
     path_list files = {0};
     masq_status status = collect_files(folder, &files, 0);
@@ -349,11 +373,99 @@ static masq_status ingest_folder(masq_ingest *ingest, const char *folder)
         if (files.count == 0)
             masq_warn("%s: no .json, .jsonl, .ndjson or .csv files in this folder", folder);
     }
-    for (size_t i = 0; i < files.count && status == MASQ_OK; i++)
-        status = ingest_file(ingest, files.items[i]);
-    for (size_t i = 0; i < files.count; i++)
+    for (size_t i = 0; i < files.count; i++) {
+        if (status == MASQ_OK && MASQ_PUSH(*inputs, files.items[i]) == 0)
+            continue;
         free(files.items[i]);
+        if (status == MASQ_OK)
+            status = MASQ_ERR_NOMEM;
+    }
     free(files.items);
+    return status;
+}
+
+typedef struct reader {
+    masq_ingest ingest;
+    masq_name_table names;
+    const path_list *inputs;
+    masq_status status;
+} reader;
+
+static void *reader_run(void *argument)
+{
+    reader *r = argument;
+    masq_ingest_shared *shared = r->ingest.shared;
+    while (!atomic_load(&shared->stop)) {
+        size_t i = atomic_fetch_add(&shared->next, 1);
+        if (i >= r->inputs->count)
+            break;
+        r->status = ingest_file(&r->ingest, r->inputs->items[i]);
+        if (r->status != MASQ_OK)
+            atomic_store(&shared->stop, true);
+    }
+    return NULL;
+}
+
+static void add_stats(masq_ingest_stats *to, const masq_ingest_stats *from)
+{
+    to->files += from->files;
+    to->bytes += from->bytes;
+    to->lines += from->lines;
+    to->events += from->events;
+    to->demo_events += from->demo_events;
+    to->other_events += from->other_events;
+    to->unnamed_events += from->unnamed_events;
+    to->outside_window += from->outside_window;
+    to->duplicates += from->duplicates;
+    to->malformed_lines += from->malformed_lines;
+    to->damaged_files += from->damaged_files;
+}
+
+static masq_status read_parallel(masq_ingest *ingest, const path_list *inputs, int threads)
+{
+    masq_ingest_shared shared = {.dedup = &ingest->dedup};
+    pthread_mutex_init(&shared.lock, NULL);
+    atomic_init(&shared.next, 0);
+    atomic_init(&shared.stop, false);
+    atomic_init(&shared.reported, ingest->reported);
+    reader *readers = calloc((size_t)threads, sizeof *readers);
+    pthread_t *ids = calloc((size_t)threads, sizeof *ids);
+    masq_status status = readers && ids ? MASQ_OK : MASQ_ERR_NOMEM;
+    int started = 0;
+    for (int t = 0; t < threads && status == MASQ_OK; t++) {
+        reader *r = &readers[t];
+        masq_name_table_init(&r->names);
+        masq_ingest_init(&r->ingest, &r->names, ingest->strict);
+        r->ingest.schema = ingest->schema;
+        r->ingest.securityevent_only = ingest->securityevent_only;
+        r->ingest.since_ms = ingest->since_ms;
+        r->ingest.until_ms = ingest->until_ms;
+        r->ingest.report_limit = ingest->report_limit;
+        r->ingest.shared = &shared;
+        r->inputs = inputs;
+        if (pthread_create(&ids[t], NULL, reader_run, r) == 0)
+            started++;
+    }
+    for (int t = 0; t < started; t++)
+        pthread_join(ids[t], NULL);
+    /* Merge in reader order; the tables' sets keep their smallest values, so
+     * the merged table is the one a single reader would have built. */
+    for (int t = 0; readers && t < threads; t++) {
+        reader *r = &readers[t];
+        if (status == MASQ_OK && r->status != MASQ_OK)
+            status = r->status;
+        if (t < started && status == MASQ_OK)
+            status = masq_name_table_merge(ingest->names, &r->names);
+        add_stats(&ingest->stats, &r->ingest.stats);
+        ingest->reported += r->ingest.reported;
+        masq_ingest_free(&r->ingest);
+        masq_name_table_free(&r->names);
+    }
+    if (status == MASQ_OK && started == 0)
+        status = MASQ_ERR_INTERNAL;
+    free(readers);
+    free(ids);
+    pthread_mutex_destroy(&shared.lock);
     return status;
 }
 
@@ -367,11 +479,34 @@ masq_status masq_ingest_paths(masq_ingest *ingest, const char *const *paths, siz
             return MASQ_ERR_INPUT;
         }
     }
-    for (size_t i = 0; i < count; i++) {
+    path_list inputs = {0};
+    bool stdin_read = false;
+    masq_status status = MASQ_OK;
+    for (size_t i = 0; i < count && status == MASQ_OK; i++) {
         struct stat info;
-        bool folder = strcmp(paths[i], "-") != 0 && stat(paths[i], &info) == 0 &&
-                      S_ISDIR(info.st_mode);
-        MASQ_TRY(folder ? ingest_folder(ingest, paths[i]) : ingest_file(ingest, paths[i]));
+        if (strcmp(paths[i], "-") == 0) {
+            stdin_read = true;
+        } else if (stat(paths[i], &info) == 0 && S_ISDIR(info.st_mode)) {
+            status = add_folder(&inputs, paths[i]);
+            continue;
+        }
+        char *copy = strdup(paths[i]);
+        if (copy == NULL || MASQ_PUSH(inputs, copy) != 0) {
+            free(copy);
+            status = MASQ_ERR_NOMEM;
+        }
     }
-    return MASQ_OK;
+    int threads = ingest->threads;
+    if (threads > (int)inputs.count)
+        threads = (int)inputs.count;
+    if (status == MASQ_OK && threads > 1 && !stdin_read) {
+        status = read_parallel(ingest, &inputs, threads);
+    } else {
+        for (size_t i = 0; i < inputs.count && status == MASQ_OK; i++)
+            status = ingest_file(ingest, inputs.items[i]);
+    }
+    for (size_t i = 0; i < inputs.count; i++)
+        free(inputs.items[i]);
+    free(inputs.items);
+    return status;
 }

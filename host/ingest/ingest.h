@@ -39,6 +39,8 @@ typedef struct masq_ingest {
     masq_dedup dedup;
     char *scratch; /* the fast scanner's field values */
     size_t scratch_capacity;
+    int threads;   /* files read in parallel (<= 1: one at a time) */
+    struct masq_ingest_shared *shared; /* set on the workers of a parallel read */
     unsigned report_limit;   /* bad lines reported individually */
     unsigned reported;
     const char *current_file;
@@ -50,8 +52,10 @@ void masq_ingest_free(masq_ingest *ingest);
 
 /* Read every path ('-' is stdin; folders are walked recursively, taking
  * .json, .jsonl, .ndjson, .csv and their .gz). CSV files are told by their
- * extension or --schema csv. MASQ_ERR_INPUT when a path cannot be read, or
- * under strict on the first bad line. */
+ * extension or --schema csv. With threads > 1, files are read in parallel
+ * (gzip decoded in each), each reader counting into its own table, and the
+ * tables merged: the result is that of one reader. MASQ_ERR_INPUT when a
+ * path cannot be read, or under strict on the first bad line. */
 masq_status masq_ingest_paths(masq_ingest *ingest, const char *const *paths, size_t count);
 
 /* Count one event (the process name is derived and lower-cased here).

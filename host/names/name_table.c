@@ -165,6 +165,36 @@ masq_status masq_name_table_intern(masq_name_table *table, const char *text, siz
     return intern(table, text, length, index);
 }
 
+static masq_status merge_set(masq_text_set *dst, const masq_text_set *src)
+{
+    for (uint32_t i = 0; i < src->count; i++)
+        MASQ_TRY(masq_text_set_add(dst, src->items[i], src->counts[i]));
+    dst->more += src->more;
+    return MASQ_OK;
+}
+
+masq_status masq_name_table_merge(masq_name_table *dst, const masq_name_table *src)
+{
+    for (size_t i = 0; i < src->count; i++) {
+        const masq_name *from = &src->names[i];
+        size_t index;
+        MASQ_TRY(intern(dst, from->text, from->length, &index));
+        masq_name *to = &dst->names[index];
+        to->user_count += from->user_count;
+        to->demo_count += from->demo_count;
+        MASQ_TRY(merge_set(&to->paths, &from->paths));
+        MASQ_TRY(merge_set(&to->computers, &from->computers));
+        MASQ_TRY(merge_set(&to->originals, &from->originals));
+        if (from->first_seen_ms != MASQ_TIME_NONE &&
+            (to->first_seen_ms == MASQ_TIME_NONE || from->first_seen_ms < to->first_seen_ms))
+            to->first_seen_ms = from->first_seen_ms;
+        if (from->last_seen_ms != MASQ_TIME_NONE &&
+            (to->last_seen_ms == MASQ_TIME_NONE || from->last_seen_ms > to->last_seen_ms))
+            to->last_seen_ms = from->last_seen_ms;
+    }
+    return MASQ_OK;
+}
+
 masq_status masq_name_table_add(masq_name_table *table, const masq_sighting *sighting)
 {
     size_t index;

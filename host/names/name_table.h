@@ -74,6 +74,10 @@ masq_status masq_text_set_add(masq_text_set *set, const char *text, uint64_t cou
 masq_status masq_name_table_intern(masq_name_table *table, const char *text, size_t length,
                                    size_t *index);
 
+/* Add every name of src to dst: counts summed, context sets merged (their
+ * smallest values kept, so the result does not depend on the split). */
+masq_status masq_name_table_merge(masq_name_table *dst, const masq_name_table *src);
+
 /* The index of a name, or -1 if it was never seen. */
 long masq_name_table_find(const masq_name_table *table, const char *text, size_t length);
 
