@@ -1,0 +1,353 @@
+#!/usr/bin/env python3
+"""masq on Spark: the name table built in Spark from a data export too large for one
+machine, the frequent x infrequent matrix fanned out to executors running masq.
+
+  1. Reads the export (a local folder, or abfss:// / wasbs:// / dbfs:/ on Synapse or
+     Databricks: any path spark.read.json takes) with the notebook's schema plus
+     Computer and EventOriginId; keeps EventID 4688 (number or string); takes Process,
+     or the file name of NewProcessName where a row has none; lower-cases it with
+     Spark's (Unicode) lower; drops rows the export wrote twice (same EventOriginId).
+  2. Builds masq's name table in Spark (`masq scan --emit-names` format: one JSON
+     object a name with Count, Paths, Computers, FirstSeen, LastSeen; at most 16
+     distinct paths and computers a name, the 16 smallest by byte order with exact
+     counts, as masq keeps them, so the table equals masq's own), and writes it to one
+     file on the driver (--table).
+  3. Ships the table to the executors (SparkContext.addFile) and runs N tasks, each
+     `masq scan --schema names --shard k/N --format json TABLE [--profile P ...]`;
+     the N shards together are exactly one unsharded run.
+  4. Merges the shards' anomalies in masq's report order (severity, score, then the
+     names) into one JSON ({"summary", "anomalies"}) or NDJSON output.
+
+masq must run on the executors: --masq PATH where it is installed there (an init
+script), --ship-masq to send the driver's binary with the job, or --masq-archive
+BUNDLE.tar.gz (tools/spark/bundle_masq.sh: masq with its shared libraries). See
+tools/spark/README.md.
+
+Usage:
+  masq_spark.py --masq build/masq --shards 8 --output anomalies.json ./export/
+  masq_spark.py --masq /opt/masq/bin/masq --profile notebook --format ndjson \\
+      --output /dbfs/tmp/anomalies.ndjson abfss://am-securityevent@ACCOUNT.dfs.core.windows.net/
+  masq_spark.py --table-only --table names.jsonl ./export/     # the table, no masq
+  masq_spark.py --from-table names.jsonl --masq build/masq      # the matrix only
+
+Exit status: 0 success, 1 bad usage or input, 2 a masq shard failed.
+"""
+
+import argparse
+import json
+import os
+import shutil
+import stat
+import subprocess
+import sys
+import tempfile
+import time
+
+CONTEXT_LIMIT = 16          # masq's MASQ_CONTEXT_LIMIT
+SEVERITY_RANK = {"high": 3, "medium": 2, "low": 1}
+# Files masq reads in a folder: JSON lines, plain or gzip-compressed.
+EXPORT_GLOB = "*.{json,jsonl,ndjson,json.gz,jsonl.gz,ndjson.gz}"
+# The times masq parses (host/util/time_iso.c); others count as no time.
+TIME_PATTERN = r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})?$"
+
+
+def export_schema():
+    """The notebook's security_event_schema() plus what the name table needs."""
+    from pyspark.sql import types as T
+    return T.StructType([T.StructField(name, T.StringType(), True) for name in
+                         ("EventID", "NewProcessName", "Process", "TimeGenerated", "Computer",
+                          "EventOriginId")])
+
+
+def read_events(spark, paths, dedup=True):
+    """4688 events as (name, path, computer, ts) with duplicates removed."""
+    from pyspark.sql import functions as F
+    raw = (spark.read.schema(export_schema())
+           .option("recursiveFileLookup", "true")   # y=/m=/d=/h=/m= are no partitions
+           .option("pathGlobFilter", EXPORT_GLOB)
+           .json(paths))
+    events = raw.where(F.col("EventID") == "4688")
+    if dedup:
+        keyed = events.where(F.col("EventOriginId").isNotNull()).dropDuplicates(["EventOriginId"])
+        events = keyed.unionByName(events.where(F.col("EventOriginId").isNull()))
+    name = F.lower(F.coalesce(F.col("Process"),
+                              F.regexp_extract(F.col("NewProcessName"), r"[^\\/]*$", 0)))
+    ts = F.when(F.col("TimeGenerated").rlike(TIME_PATTERN),
+                F.col("TimeGenerated").cast("timestamp"))
+    return (events.select(name.alias("name"), F.col("NewProcessName").alias("path"),
+                          F.col("Computer").alias("computer"), ts.alias("ts"))
+            .where(F.col("name").isNotNull()))
+
+
+def bounded_set(counted, column):
+    """(name, column, count) -> name, array<struct<value, count>>: at most CONTEXT_LIMIT
+    values a name, the smallest by byte order (Spark compares strings as UTF-8 bytes)
+    with their exact counts, as masq keeps them; masq's order (most seen first) is
+    applied when the table is written."""
+    from pyspark.sql import functions as F
+    from pyspark.sql.window import Window
+    kept = counted.where(F.col(column).isNotNull() & (F.col(column) != ""))
+    ranked = kept.withColumn(
+        "rank", F.row_number().over(Window.partitionBy("name").orderBy(F.col(column))))
+    return (ranked.where(F.col("rank") <= CONTEXT_LIMIT)
+            .groupBy("name")
+            .agg(F.collect_list(F.struct(F.col(column).alias("value"),
+                                         F.col("count").alias("count"))).alias(column + "s")))
+
+
+def name_table(events):
+    """One row a name: name, count, first, last (ISO text, ms), paths, computers.
+    Two aggregations of the events, by (name, path) and by (name, computer)."""
+    from pyspark.sql import functions as F
+    iso = "yyyy-MM-dd'T'HH:mm:ss.SSS'Z'"
+    by_path = events.groupBy("name", "path").agg(F.count(F.lit(1)).alias("count"),
+                                                  F.min("ts").alias("first"),
+                                                  F.max("ts").alias("last"))
+    by_computer = events.groupBy("name", "computer").agg(F.count(F.lit(1)).alias("count"))
+    counts = by_path.groupBy("name").agg(F.sum("count").alias("count"),
+                                         F.date_format(F.min("first"), iso).alias("first"),
+                                         F.date_format(F.max("last"), iso).alias("last"))
+    return (counts.join(bounded_set(by_path, "path"), "name", "left")
+            .join(bounded_set(by_computer, "computer"), "name", "left")
+            .orderBy("name"))
+
+
+def table_row_json(row):
+    """A name-table row as masq writes it (host/names/name_table_io.c)."""
+    def items(pairs, key):
+        ordered = sorted(pairs or [], key=lambda p: (-p["count"], p["value"].encode("utf-8")))
+        return [{key: p["value"], "Count": p["count"]} for p in ordered]
+    return json.dumps({"Process": row["name"], "Count": row["count"], "UserCount": row["count"],
+                       "DemoCount": 0, "Paths": items(row["paths"], "Path"),
+                       "Computers": items(row["computers"], "Computer"), "Originals": [],
+                       "FirstSeen": row["first"], "LastSeen": row["last"]},
+                      ensure_ascii=False, separators=(",", ":"))
+
+
+def write_table(table, path):
+    """Streams the table to one local file on the driver; returns (names, events)."""
+    names = events = 0
+    tmp = path + ".part"
+    with open(tmp, "w", encoding="utf-8", newline="\n") as out:
+        for row in table.toLocalIterator(prefetchPartitions=True):
+            out.write(table_row_json(row))
+            out.write("\n")
+            names += 1
+            events += row["count"]
+    os.replace(tmp, path)
+    return names, events
+
+
+def table_size(path):
+    """(names, events) of a name table on the driver."""
+    names = events = 0
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            if line.strip():
+                names += 1
+                events += json.loads(line).get("Count", 0)
+    return names, events
+
+
+def run_shards(spark, table_file, args):
+    """Runs the N masq shards on executors; returns [(k, parsed JSON output)]."""
+    sc = spark.sparkContext
+    table_name = os.path.basename(table_file)
+    sc.addFile(table_file)
+    archive_name = None
+    if args.masq_archive:
+        archive_name = os.path.basename(args.masq_archive).split(".")[0]
+        sc.addArchive(args.masq_archive + "#" + archive_name)
+    elif args.ship_masq:
+        sc.addFile(args.masq)
+    masq, ship, shards = args.masq, args.ship_masq, args.shards
+    extra = list(args.masq_arg or [])
+    if args.profile:
+        extra += ["--profile", args.profile]
+    threads = args.shard_threads or int(sc.getConf().get("spark.task.cpus", "1"))
+    extra += ["--threads", str(threads)]
+
+    # Nested, so that the tasks carry it: executors need not import this file.
+    def executor_masq(masq, ship, archive):
+        """The masq command an executor runs, and its environment (closure-safe)."""
+        from pyspark import SparkFiles
+        env = dict(os.environ)
+        if archive:
+            root = SparkFiles.get(archive)
+            path = os.path.join(root, "bin", "masq")
+            env["LD_LIBRARY_PATH"] = os.path.join(root, "lib") + (
+                ":" + env["LD_LIBRARY_PATH"] if env.get("LD_LIBRARY_PATH") else "")
+        elif ship:
+            path = SparkFiles.get(os.path.basename(masq))
+        else:
+            return masq, env
+        if not os.access(path, os.X_OK):
+            try:
+                os.chmod(path, os.stat(path).st_mode | stat.S_IXUSR | stat.S_IXGRP | stat.S_IXOTH)
+            except OSError:     # a read-only fetch: run a private copy
+                copy = os.path.join(tempfile.mkdtemp(prefix="masq-"), "masq")
+                shutil.copy(path, copy)
+                os.chmod(copy, 0o755)
+                path = copy
+        return path, env
+
+    def shard(indexes):
+        from pyspark import SparkFiles
+        binary, env = executor_masq(masq, ship, archive_name)
+        table = SparkFiles.get(table_name)
+        for k in indexes:
+            command = [binary, "scan", "--schema", "names", "--shard", "%d/%d" % (k, shards),
+                       "--format", "json", "-q"] + extra + [table]
+            started = time.time()
+            done = subprocess.run(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+            if done.returncode != 0:
+                raise RuntimeError("masq shard %d/%d exited %d: %s\n%s" % (
+                    k, shards, done.returncode, " ".join(command),
+                    done.stderr.decode("utf-8", "replace")[-4000:]))
+            yield k, time.time() - started, done.stdout.decode("utf-8")
+
+    rdd = sc.parallelize(range(shards), shards)
+    return [(k, seconds, json.loads(text)) for k, seconds, text in rdd.mapPartitions(shard).collect()]
+
+
+def report_order(anomaly):
+    """masq's order (host/detect/detect.c): severity, score (both descending), then
+    the names by byte order."""
+    return (-SEVERITY_RANK.get(anomaly.get("Severity"), 0), -float(anomaly["AnomalyScore"]),
+            anomaly["NormalProcess"].encode("utf-8"),
+            anomaly["PotentiallyMaliciousProcess"].encode("utf-8"))
+
+
+def merge_shards(results, table_names, table_events, timings):
+    anomalies = [a for _, _, out in results for a in out["anomalies"]]
+    anomalies.sort(key=report_order)
+    first = results[0][2]["summary"] if results else {}
+    summary = {key: first[key] for key in (
+        "version", "profile", "names", "frequent", "frequent_threshold",
+        "infrequent_threshold", "similarity_threshold", "backend", "device") if key in first}
+    summary.update({
+        "engine": "spark", "shards": len(results), "events": table_events,
+        "table_names": table_names, "anomalies": len(anomalies),
+        # A shard compares the infrequent names of its slice with every frequent one.
+        "infrequent": sum(out["summary"].get("infrequent", 0) for _, _, out in results),
+        "pairs_compared": sum(out["summary"].get("pairs_compared", 0) for _, _, out in results),
+        "seconds": timings,
+        "shard_seconds": [round(s, 3) for _, s, _ in sorted(results, key=lambda r: r[0])]})
+    return {"summary": summary, "anomalies": anomalies}
+
+
+def start_session(master):
+    from pyspark.sql import SparkSession
+    builder = SparkSession.builder.appName("masq-spark")
+    if master:
+        builder = builder.master(master)
+    spark = builder.getOrCreate()
+    # First/last seen in UTC, whatever the cluster's zone.
+    spark.conf.set("spark.sql.session.timeZone", "UTC")
+    return spark
+
+
+def parse_args(argv):
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
+                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("paths", nargs="*", metavar="PATH",
+                   help="export folders or files (local, abfss://, wasbs://, dbfs:/ ...)")
+    p.add_argument("--masq", default="masq",
+                   help="masq on the executors (default: masq on their PATH)")
+    p.add_argument("--ship-masq", action="store_true",
+                   help="send --masq (a path on the driver) to the executors with the job")
+    p.add_argument("--masq-archive", metavar="TAR_GZ",
+                   help="a bundle from tools/spark/bundle_masq.sh, unpacked on the executors")
+    p.add_argument("--shards", type=int, default=0,
+                   help="masq tasks (default: the cluster's default parallelism)")
+    p.add_argument("--shard-threads", type=int, default=0,
+                   help="masq --threads in each task (default: spark.task.cpus)")
+    p.add_argument("--profile", choices=["notebook", "default"], help="masq --profile")
+    p.add_argument("--masq-arg", action="append", metavar="ARG",
+                   help="one more masq scan argument (repeat: --masq-arg=--backend "
+                        "--masq-arg=cpu)")
+    p.add_argument("--format", choices=["json", "ndjson"], default="json")
+    p.add_argument("-o", "--output", help="results file on the driver (default: stdout)")
+    p.add_argument("--table", help="where the driver writes the name table "
+                                   "(default: a temporary file)")
+    p.add_argument("--from-table", metavar="FILE",
+                   help="a name table on the driver (this job's --table, masq --emit-names "
+                        "or masq merge): no export is read, only the matrix runs")
+    p.add_argument("--table-only", action="store_true", help="write the table, run no masq")
+    p.add_argument("--no-dedup", action="store_true",
+                   help="keep rows written twice (same EventOriginId)")
+    p.add_argument("--no-cache", action="store_true",
+                   help="do not persist the parsed events (the export is read twice)")
+    p.add_argument("--master", help="Spark master (default: the session's, e.g. local[*])")
+    args = p.parse_args(argv)
+    if args.table_only and not args.table:
+        p.error("--table-only needs --table")
+    if bool(args.paths) == bool(args.from_table):
+        p.error("give export PATHs or --from-table, not both")
+    if args.from_table and args.table_only:
+        p.error("--from-table runs masq: --table-only makes no sense with it")
+    if args.shards < 0 or args.shard_threads < 0:
+        p.error("--shards and --shard-threads must be >= 0")
+    if (args.ship_masq or args.masq_archive) and not os.path.exists(args.masq_archive or args.masq):
+        p.error("%s: no such file on the driver" % (args.masq_archive or args.masq))
+    return args
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    spark = start_session(args.master)
+    timings = {}
+    started = time.time()
+    workdir = tempfile.mkdtemp(prefix="masq-spark-")
+    try:
+        if args.from_table:
+            table_file = args.from_table
+            names, total = table_size(table_file)
+        else:
+            table_file = args.table or os.path.join(workdir, "names.jsonl")
+            events = read_events(spark, args.paths, dedup=not args.no_dedup)
+            if not args.no_cache:   # the export is parsed once for both aggregations
+                from pyspark import StorageLevel
+                events = events.persist(StorageLevel.MEMORY_AND_DISK)
+            names, total = write_table(name_table(events), table_file)
+            if not args.no_cache:
+                events.unpersist()
+            timings["table"] = round(time.time() - started, 3)
+            print("masq_spark: %d events, %d names -> %s (%.1f s)" % (
+                total, names, table_file, timings["table"]), file=sys.stderr)
+        if args.table_only:
+            return 0
+        if names == 0:
+            print("masq_spark: no 4688 events in %s" % " ".join(args.paths), file=sys.stderr)
+            return 1
+        if args.shards == 0:
+            args.shards = max(1, spark.sparkContext.defaultParallelism)
+        t = time.time()
+        try:
+            results = run_shards(spark, table_file, args)
+        except Exception as error:  # a task's RuntimeError arrives wrapped by Py4J
+            print("masq_spark: a masq shard failed: %s" % str(error)[-6000:], file=sys.stderr)
+            return 2
+        timings["match"] = round(time.time() - t, 3)
+        timings["total"] = round(time.time() - started, 3)
+        merged = merge_shards(results, names, total, timings)
+        out = open(args.output, "w", encoding="utf-8") if args.output else sys.stdout
+        try:
+            if args.format == "json":
+                json.dump(merged, out, ensure_ascii=False, indent=1)
+                out.write("\n")
+            else:
+                for anomaly in merged["anomalies"]:
+                    out.write(json.dumps(anomaly, ensure_ascii=False, separators=(",", ":")) + "\n")
+        finally:
+            if out is not sys.stdout:
+                out.close()
+        print("masq_spark: %d anomalies from %d shards (%.1f s)" % (
+            len(merged["anomalies"]), len(results), timings["total"]), file=sys.stderr)
+        return 0
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
