@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cli/options.h"
@@ -13,6 +14,42 @@ static void stderr_sink(masq_log_level level, const char *message, void *context
     (void)context;
     const char *prefix = level == MASQ_LOG_ERROR ? "error: " : level == MASQ_LOG_WARN ? "warning: " : "";
     fprintf(stderr, "masq: %s%s\n", prefix, message);
+}
+
+/* Reading progress on stderr, on a terminal only, at most four times a
+ * second: percent, MB/s, events, elapsed and remaining time. */
+typedef struct progress_view {
+    struct timespec start, last;
+} progress_view;
+
+static double seconds_between(const struct timespec *a, const struct timespec *b)
+{
+    return (double)(b->tv_sec - a->tv_sec) + (double)(b->tv_nsec - a->tv_nsec) * 1e-9;
+}
+
+static void draw_progress(const masq_progress *p, void *context)
+{
+    progress_view *view = context;
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    if (!p->finished && seconds_between(&view->last, &now) < 0.25)
+        return;
+    view->last = now;
+    double elapsed = seconds_between(&view->start, &now);
+    if (p->finished) {
+        if (elapsed >= 1.0)
+            fprintf(stderr, "\r\033[K");
+        return;
+    }
+    if (elapsed < 1.0)
+        return; /* short runs draw nothing */
+    double rate = (double)p->bytes_done / elapsed;
+    fprintf(stderr, "\r\033[Kmasq: reading %.0f%%  %.0f MB/s  %llu events  %.0f s",
+            p->bytes_total ? 100.0 * (double)p->bytes_done / (double)p->bytes_total : 0.0,
+            rate / 1e6, (unsigned long long)p->events, elapsed);
+    if (p->bytes_total > p->bytes_done && rate > 0)
+        fprintf(stderr, ", %.0f s left", (double)(p->bytes_total - p->bytes_done) / rate);
+    fflush(stderr);
 }
 
 static int run_scan(const masq_options *options)
@@ -37,7 +74,15 @@ static int run_scan(const masq_options *options)
         return masq_status_exit_code(status);
     }
     masq_result result;
-    status = masq_scan(&options->config, &result);
+    masq_config config = options->config;
+    progress_view view;
+    if (options->verbosity >= 1 && isatty(STDERR_FILENO)) {
+        clock_gettime(CLOCK_MONOTONIC, &view.start);
+        view.last = view.start;
+        config.progress = draw_progress;
+        config.progress_context = &view;
+    }
+    status = masq_scan(&config, &result);
     if (status == MASQ_OK) {
         masq_info("%llu events, %llu names, %llu x %llu = %llu pairs, %zu anomalies",
                   (unsigned long long)result.summary.ingest.events,

@@ -46,6 +46,8 @@ typedef struct masq_config {
     uint32_t shard_count;        /* slice K of N (0 or 1: no sharding) */
     int64_t since_ms;            /* --since: events before are skipped (MASQ_TIME_NONE: none) */
     int64_t until_ms;            /* --until: events at or after are skipped */
+    masq_progress_sink progress; /* reading progress (the CLI draws it on a terminal) */
+    void *progress_context;
     double frequent_threshold;   /* percent_rank >= this: frequent (0.8) */
     double infrequent_threshold; /* percent_rank < this: infrequent (0.2) */
     double similarity_threshold; /* score > this: anomaly (0.85) */

@@ -52,6 +52,8 @@ static masq_status ingest_stage(const masq_config *config, masq_result *result)
     ingest.schema = config->schema;
     ingest.securityevent_only = config->profile == MASQ_PROFILE_NOTEBOOK;
     ingest.since_ms = config->since_ms;
+    ingest.progress = config->progress;
+    ingest.progress_context = config->progress_context;
     ingest.threads = config->threads > 0 ? config->threads : (int)sysconf(_SC_NPROCESSORS_ONLN);
     ingest.until_ms = config->until_ms;
     masq_status status = masq_ingest_paths(&ingest, config->paths, config->path_count);

@@ -50,12 +50,42 @@ const char *masq_path_file_name(const char *path)
 /* What the readers of a parallel read share: the next file, a stop flag, the
  * number of bad lines reported, and the de-duplication (under its lock). */
 typedef struct masq_ingest_shared {
-    pthread_mutex_t lock;
+    pthread_mutex_t lock; /* the de-duplication and the progress sink */
     masq_dedup *dedup;
     atomic_size_t next;
     atomic_bool stop;
     atomic_uint reported;
+    int readers;
+    uint64_t *reader_bytes; /* per reader: input bytes read (under the lock) */
+    uint64_t *reader_events;
 } masq_ingest_shared;
+
+/* Progress of one reader: every 64k lines and at the end of each file. The
+ * sink is called under the shared lock, with the readers' totals. */
+static void report_progress(masq_ingest *ingest, uint64_t file_bytes, bool finished)
+{
+    if (ingest->progress == NULL)
+        return;
+    masq_progress progress = {ingest->progress_done + file_bytes, ingest->progress_total,
+                              ingest->stats.events, finished};
+    if (ingest->shared) {
+        masq_ingest_shared *shared = ingest->shared;
+        uint64_t own = ingest->progress_done + file_bytes;
+        pthread_mutex_lock(&shared->lock);
+        shared->reader_bytes[ingest->reader_index] = own;
+        shared->reader_events[ingest->reader_index] = ingest->stats.events;
+        progress.bytes_done = 0;
+        progress.events = 0;
+        for (int t = 0; t < shared->readers; t++) {
+            progress.bytes_done += shared->reader_bytes[t];
+            progress.events += shared->reader_events[t];
+        }
+        ingest->progress(&progress, ingest->progress_context);
+        pthread_mutex_unlock(&shared->lock);
+        return;
+    }
+    ingest->progress(&progress, ingest->progress_context);
+}
 
 /* A bad line: count it, report the first few with file:line. */
 static masq_status bad_line(masq_ingest *ingest, const char *reason)
@@ -268,6 +298,8 @@ static masq_status ingest_file(masq_ingest *ingest, const char *path)
         if (result == MASQ_LINE_END)
             break;
         ingest->current_line++;
+        if ((ingest->current_line & 0xFFFF) == 0)
+            report_progress(ingest, masq_line_reader_bytes(reader), false);
         if (result == MASQ_LINE_READ_ERROR) {
             ingest->stats.damaged_files++;
             masq_warn("%s: reading stopped after line %llu: %s", ingest->current_file,
@@ -289,6 +321,8 @@ static masq_status ingest_file(masq_ingest *ingest, const char *path)
         status = bad_line(ingest, "CSV file ends inside a quoted field");
     masq_csv_free(&csv);
     ingest->stats.bytes += masq_line_reader_bytes(reader);
+    ingest->progress_done += masq_line_reader_bytes(reader);
+    report_progress(ingest, 0, false);
     masq_line_reader_close(reader);
     ingest->current_file = NULL;
     return status;
@@ -423,14 +457,18 @@ static void add_stats(masq_ingest_stats *to, const masq_ingest_stats *from)
 
 static masq_status read_parallel(masq_ingest *ingest, const path_list *inputs, int threads)
 {
-    masq_ingest_shared shared = {.dedup = &ingest->dedup};
+    masq_ingest_shared shared = {.dedup = &ingest->dedup, .readers = threads};
+    shared.reader_bytes = calloc((size_t)threads, sizeof *shared.reader_bytes);
+    shared.reader_events = calloc((size_t)threads, sizeof *shared.reader_events);
     pthread_mutex_init(&shared.lock, NULL);
     atomic_init(&shared.next, 0);
     atomic_init(&shared.stop, false);
     atomic_init(&shared.reported, ingest->reported);
     reader *readers = calloc((size_t)threads, sizeof *readers);
     pthread_t *ids = calloc((size_t)threads, sizeof *ids);
-    masq_status status = readers && ids ? MASQ_OK : MASQ_ERR_NOMEM;
+    masq_status status = readers && ids && shared.reader_bytes && shared.reader_events
+                             ? MASQ_OK
+                             : MASQ_ERR_NOMEM;
     int started = 0;
     for (int t = 0; t < threads && status == MASQ_OK; t++) {
         reader *r = &readers[t];
@@ -442,6 +480,10 @@ static masq_status read_parallel(masq_ingest *ingest, const path_list *inputs, i
         r->ingest.until_ms = ingest->until_ms;
         r->ingest.report_limit = ingest->report_limit;
         r->ingest.shared = &shared;
+        r->ingest.reader_index = t;
+        r->ingest.progress = ingest->progress;
+        r->ingest.progress_context = ingest->progress_context;
+        r->ingest.progress_total = ingest->progress_total;
         r->inputs = inputs;
         if (pthread_create(&ids[t], NULL, reader_run, r) == 0)
             started++;
@@ -465,6 +507,8 @@ static masq_status read_parallel(masq_ingest *ingest, const path_list *inputs, i
         status = MASQ_ERR_INTERNAL;
     free(readers);
     free(ids);
+    free(shared.reader_bytes);
+    free(shared.reader_events);
     pthread_mutex_destroy(&shared.lock);
     return status;
 }
@@ -496,6 +540,11 @@ masq_status masq_ingest_paths(masq_ingest *ingest, const char *const *paths, siz
             status = MASQ_ERR_NOMEM;
         }
     }
+    for (size_t i = 0; i < inputs.count; i++) {
+        struct stat info;
+        if (strcmp(inputs.items[i], "-") != 0 && stat(inputs.items[i], &info) == 0)
+            ingest->progress_total += (uint64_t)info.st_size;
+    }
     int threads = ingest->threads;
     if (threads > (int)inputs.count)
         threads = (int)inputs.count;
@@ -508,5 +557,9 @@ masq_status masq_ingest_paths(masq_ingest *ingest, const char *const *paths, siz
     for (size_t i = 0; i < inputs.count; i++)
         free(inputs.items[i]);
     free(inputs.items);
+    if (ingest->progress) {
+        masq_progress done = {ingest->progress_total, ingest->progress_total, ingest->stats.events, true};
+        ingest->progress(&done, ingest->progress_context);
+    }
     return status;
 }

@@ -28,6 +28,16 @@ typedef struct masq_ingest_stats {
     uint64_t damaged_files;   /* files whose reading stopped early (truncated gzip...) */
 } masq_ingest_stats;
 
+/* Progress of a long read, for the CLI to show (on a terminal). */
+typedef struct masq_progress {
+    uint64_t bytes_done;  /* input bytes read so far (compressed bytes for .gz) */
+    uint64_t bytes_total; /* of all the input files; 0 when unknown (stdin) */
+    uint64_t events;      /* events counted so far */
+    bool finished;
+} masq_progress;
+
+typedef void (*masq_progress_sink)(const masq_progress *progress, void *context);
+
 typedef struct masq_ingest {
     masq_name_table *names;
     masq_ingest_stats stats;
@@ -40,6 +50,11 @@ typedef struct masq_ingest {
     char *scratch; /* the fast scanner's field values */
     size_t scratch_capacity;
     int threads;   /* files read in parallel (<= 1: one at a time) */
+    masq_progress_sink progress; /* called now and then during a read, or NULL */
+    void *progress_context;
+    uint64_t progress_total;     /* bytes of all input files */
+    uint64_t progress_done;      /* bytes of the files this reader finished */
+    int reader_index;
     struct masq_ingest_shared *shared; /* set on the workers of a parallel read */
     unsigned report_limit;   /* bad lines reported individually */
     unsigned reported;
