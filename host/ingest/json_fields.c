@@ -3,33 +3,33 @@
 #include <stdint.h>
 #include <string.h>
 
-static const char *const field_names[MASQ_FIELD_COUNT] = {
-    [MASQ_FIELD_EVENT_ID] = "EventID",
-    [MASQ_FIELD_PROCESS] = "Process",
-    [MASQ_FIELD_NEW_PROCESS_NAME] = "NewProcessName",
-    [MASQ_FIELD_COMPUTER] = "Computer",
-    [MASQ_FIELD_TIME_GENERATED] = "TimeGenerated",
-    [MASQ_FIELD_EVENT_ORIGIN_ID] = "EventOriginId",
-    [MASQ_FIELD_IMAGE] = "Image",
-    [MASQ_FIELD_ORIGINAL_FILE_NAME] = "OriginalFileName",
-    [MASQ_FIELD_UTC_TIME] = "UtcTime",
-    [MASQ_FIELD_FILE_NAME] = "FileName",
-    [MASQ_FIELD_FOLDER_PATH] = "FolderPath",
-    [MASQ_FIELD_VERSION_ORIGINAL_FILE_NAME] = "ProcessVersionInfoOriginalFileName",
-    [MASQ_FIELD_DEVICE_NAME] = "DeviceName",
-    [MASQ_FIELD_TIMESTAMP] = "Timestamp",
-    [MASQ_FIELD_ACTION_TYPE] = "ActionType",
+#define FIELD(id, name) [id] = {name, sizeof name - 1}
+static const struct {
+    const char *name;
+    size_t length;
+} field_names[MASQ_FIELD_COUNT] = {
+    FIELD(MASQ_FIELD_EVENT_ID, "EventID"),
+    FIELD(MASQ_FIELD_PROCESS, "Process"),
+    FIELD(MASQ_FIELD_NEW_PROCESS_NAME, "NewProcessName"),
+    FIELD(MASQ_FIELD_COMPUTER, "Computer"),
+    FIELD(MASQ_FIELD_TIME_GENERATED, "TimeGenerated"),
+    FIELD(MASQ_FIELD_EVENT_ORIGIN_ID, "EventOriginId"),
+    FIELD(MASQ_FIELD_IMAGE, "Image"),
+    FIELD(MASQ_FIELD_ORIGINAL_FILE_NAME, "OriginalFileName"),
+    FIELD(MASQ_FIELD_UTC_TIME, "UtcTime"),
+    FIELD(MASQ_FIELD_FILE_NAME, "FileName"),
+    FIELD(MASQ_FIELD_FOLDER_PATH, "FolderPath"),
+    FIELD(MASQ_FIELD_VERSION_ORIGINAL_FILE_NAME, "ProcessVersionInfoOriginalFileName"),
+    FIELD(MASQ_FIELD_DEVICE_NAME, "DeviceName"),
+    FIELD(MASQ_FIELD_TIMESTAMP, "Timestamp"),
+    FIELD(MASQ_FIELD_ACTION_TYPE, "ActionType"),
 };
-
-static size_t field_lengths[MASQ_FIELD_COUNT];
+#undef FIELD
 
 static int field_of(const char *key, size_t length)
 {
-    if (field_lengths[0] == 0) /* filled once; the same values from any thread */
-        for (int f = 0; f < MASQ_FIELD_COUNT; f++)
-            field_lengths[f] = strlen(field_names[f]);
     for (int f = 0; f < MASQ_FIELD_COUNT; f++)
-        if (field_lengths[f] == length && memcmp(field_names[f], key, length) == 0)
+        if (field_names[f].length == length && memcmp(field_names[f].name, key, length) == 0)
             return f;
     return -1;
 }
