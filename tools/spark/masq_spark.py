@@ -241,10 +241,7 @@ def start_session(master):
     builder = SparkSession.builder.appName("masq-spark")
     if master:
         builder = builder.master(master)
-    spark = builder.getOrCreate()
-    # First/last seen in UTC, whatever the cluster's zone.
-    spark.conf.set("spark.sql.session.timeZone", "UTC")
-    return spark
+    return builder.getOrCreate()
 
 
 def parse_args(argv):
@@ -255,9 +252,11 @@ def parse_args(argv):
     p.add_argument("--masq", default="masq",
                    help="masq on the executors (default: masq on their PATH)")
     p.add_argument("--ship-masq", action="store_true",
-                   help="send --masq (a path on the driver) to the executors with the job")
+                   help="send --masq (a path on the driver, or a URI Spark reads) to the "
+                        "executors with the job")
     p.add_argument("--masq-archive", metavar="TAR_GZ",
-                   help="a bundle from tools/spark/bundle_masq.sh, unpacked on the executors")
+                   help="a bundle from tools/spark/bundle_masq.sh (a driver path or a URI such "
+                        "as abfss://...), unpacked on the executors")
     p.add_argument("--shards", type=int, default=0,
                    help="masq tasks (default: the cluster's default parallelism)")
     p.add_argument("--shard-threads", type=int, default=0,
@@ -288,14 +287,19 @@ def parse_args(argv):
         p.error("--from-table runs masq: --table-only makes no sense with it")
     if args.shards < 0 or args.shard_threads < 0:
         p.error("--shards and --shard-threads must be >= 0")
-    if (args.ship_masq or args.masq_archive) and not os.path.exists(args.masq_archive or args.masq):
-        p.error("%s: no such file on the driver" % (args.masq_archive or args.masq))
+    shipped = args.masq_archive or (args.masq if args.ship_masq else None)
+    if shipped and "://" not in shipped and not os.path.exists(shipped):
+        p.error("%s: no such file on the driver" % shipped)
     return args
 
 
 def main(argv=None):
     args = parse_args(argv)
     spark = start_session(args.master)
+    # First/last seen in UTC, whatever the cluster's zone; a notebook's session gets
+    # its own zone back.
+    zone = spark.conf.get("spark.sql.session.timeZone")
+    spark.conf.set("spark.sql.session.timeZone", "UTC")
     timings = {}
     started = time.time()
     workdir = tempfile.mkdtemp(prefix="masq-spark-")
@@ -346,6 +350,7 @@ def main(argv=None):
             len(merged["anomalies"]), len(results), timings["total"]), file=sys.stderr)
         return 0
     finally:
+        spark.conf.set("spark.sql.session.timeZone", zone)
         shutil.rmtree(workdir, ignore_errors=True)
 
 
