@@ -49,9 +49,18 @@ const char *masq_path_file_name(const char *path)
 
 /* What the readers of a parallel read share: the next file, a stop flag, the
  * number of bad lines reported, and the de-duplication (under its lock). */
+/* The de-duplication of a parallel read, in stripes by id so that readers
+ * seldom wait for each other. */
+#define DEDUP_STRIPES 32
+
+typedef struct dedup_stripe {
+    pthread_mutex_t lock;
+    masq_dedup dedup;
+} dedup_stripe;
+
 typedef struct masq_ingest_shared {
-    pthread_mutex_t lock; /* the de-duplication and the progress sink */
-    masq_dedup *dedup;
+    pthread_mutex_t lock; /* the progress sink */
+    dedup_stripe stripes[DEDUP_STRIPES];
     atomic_size_t next;
     atomic_bool stop;
     atomic_uint reported;
@@ -109,9 +118,13 @@ masq_status masq_ingest_event(masq_ingest *ingest, const masq_event *event)
         if (masq_time_parse(event->time_generated, &when) == 0) {
             masq_status status;
             if (ingest->shared) {
-                pthread_mutex_lock(&ingest->shared->lock);
-                status = masq_dedup_check(ingest->shared->dedup, event->origin_id, when, &seen);
-                pthread_mutex_unlock(&ingest->shared->lock);
+                uint32_t stripe = 2166136261u;
+                for (const unsigned char *p = (const unsigned char *)event->origin_id; *p; p++)
+                    stripe = (stripe ^ *p) * 16777619u;
+                dedup_stripe *d = &ingest->shared->stripes[stripe % DEDUP_STRIPES];
+                pthread_mutex_lock(&d->lock);
+                status = masq_dedup_check(&d->dedup, event->origin_id, when, &seen);
+                pthread_mutex_unlock(&d->lock);
             } else {
                 status = masq_dedup_check(&ingest->dedup, event->origin_id, when, &seen);
             }
@@ -455,20 +468,51 @@ static void add_stats(masq_ingest_stats *to, const masq_ingest_stats *from)
     to->damaged_files += from->damaged_files;
 }
 
+static masq_ingest_shared *shared_open(int readers)
+{
+    masq_ingest_shared *shared = calloc(1, sizeof *shared);
+    if (shared == NULL)
+        return NULL;
+    shared->readers = readers;
+    shared->reader_bytes = calloc((size_t)readers, sizeof *shared->reader_bytes);
+    shared->reader_events = calloc((size_t)readers, sizeof *shared->reader_events);
+    if (shared->reader_bytes == NULL || shared->reader_events == NULL) {
+        free(shared->reader_bytes);
+        free(shared->reader_events);
+        free(shared);
+        return NULL;
+    }
+    pthread_mutex_init(&shared->lock, NULL);
+    for (int s = 0; s < DEDUP_STRIPES; s++) {
+        pthread_mutex_init(&shared->stripes[s].lock, NULL);
+        masq_dedup_init(&shared->stripes[s].dedup);
+    }
+    atomic_init(&shared->next, 0);
+    atomic_init(&shared->stop, false);
+    atomic_init(&shared->reported, 0);
+    return shared;
+}
+
+static void shared_close(masq_ingest_shared *shared)
+{
+    for (int s = 0; s < DEDUP_STRIPES; s++) {
+        pthread_mutex_destroy(&shared->stripes[s].lock);
+        masq_dedup_free(&shared->stripes[s].dedup);
+    }
+    pthread_mutex_destroy(&shared->lock);
+    free(shared->reader_bytes);
+    free(shared->reader_events);
+    free(shared);
+}
+
 static masq_status read_parallel(masq_ingest *ingest, const path_list *inputs, int threads)
 {
-    masq_ingest_shared shared = {.dedup = &ingest->dedup, .readers = threads};
-    shared.reader_bytes = calloc((size_t)threads, sizeof *shared.reader_bytes);
-    shared.reader_events = calloc((size_t)threads, sizeof *shared.reader_events);
-    pthread_mutex_init(&shared.lock, NULL);
-    atomic_init(&shared.next, 0);
-    atomic_init(&shared.stop, false);
-    atomic_init(&shared.reported, ingest->reported);
+    masq_ingest_shared *shared = shared_open(threads);
     reader *readers = calloc((size_t)threads, sizeof *readers);
     pthread_t *ids = calloc((size_t)threads, sizeof *ids);
-    masq_status status = readers && ids && shared.reader_bytes && shared.reader_events
-                             ? MASQ_OK
-                             : MASQ_ERR_NOMEM;
+    masq_status status = shared && readers && ids ? MASQ_OK : MASQ_ERR_NOMEM;
+    if (shared)
+        atomic_store(&shared->reported, ingest->reported);
     int started = 0;
     for (int t = 0; t < threads && status == MASQ_OK; t++) {
         reader *r = &readers[t];
@@ -479,7 +523,7 @@ static masq_status read_parallel(masq_ingest *ingest, const path_list *inputs, i
         r->ingest.since_ms = ingest->since_ms;
         r->ingest.until_ms = ingest->until_ms;
         r->ingest.report_limit = ingest->report_limit;
-        r->ingest.shared = &shared;
+        r->ingest.shared = shared;
         r->ingest.reader_index = t;
         r->ingest.progress = ingest->progress;
         r->ingest.progress_context = ingest->progress_context;
@@ -492,11 +536,11 @@ static masq_status read_parallel(masq_ingest *ingest, const path_list *inputs, i
         pthread_join(ids[t], NULL);
     /* Merge in reader order; the tables' sets keep their smallest values, so
      * the merged table is the one a single reader would have built. */
-    for (int t = 0; readers && t < threads; t++) {
+    for (int t = 0; readers && t < started; t++) {
         reader *r = &readers[t];
         if (status == MASQ_OK && r->status != MASQ_OK)
             status = r->status;
-        if (t < started && status == MASQ_OK)
+        if (status == MASQ_OK)
             status = masq_name_table_merge(ingest->names, &r->names);
         add_stats(&ingest->stats, &r->ingest.stats);
         ingest->reported += r->ingest.reported;
@@ -507,9 +551,8 @@ static masq_status read_parallel(masq_ingest *ingest, const path_list *inputs, i
         status = MASQ_ERR_INTERNAL;
     free(readers);
     free(ids);
-    free(shared.reader_bytes);
-    free(shared.reader_events);
-    pthread_mutex_destroy(&shared.lock);
+    if (shared)
+        shared_close(shared);
     return status;
 }
 

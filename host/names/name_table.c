@@ -92,41 +92,57 @@ void masq_text_set_order(const masq_text_set *set, uint32_t *order)
     }
 }
 
+static uint32_t text_hash(const char *text)
+{
+    uint32_t hash = 2166136261u; /* FNV-1a */
+    for (const unsigned char *p = (const unsigned char *)text; *p; p++)
+        hash = (hash ^ *p) * 16777619u;
+    return hash;
+}
+
+static void find_largest(masq_text_set *set)
+{
+    set->largest = 0;
+    for (uint32_t i = 1; i < set->count; i++)
+        if (strcmp(set->items[i], set->items[set->largest]) > 0)
+            set->largest = i;
+}
+
 masq_status masq_text_set_add(masq_text_set *set, const char *text, uint64_t count)
 {
     if (text == NULL || text[0] == '\0' || count == 0)
         return MASQ_OK;
+    uint32_t hash = text_hash(text);
     for (uint32_t i = 0; i < set->count; i++)
-        if (strcmp(set->items[i], text) == 0) {
+        if (set->hashes[i] == hash && strcmp(set->items[i], text) == 0) {
             set->counts[i] += count;
             return MASQ_OK;
         }
-    if (set->count < MASQ_CONTEXT_LIMIT) {
-        char *copy = strdup(text);
-        if (copy == NULL)
-            return MASQ_ERR_NOMEM;
-        set->counts[set->count] = count;
-        set->items[set->count++] = copy;
-        return MASQ_OK;
-    }
-    /* Full: keep the smallest values. A value once passed over never comes
-     * back, so kept counts are exact, and the set of a merge of tables is the
-     * set of one run over all their events. */
-    uint32_t largest = 0;
-    for (uint32_t i = 1; i < set->count; i++)
-        if (strcmp(set->items[i], set->items[largest]) > 0)
-            largest = i;
-    if (strcmp(text, set->items[largest]) > 0) {
-        set->more += count;
-        return MASQ_OK;
+    uint32_t slot = set->count;
+    if (set->count == MASQ_CONTEXT_LIMIT) {
+        /* Full: keep the smallest values. A value once passed over never
+         * comes back, so kept counts are exact, and the set of a merge of
+         * tables is the set of one run over all their events. */
+        slot = set->largest;
+        if (strcmp(text, set->items[slot]) > 0) {
+            set->more += count;
+            return MASQ_OK;
+        }
     }
     char *copy = strdup(text);
     if (copy == NULL)
         return MASQ_ERR_NOMEM;
-    set->more += set->counts[largest];
-    free(set->items[largest]);
-    set->items[largest] = copy;
-    set->counts[largest] = count;
+    if (slot < set->count) {
+        set->more += set->counts[slot];
+        free(set->items[slot]);
+    } else {
+        set->count++;
+    }
+    set->items[slot] = copy;
+    set->counts[slot] = count;
+    set->hashes[slot] = hash;
+    if (set->count == MASQ_CONTEXT_LIMIT)
+        find_largest(set);
     return MASQ_OK;
 }
 

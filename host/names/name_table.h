@@ -21,7 +21,9 @@
 typedef struct masq_text_set {
     char *items[MASQ_CONTEXT_LIMIT];
     uint64_t counts[MASQ_CONTEXT_LIMIT];
+    uint32_t hashes[MASQ_CONTEXT_LIMIT]; /* of items: most lookups end without a strcmp */
     uint32_t count;
+    uint32_t largest; /* index of the largest item, once full */
     uint64_t more;
 } masq_text_set;
 
