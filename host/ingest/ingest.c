@@ -96,6 +96,31 @@ static void report_progress(masq_ingest *ingest, uint64_t file_bytes, bool finis
     ingest->progress(&progress, ingest->progress_context);
 }
 
+/* The line number in the whole file. A reader of a part of a file counts
+ * the lines before its part only when it has a line to report. */
+static uint64_t line_number(masq_ingest *ingest)
+{
+    if (ingest->line_base < 0) {
+        int64_t base = 0;
+        FILE *file = fopen(ingest->current_file, "rb");
+        char buffer[1 << 16];
+        uint64_t left = ingest->part_start;
+        while (file && left > 0) {
+            size_t want = left < sizeof buffer ? (size_t)left : sizeof buffer;
+            size_t got = fread(buffer, 1, want, file);
+            if (got == 0)
+                break;
+            for (size_t i = 0; i < got; i++)
+                base += buffer[i] == '\n';
+            left -= got;
+        }
+        if (file)
+            fclose(file);
+        ingest->line_base = base;
+    }
+    return (uint64_t)ingest->line_base + ingest->current_line;
+}
+
 /* A bad line: count it, report the first few with file:line. */
 static masq_status bad_line(masq_ingest *ingest, const char *reason)
 {
@@ -105,7 +130,7 @@ static masq_status bad_line(masq_ingest *ingest, const char *reason)
     if (reported < ingest->report_limit || ingest->strict) {
         ingest->reported++;
         masq_warn("%s:%llu: %s", ingest->current_file ? ingest->current_file : "(demo)",
-                  (unsigned long long)ingest->current_line, reason);
+                  (unsigned long long)line_number(ingest), reason);
     }
     return ingest->strict ? MASQ_ERR_INPUT : MASQ_OK;
 }
@@ -288,18 +313,38 @@ static bool ends_with(const char *text, const char *suffix)
     return n >= m && strcmp(text + n - m, suffix) == 0;
 }
 
-static masq_status ingest_file(masq_ingest *ingest, const char *path)
+/* What one reader reads at a time: a whole file, or a part of a large plain
+ * file (the lines that start in bytes [start, end)). */
+typedef struct input {
+    const char *path;
+    uint64_t start;
+    uint64_t end; /* UINT64_MAX: to the end */
+} input;
+
+static uint64_t item_bytes(const input *item)
 {
+    return item->end - item->start;
+}
+
+static masq_status ingest_input(masq_ingest *ingest, const input *item)
+{
+    const char *path = item->path;
     char error[256];
     masq_line_reader *reader;
-    masq_status status = masq_line_reader_open(&reader, path, error, sizeof error);
+    bool part = item->start > 0 || item->end != UINT64_MAX;
+    masq_status status = part ? masq_line_reader_open_range(&reader, path, item->start, item->end,
+                                                            error, sizeof error)
+                              : masq_line_reader_open(&reader, path, error, sizeof error);
     if (status == MASQ_ERR_INPUT)
         masq_error("cannot read %s: %s", path, error);
     if (status != MASQ_OK)
         return status;
-    ingest->stats.files++;
+    if (item->start == 0)
+        ingest->stats.files++;
     ingest->current_file = strcmp(path, "-") == 0 ? "(stdin)" : path;
     ingest->current_line = 0;
+    ingest->part_start = masq_line_reader_position(reader); /* its first line */
+    ingest->line_base = item->start == 0 ? 0 : -1;
     masq_csv csv;
     masq_csv_init(&csv);
     bool is_csv = ingest->schema == MASQ_SCHEMA_CSV || ends_with(path, ".csv") ||
@@ -316,7 +361,7 @@ static masq_status ingest_file(masq_ingest *ingest, const char *path)
         if (result == MASQ_LINE_READ_ERROR) {
             ingest->stats.damaged_files++;
             masq_warn("%s: reading stopped after line %llu: %s", ingest->current_file,
-                      (unsigned long long)(ingest->current_line - 1),
+                      (unsigned long long)(line_number(ingest) - 1),
                       masq_line_reader_error(reader));
             if (ingest->strict)
                 status = MASQ_ERR_INPUT;
@@ -333,8 +378,9 @@ static masq_status ingest_file(masq_ingest *ingest, const char *path)
     if (status == MASQ_OK && csv.pending != NULL)
         status = bad_line(ingest, "CSV file ends inside a quoted field");
     masq_csv_free(&csv);
-    ingest->stats.bytes += masq_line_reader_bytes(reader);
-    ingest->progress_done += masq_line_reader_bytes(reader);
+    uint64_t bytes = part ? item_bytes(item) : masq_line_reader_bytes(reader);
+    ingest->stats.bytes += bytes;
+    ingest->progress_done += bytes;
     report_progress(ingest, 0, false);
     masq_line_reader_close(reader);
     ingest->current_file = NULL;
@@ -431,10 +477,16 @@ static masq_status add_folder(path_list *inputs, const char *folder)
     return status;
 }
 
+typedef struct input_list {
+    input *items;
+    size_t count;
+    size_t capacity;
+} input_list;
+
 typedef struct reader {
     masq_ingest ingest;
     masq_name_table names;
-    const path_list *inputs;
+    const input_list *inputs;
     masq_status status;
 } reader;
 
@@ -446,7 +498,7 @@ static void *reader_run(void *argument)
         size_t i = atomic_fetch_add(&shared->next, 1);
         if (i >= r->inputs->count)
             break;
-        r->status = ingest_file(&r->ingest, r->inputs->items[i]);
+        r->status = ingest_input(&r->ingest, &r->inputs->items[i]);
         if (r->status != MASQ_OK)
             atomic_store(&shared->stop, true);
     }
@@ -505,7 +557,7 @@ static void shared_close(masq_ingest_shared *shared)
     free(shared);
 }
 
-static masq_status read_parallel(masq_ingest *ingest, const path_list *inputs, int threads)
+static masq_status read_parallel(masq_ingest *ingest, const input_list *inputs, int threads)
 {
     masq_ingest_shared *shared = shared_open(threads);
     reader *readers = calloc((size_t)threads, sizeof *readers);
@@ -556,6 +608,38 @@ static masq_status read_parallel(masq_ingest *ingest, const path_list *inputs, i
     return status;
 }
 
+/* Large plain JSON-lines files are read in parts by several readers; gzip
+ * and CSV files (a header, quoted line breaks) are read whole. */
+#define PART_BYTES ((uint64_t)32 << 20)
+
+static bool is_gzip(const char *path)
+{
+    unsigned char magic[2] = {0, 0};
+    FILE *file = fopen(path, "rb");
+    if (file == NULL)
+        return false;
+    size_t got = fread(magic, 1, 2, file);
+    fclose(file);
+    return got == 2 && magic[0] == 0x1f && magic[1] == 0x8b;
+}
+
+static masq_status add_input(input_list *items, const char *path, const masq_ingest *ingest,
+                             uint64_t *total)
+{
+    struct stat info;
+    uint64_t size = strcmp(path, "-") != 0 && stat(path, &info) == 0 ? (uint64_t)info.st_size : 0;
+    *total += size;
+    bool split = ingest->threads > 1 && size > 2 * PART_BYTES && ingest->schema != MASQ_SCHEMA_CSV &&
+                 !ends_with(path, ".csv") && !is_gzip(path);
+    uint64_t parts = split ? (size + PART_BYTES - 1) / PART_BYTES : 1;
+    for (uint64_t k = 0; k < parts; k++) {
+        input item = {path, k * PART_BYTES, k + 1 == parts ? (split ? size : UINT64_MAX) : (k + 1) * PART_BYTES};
+        if (MASQ_PUSH(*items, item) != 0)
+            return MASQ_ERR_NOMEM;
+    }
+    return MASQ_OK;
+}
+
 masq_status masq_ingest_paths(masq_ingest *ingest, const char *const *paths, size_t count)
 {
     /* Check every path before reading any: a typo fails at once. */
@@ -583,20 +667,19 @@ masq_status masq_ingest_paths(masq_ingest *ingest, const char *const *paths, siz
             status = MASQ_ERR_NOMEM;
         }
     }
-    for (size_t i = 0; i < inputs.count; i++) {
-        struct stat info;
-        if (strcmp(inputs.items[i], "-") != 0 && stat(inputs.items[i], &info) == 0)
-            ingest->progress_total += (uint64_t)info.st_size;
-    }
+    input_list items = {0};
+    for (size_t i = 0; i < inputs.count && status == MASQ_OK; i++)
+        status = add_input(&items, inputs.items[i], ingest, &ingest->progress_total);
     int threads = ingest->threads;
-    if (threads > (int)inputs.count)
-        threads = (int)inputs.count;
+    if (threads > (int)items.count)
+        threads = (int)items.count;
     if (status == MASQ_OK && threads > 1 && !stdin_read) {
-        status = read_parallel(ingest, &inputs, threads);
+        status = read_parallel(ingest, &items, threads);
     } else {
-        for (size_t i = 0; i < inputs.count && status == MASQ_OK; i++)
-            status = ingest_file(ingest, inputs.items[i]);
+        for (size_t i = 0; i < items.count && status == MASQ_OK; i++)
+            status = ingest_input(ingest, &items.items[i]);
     }
+    free(items.items);
     for (size_t i = 0; i < inputs.count; i++)
         free(inputs.items[i]);
     free(inputs.items);

@@ -59,7 +59,9 @@ typedef struct masq_ingest {
     unsigned report_limit;   /* bad lines reported individually */
     unsigned reported;
     const char *current_file;
-    uint64_t current_line;
+    uint64_t current_line; /* within the part being read */
+    uint64_t part_start;   /* byte where the first line of the part being read starts */
+    int64_t line_base;     /* lines before the part (-1: not counted yet) */
 } masq_ingest;
 
 void masq_ingest_init(masq_ingest *ingest, masq_name_table *names, bool strict);

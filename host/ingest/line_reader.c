@@ -23,6 +23,8 @@ struct masq_line_reader {
     int at_end;
     int failed;
     char error[256];
+    uint64_t chunk_offset; /* offset in the (uncompressed) input of chunk[0] */
+    uint64_t end;          /* lines starting at or after this offset are not ours */
 };
 
 masq_status masq_line_reader_open(masq_line_reader **out, const char *path, char *error,
@@ -48,6 +50,40 @@ masq_status masq_line_reader_open(masq_line_reader **out, const char *path, char
         return MASQ_ERR_NOMEM;
     }
     gzbuffer(reader->file, 256u << 10);
+    reader->end = UINT64_MAX;
+    *out = reader;
+    return MASQ_OK;
+}
+
+static int refill(masq_line_reader *reader);
+
+masq_status masq_line_reader_open_range(masq_line_reader **out, const char *path,
+                                        uint64_t start, uint64_t end, char *error, size_t size)
+{
+    masq_line_reader *reader;
+    MASQ_TRY(masq_line_reader_open(&reader, path, error, size));
+    reader->end = end;
+    if (start > 0) {
+        if (gzdirect(reader->file) != 1 || gzseek(reader->file, (z_off_t)(start - 1), SEEK_SET) < 0) {
+            snprintf(error, size, "cannot read a part of a compressed file");
+            masq_line_reader_close(reader);
+            return MASQ_ERR_INPUT;
+        }
+        /* The line that holds byte start - 1 belongs to the part before:
+         * skip through its end. */
+        reader->chunk_offset = start - 1;
+        for (;;) {
+            if (reader->chunk_start == reader->chunk_end && refill(reader) != 0)
+                break;
+            char *from = reader->chunk + reader->chunk_start;
+            char *newline = memchr(from, '\n', reader->chunk_end - reader->chunk_start);
+            if (newline) {
+                reader->chunk_start += (size_t)(newline - from) + 1;
+                break;
+            }
+            reader->chunk_start = reader->chunk_end;
+        }
+    }
     *out = reader;
     return MASQ_OK;
 }
@@ -79,6 +115,7 @@ static int refill(masq_line_reader *reader)
         }
         return 1;
     }
+    reader->chunk_offset += reader->chunk_end;
     reader->chunk_start = 0;
     reader->chunk_end = (size_t)got;
     return 0;
@@ -89,6 +126,16 @@ masq_line_result masq_line_reader_next(masq_line_reader *reader, const char **li
 {
     reader->line_length = 0;
     int too_long = 0;
+    if (reader->end != UINT64_MAX) {
+        /* A part of a file: stop before the first line that starts past it. */
+        if (reader->chunk_start == reader->chunk_end) {
+            int refilled = refill(reader);
+            if (refilled != 0)
+                return refilled < 0 ? MASQ_LINE_READ_ERROR : MASQ_LINE_END;
+        }
+        if (reader->chunk_offset + reader->chunk_start >= reader->end)
+            return MASQ_LINE_END;
+    }
     for (;;) {
         if (reader->chunk_start == reader->chunk_end) {
             int refilled = refill(reader);
@@ -139,6 +186,11 @@ masq_line_result masq_line_reader_next(masq_line_reader *reader, const char **li
     if (*length > 0 && reader->line[*length - 1] == '\r')
         (*length)--;
     return MASQ_LINE_OK;
+}
+
+uint64_t masq_line_reader_position(const masq_line_reader *reader)
+{
+    return reader->chunk_offset + reader->chunk_start;
 }
 
 const char *masq_line_reader_error(const masq_line_reader *reader)

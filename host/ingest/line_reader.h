@@ -25,10 +25,20 @@ typedef enum masq_line_result {
 masq_status masq_line_reader_open(masq_line_reader **reader, const char *path, char *error,
                                   size_t size);
 
+/* Open only the lines of a plain (uncompressed) file that start in bytes
+ * [start, end): a reader of a part of a large file. MASQ_ERR_INPUT when the
+ * file is compressed (read it whole) or cannot be opened. */
+masq_status masq_line_reader_open_range(masq_line_reader **reader, const char *path,
+                                        uint64_t start, uint64_t end, char *error, size_t size);
+
 /* The next line without its '\n' (and '\r'); valid until the next call. The
  * line may contain NUL bytes: use length. */
 masq_line_result masq_line_reader_next(masq_line_reader *reader, const char **line,
                                        size_t *length);
+
+/* The offset (in the uncompressed input) of the next unread byte: after
+ * masq_line_reader_open_range, where the part's first line starts. */
+uint64_t masq_line_reader_position(const masq_line_reader *reader);
 
 /* The read error's description, after MASQ_LINE_READ_ERROR. */
 const char *masq_line_reader_error(const masq_line_reader *reader);

@@ -172,6 +172,21 @@ PY
 run dups 0 scan --format json "$work/dups.jsonl"
 expect_json dups "j['summary']['events'] == $events_in_real and j['summary']['duplicate_events'] == ($events_in_real + 9) // 10"
 
+# a large plain file is read in parts by several readers: same counts, and a bad
+# line deep inside is still reported with its line number in the whole file
+python3 - "$real" "$work/large.jsonl" <<'PY'
+import sys
+rows = open(sys.argv[1]).read().splitlines()
+with open(sys.argv[2], "w") as f:
+    for i in range(120000):
+        f.write(("{not json" if i == 100000 else rows[i % len(rows)]) + "\n")
+PY
+run large 0 scan --threads 2 --format json --emit-names "$work/large2.names" "$work/large.jsonl"
+expect_json large "j['summary']['events'] == 119999 and j['summary']['lines'] == 120000 and j['summary']['malformed_lines'] == 1 and j['summary']['files'] == 1"
+expect_err large "large.jsonl:100001: not valid JSON"
+run large_one 0 scan --threads 1 --format json --emit-names "$work/large1.names" "$work/large.jsonl"
+if cmp -s "$work/large1.names" "$work/large2.names"; then ok; else fail "large file: parts give another table than one reader"; fi
+
 # --- bad input ---------------------------------------------------------------
 : >"$work/empty.jsonl"
 run empty 0 scan --format json "$work/empty.jsonl"
