@@ -358,7 +358,7 @@ static masq_status wrong_folders(detector *d)
         uint32_t order[MASQ_CONTEXT_LIMIT];
         masq_text_set_order(paths, order);
         for (uint32_t k = 0; k < paths->count; k++) {
-            const char *path = paths->items[order[k]];
+            const char *path = paths->entries[order[k]].text;
             char folder[1024];
             masq_folder_of(path, folder, sizeof folder);
             if (masq_folder_expected(known, folder))
@@ -407,7 +407,7 @@ static masq_status renamed(detector *d)
         const masq_text_set *originals = &names->names[i].originals;
         const masq_known_name *self = d->known_of[i];
         for (uint32_t o = 0; o < originals->count && status == MASQ_OK; o++) {
-            const char *original = originals->items[o];
+            const char *original = originals->entries[o].text;
             if (same_stem(original, names->names[i].text))
                 continue;
             const masq_known_name *claimed = masq_known_names_find(d->known, original);

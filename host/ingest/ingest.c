@@ -592,8 +592,14 @@ static masq_status read_parallel(masq_ingest *ingest, const input_list *inputs, 
         reader *r = &readers[t];
         if (status == MASQ_OK && r->status != MASQ_OK)
             status = r->status;
-        if (status == MASQ_OK)
+        if (status == MASQ_OK && ingest->names->count == 0) {
+            /* The first table becomes the result: no copy of it is made. */
+            masq_name_table swap = *ingest->names;
+            *ingest->names = r->names;
+            r->names = swap;
+        } else if (status == MASQ_OK) {
             status = masq_name_table_merge(ingest->names, &r->names);
+        }
         add_stats(&ingest->stats, &r->ingest.stats);
         ingest->reported += r->ingest.reported;
         masq_ingest_free(&r->ingest);

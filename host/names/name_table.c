@@ -22,8 +22,7 @@ void masq_name_table_init(masq_name_table *table)
 
 static void text_set_free(masq_text_set *set)
 {
-    for (uint32_t i = 0; i < set->count; i++)
-        free(set->items[i]);
+    free(set->entries); /* the strings belong to the table's pool */
 }
 
 void masq_name_table_free(masq_name_table *table)
@@ -36,6 +35,7 @@ void masq_name_table_free(masq_name_table *table)
     }
     free(table->names);
     free(table->slots);
+    masq_string_pool_free(&table->strings);
     masq_name_table_init(table);
 }
 
@@ -80,11 +80,12 @@ long masq_name_table_find(const masq_name_table *table, const char *text, size_t
 void masq_text_set_order(const masq_text_set *set, uint32_t *order)
 {
     /* Insertion sort: at most MASQ_CONTEXT_LIMIT entries. */
+    const masq_text_entry *e = set->entries;
     for (uint32_t i = 0; i < set->count; i++) {
         uint32_t j = i;
-        while (j > 0 && (set->counts[order[j - 1]] < set->counts[i] ||
-                         (set->counts[order[j - 1]] == set->counts[i] &&
-                          strcmp(set->items[order[j - 1]], set->items[i]) > 0))) {
+        while (j > 0 && (e[order[j - 1]].count < e[i].count ||
+                         (e[order[j - 1]].count == e[i].count &&
+                          strcmp(e[order[j - 1]].text, e[i].text) > 0))) {
             order[j] = order[j - 1];
             j--;
         }
@@ -104,18 +105,19 @@ static void find_largest(masq_text_set *set)
 {
     set->largest = 0;
     for (uint32_t i = 1; i < set->count; i++)
-        if (strcmp(set->items[i], set->items[set->largest]) > 0)
+        if (strcmp(set->entries[i].text, set->entries[set->largest].text) > 0)
             set->largest = i;
 }
 
-masq_status masq_text_set_add(masq_text_set *set, const char *text, uint64_t count)
+masq_status masq_text_set_add(masq_name_table *table, masq_text_set *set, const char *text,
+                              uint64_t count)
 {
     if (text == NULL || text[0] == '\0' || count == 0)
         return MASQ_OK;
     uint32_t hash = text_hash(text);
     for (uint32_t i = 0; i < set->count; i++)
-        if (set->hashes[i] == hash && strcmp(set->items[i], text) == 0) {
-            set->counts[i] += count;
+        if (set->entries[i].hash == hash && strcmp(set->entries[i].text, text) == 0) {
+            set->entries[i].count += count;
             return MASQ_OK;
         }
     uint32_t slot = set->count;
@@ -124,23 +126,29 @@ masq_status masq_text_set_add(masq_text_set *set, const char *text, uint64_t cou
          * comes back, so kept counts are exact, and the set of a merge of
          * tables is the set of one run over all their events. */
         slot = set->largest;
-        if (strcmp(text, set->items[slot]) > 0) {
+        if (strcmp(text, set->entries[slot].text) > 0) {
             set->more += count;
             return MASQ_OK;
         }
+    } else if (set->count == set->capacity) {
+        uint32_t capacity = set->capacity ? set->capacity * 2 : 1;
+        if (capacity > MASQ_CONTEXT_LIMIT)
+            capacity = MASQ_CONTEXT_LIMIT;
+        masq_text_entry *grown = realloc(set->entries, capacity * sizeof *grown);
+        if (grown == NULL)
+            return MASQ_ERR_NOMEM;
+        set->entries = grown;
+        set->capacity = capacity;
     }
-    char *copy = strdup(text);
+    const char *copy = masq_string_pool_intern(&table->strings, text, hash);
     if (copy == NULL)
         return MASQ_ERR_NOMEM;
     if (slot < set->count) {
-        set->more += set->counts[slot];
-        free(set->items[slot]);
+        set->more += set->entries[slot].count;
     } else {
         set->count++;
     }
-    set->items[slot] = copy;
-    set->counts[slot] = count;
-    set->hashes[slot] = hash;
+    set->entries[slot] = (masq_text_entry){copy, count, hash};
     if (set->count == MASQ_CONTEXT_LIMIT)
         find_largest(set);
     return MASQ_OK;
@@ -181,10 +189,10 @@ masq_status masq_name_table_intern(masq_name_table *table, const char *text, siz
     return intern(table, text, length, index);
 }
 
-static masq_status merge_set(masq_text_set *dst, const masq_text_set *src)
+static masq_status merge_set(masq_name_table *table, masq_text_set *dst, const masq_text_set *src)
 {
     for (uint32_t i = 0; i < src->count; i++)
-        MASQ_TRY(masq_text_set_add(dst, src->items[i], src->counts[i]));
+        MASQ_TRY(masq_text_set_add(table, dst, src->entries[i].text, src->entries[i].count));
     dst->more += src->more;
     return MASQ_OK;
 }
@@ -198,9 +206,9 @@ masq_status masq_name_table_merge(masq_name_table *dst, const masq_name_table *s
         masq_name *to = &dst->names[index];
         to->user_count += from->user_count;
         to->demo_count += from->demo_count;
-        MASQ_TRY(merge_set(&to->paths, &from->paths));
-        MASQ_TRY(merge_set(&to->computers, &from->computers));
-        MASQ_TRY(merge_set(&to->originals, &from->originals));
+        MASQ_TRY(merge_set(dst, &to->paths, &from->paths));
+        MASQ_TRY(merge_set(dst, &to->computers, &from->computers));
+        MASQ_TRY(merge_set(dst, &to->originals, &from->originals));
         if (from->first_seen_ms != MASQ_TIME_NONE &&
             (to->first_seen_ms == MASQ_TIME_NONE || from->first_seen_ms < to->first_seen_ms))
             to->first_seen_ms = from->first_seen_ms;
@@ -220,9 +228,9 @@ masq_status masq_name_table_add(masq_name_table *table, const masq_sighting *sig
         name->demo_count++;
     else
         name->user_count++;
-    MASQ_TRY(masq_text_set_add(&name->paths, sighting->path, 1));
-    MASQ_TRY(masq_text_set_add(&name->computers, sighting->computer, 1));
-    MASQ_TRY(masq_text_set_add(&name->originals, sighting->original, 1));
+    MASQ_TRY(masq_text_set_add(table, &name->paths, sighting->path, 1));
+    MASQ_TRY(masq_text_set_add(table, &name->computers, sighting->computer, 1));
+    MASQ_TRY(masq_text_set_add(table, &name->originals, sighting->original, 1));
     if (sighting->time_ms != MASQ_TIME_NONE) {
         if (name->first_seen_ms == MASQ_TIME_NONE || sighting->time_ms < name->first_seen_ms)
             name->first_seen_ms = sighting->time_ms;

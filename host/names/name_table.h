@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "../util/status.h"
+#include "string_pool.h"
 
 /* How many distinct paths and computers are kept per name for the report;
  * further distinct values are only counted. */
@@ -18,12 +19,19 @@
 /* Distinct strings with how often each was seen: the MASQ_CONTEXT_LIMIT
  * smallest (by byte order, so that tables merge exactly) are kept with exact
  * counts; `more` counts the sightings of the rest. */
+typedef struct masq_text_entry {
+    const char *text; /* in the table's string pool */
+    uint64_t count;
+    uint32_t hash; /* of text: most lookups end without a strcmp */
+} masq_text_entry;
+
+/* The entries grow as values come (most names have one or two paths), up to
+ * MASQ_CONTEXT_LIMIT. */
 typedef struct masq_text_set {
-    char *items[MASQ_CONTEXT_LIMIT];
-    uint64_t counts[MASQ_CONTEXT_LIMIT];
-    uint32_t hashes[MASQ_CONTEXT_LIMIT]; /* of items: most lookups end without a strcmp */
+    masq_text_entry *entries;
     uint32_t count;
-    uint32_t largest; /* index of the largest item, once full */
+    uint32_t capacity;
+    uint32_t largest; /* index of the largest text, once full */
     uint64_t more;
 } masq_text_set;
 
@@ -57,6 +65,7 @@ typedef struct masq_name_table {
     size_t capacity;
     uint32_t *slots; /* open addressing: index + 1 into names, 0 = empty */
     size_t slot_count;
+    masq_string_pool strings; /* the context sets' strings */
 } masq_name_table;
 
 void masq_name_table_init(masq_name_table *table);
@@ -69,8 +78,10 @@ masq_status masq_name_table_add(masq_name_table *table, const masq_sighting *sig
  * MASQ_CONTEXT_LIMIT indexes): the same order whatever the order of events. */
 void masq_text_set_order(const masq_text_set *set, uint32_t *order);
 
-/* Count a value `count` more times in a set (NULL or "" values are ignored). */
-masq_status masq_text_set_add(masq_text_set *set, const char *text, uint64_t count);
+/* Count a value `count` more times in a set of one of the table's names
+ * (NULL or "" values are ignored). */
+masq_status masq_text_set_add(masq_name_table *table, masq_text_set *set, const char *text,
+                              uint64_t count);
 
 /* Intern a name without counting an event (an anchor the data may lack). */
 masq_status masq_name_table_intern(masq_name_table *table, const char *text, size_t length,

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../util/json_time.h"
 #include "../util/time_iso.h"
 #include "unicode.h"
 
@@ -13,22 +14,11 @@ static cJSON *set_json(const masq_text_set *set, const char *key)
     cJSON *array = cJSON_CreateArray();
     for (uint32_t i = 0; array && i < set->count; i++) {
         cJSON *item = cJSON_CreateObject();
-        cJSON_AddStringToObject(item, key, set->items[order[i]]);
-        cJSON_AddNumberToObject(item, "Count", (double)set->counts[order[i]]);
+        cJSON_AddStringToObject(item, key, set->entries[order[i]].text);
+        cJSON_AddNumberToObject(item, "Count", (double)set->entries[order[i]].count);
         cJSON_AddItemToArray(array, item);
     }
     return array;
-}
-
-static void add_time(cJSON *object, const char *key, int64_t ms)
-{
-    if (ms == MASQ_TIME_NONE) {
-        cJSON_AddNullToObject(object, key);
-        return;
-    }
-    char text[40];
-    masq_time_format(ms, text, sizeof text);
-    cJSON_AddStringToObject(object, key, text);
 }
 
 static masq_status write_row(const masq_name *name, FILE *out)
@@ -43,8 +33,8 @@ static masq_status write_row(const masq_name *name, FILE *out)
     cJSON_AddItemToObject(row, "Paths", set_json(&name->paths, "Path"));
     cJSON_AddItemToObject(row, "Computers", set_json(&name->computers, "Computer"));
     cJSON_AddItemToObject(row, "Originals", set_json(&name->originals, "OriginalFileName"));
-    add_time(row, "FirstSeen", name->first_seen_ms);
-    add_time(row, "LastSeen", name->last_seen_ms);
+    masq_json_add_time(row, "FirstSeen", name->first_seen_ms);
+    masq_json_add_time(row, "LastSeen", name->last_seen_ms);
     char *text = cJSON_PrintUnformatted(row);
     cJSON_Delete(row);
     if (text == NULL)
@@ -85,14 +75,15 @@ static uint64_t count_of(const cJSON *object, const char *key)
     return cJSON_IsNumber(item) && item->valuedouble >= 0 ? (uint64_t)item->valuedouble : 0;
 }
 
-static masq_status add_set(masq_text_set *set, const cJSON *array, const char *key)
+static masq_status add_set(masq_name_table *table, masq_text_set *set, const cJSON *array,
+                           const char *key)
 {
     const cJSON *item;
     cJSON_ArrayForEach(item, array)
     {
         const cJSON *value = cJSON_GetObjectItemCaseSensitive(item, key);
         if (cJSON_IsString(value))
-            MASQ_TRY(masq_text_set_add(set, value->valuestring, count_of(item, "Count")));
+            MASQ_TRY(masq_text_set_add(table, set, value->valuestring, count_of(item, "Count")));
     }
     return MASQ_OK;
 }
@@ -127,9 +118,10 @@ masq_status masq_name_table_add_row(masq_name_table *table, const cJSON *row)
     }
     name->user_count += user;
     name->demo_count += demo;
-    MASQ_TRY(add_set(&name->paths, cJSON_GetObjectItemCaseSensitive(row, "Paths"), "Path"));
-    MASQ_TRY(add_set(&name->computers, cJSON_GetObjectItemCaseSensitive(row, "Computers"), "Computer"));
-    MASQ_TRY(add_set(&name->originals, cJSON_GetObjectItemCaseSensitive(row, "Originals"),
+    MASQ_TRY(add_set(table, &name->paths, cJSON_GetObjectItemCaseSensitive(row, "Paths"), "Path"));
+    MASQ_TRY(add_set(table, &name->computers, cJSON_GetObjectItemCaseSensitive(row, "Computers"),
+                     "Computer"));
+    MASQ_TRY(add_set(table, &name->originals, cJSON_GetObjectItemCaseSensitive(row, "Originals"),
                      "OriginalFileName"));
     widen(&name->first_seen_ms, &name->last_seen_ms, row);
     return MASQ_OK;

@@ -6,6 +6,7 @@
 #include "../ingest/demo.h"
 #include "../masq.h"
 #include "../names/unicode.h"
+#include "../util/json_time.h"
 #include "../util/time_iso.h"
 #include "report.h"
 
@@ -32,19 +33,8 @@ static cJSON *text_array(const masq_text_set *set)
     masq_text_set_order(set, order);
     cJSON *array = cJSON_CreateArray();
     for (uint32_t i = 0; array && i < set->count; i++)
-        cJSON_AddItemToArray(array, cJSON_CreateString(set->items[order[i]]));
+        cJSON_AddItemToArray(array, cJSON_CreateString(set->entries[order[i]].text));
     return array;
-}
-
-static void add_time(cJSON *object, const char *key, int64_t ms)
-{
-    if (ms == MASQ_TIME_NONE) {
-        cJSON_AddNullToObject(object, key);
-        return;
-    }
-    char text[40];
-    masq_time_format(ms, text, sizeof text);
-    cJSON_AddStringToObject(object, key, text);
 }
 
 /* The context of a side that may be unseen (a known name the data lacks). */
@@ -89,10 +79,10 @@ cJSON *masq_report_anomaly_json(const masq_anomaly *anomaly)
     cJSON_AddItemToObject(object, "SuspiciousPaths", text_array(&suspicious->paths));
     cJSON_AddItemToObject(object, "NormalComputers", text_array(computers_of(normal)));
     cJSON_AddItemToObject(object, "SuspiciousComputers", text_array(&suspicious->computers));
-    add_time(object, "NormalFirstSeen", normal ? normal->first_seen_ms : MASQ_TIME_NONE);
-    add_time(object, "NormalLastSeen", normal ? normal->last_seen_ms : MASQ_TIME_NONE);
-    add_time(object, "SuspiciousFirstSeen", suspicious->first_seen_ms);
-    add_time(object, "SuspiciousLastSeen", suspicious->last_seen_ms);
+    masq_json_add_time(object, "NormalFirstSeen", normal ? normal->first_seen_ms : MASQ_TIME_NONE);
+    masq_json_add_time(object, "NormalLastSeen", normal ? normal->last_seen_ms : MASQ_TIME_NONE);
+    masq_json_add_time(object, "SuspiciousFirstSeen", suspicious->first_seen_ms);
+    masq_json_add_time(object, "SuspiciousLastSeen", suspicious->last_seen_ms);
     cJSON_AddStringToObject(object, "Source", source_name(anomaly->source));
     return object;
 }
@@ -200,7 +190,7 @@ static void csv_list(FILE *out, const masq_text_set *set)
 {
     size_t size = 1;
     for (uint32_t i = 0; i < set->count; i++)
-        size += strlen(set->items[i]) + 1;
+        size += strlen(set->entries[i].text) + 1;
     char *joined = calloc(size, 1);
     if (joined == NULL)
         return;
@@ -209,7 +199,7 @@ static void csv_list(FILE *out, const masq_text_set *set)
     for (uint32_t i = 0; i < set->count; i++) {
         if (i)
             strcat(joined, ";");
-        strcat(joined, set->items[order[i]]);
+        strcat(joined, set->entries[order[i]].text);
     }
     csv_field(out, joined, 0);
     free(joined);
@@ -293,7 +283,7 @@ static int write_table(const masq_result *result, FILE *out)
         uint32_t order[MASQ_CONTEXT_LIMIT];
         masq_text_set_order(&a->suspicious->paths, order);
         const char *where = a->detail ? a->detail
-                            : a->suspicious->paths.count ? a->suspicious->paths.items[order[0]] : "";
+                            : a->suspicious->paths.count ? a->suspicious->paths.entries[order[0]].text : "";
         print_padded(out, masq_severity_name(a->severity), 8);
         print_padded(out, score, 6);
         print_padded(out, reasons, 18);
