@@ -1,5 +1,6 @@
 /* The pipeline in order: ingest -> count & tier -> pack -> match & verify ->
  * anomalies. Times each stage and owns the summary. */
+#include <malloc.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -65,6 +66,7 @@ static masq_status ingest_stage(const masq_config *config, masq_result *result)
     }
     result->summary.ingest = ingest.stats;
     masq_ingest_free(&ingest);
+    malloc_trim(0); /* the readers' buffers and the de-duplication go back to the system */
     if (status != MASQ_OK)
         return status;
     const masq_ingest_stats *stats = &ingest.stats;

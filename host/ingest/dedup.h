@@ -14,7 +14,7 @@
 
 #include "../util/status.h"
 
-#define MASQ_DEDUP_HOURS 6
+#define MASQ_DEDUP_HOURS 3
 
 typedef struct masq_dedup_hour {
     int64_t hour; /* hours since the epoch; INT64_MIN: unused */

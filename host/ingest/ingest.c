@@ -32,6 +32,8 @@ void masq_ingest_init(masq_ingest *ingest, masq_name_table *names, bool strict)
 
 void masq_ingest_free(masq_ingest *ingest)
 {
+    free(ingest->batch);
+    ingest->batch = NULL;
     masq_dedup_free(&ingest->dedup);
     free(ingest->scratch);
     ingest->scratch = NULL;
@@ -59,7 +61,8 @@ typedef struct dedup_stripe {
 } dedup_stripe;
 
 typedef struct masq_ingest_shared {
-    pthread_mutex_t lock; /* the progress sink */
+    pthread_mutex_t lock;       /* the progress sink */
+    pthread_mutex_t table_lock; /* the one name table all readers count into */
     dedup_stripe stripes[DEDUP_STRIPES];
     atomic_size_t next;
     atomic_bool stop;
@@ -94,6 +97,88 @@ static void report_progress(masq_ingest *ingest, uint64_t file_bytes, bool finis
         return;
     }
     ingest->progress(&progress, ingest->progress_context);
+}
+
+/* Readers of a parallel read count into one shared table: each gathers its
+ * events in a batch (strings copied into an arena) and adds the batch under
+ * the table's lock, so the slow part, reading and parsing, runs in parallel
+ * and memory holds one table, not one per reader. */
+#define BATCH_EVENTS 4096
+#define BATCH_BYTES ((size_t)1 << 20)
+
+typedef struct batch_item {
+    size_t process, path, computer, original; /* arena offsets; SIZE_MAX: none */
+    size_t process_length;
+    int64_t time_ms;
+    bool demo;
+} batch_item;
+
+typedef struct masq_sighting_batch {
+    batch_item items[BATCH_EVENTS];
+    size_t count;
+    char arena[BATCH_BYTES];
+    size_t used;
+} masq_sighting_batch;
+
+static const char *at(const masq_sighting_batch *b, size_t offset)
+{
+    return offset == SIZE_MAX ? NULL : b->arena + offset;
+}
+
+static masq_status batch_flush(masq_ingest *ingest)
+{
+    masq_sighting_batch *b = ingest->batch;
+    if (b == NULL || b->count == 0)
+        return MASQ_OK;
+    masq_status status = MASQ_OK;
+    pthread_mutex_lock(&ingest->shared->table_lock);
+    for (size_t i = 0; i < b->count && status == MASQ_OK; i++) {
+        const batch_item *item = &b->items[i];
+        masq_sighting s = {at(b, item->process), item->process_length, at(b, item->path),
+                           at(b, item->computer), at(b, item->original), item->time_ms, item->demo};
+        status = masq_name_table_add(ingest->names, &s);
+    }
+    pthread_mutex_unlock(&ingest->shared->table_lock);
+    b->count = 0;
+    b->used = 0;
+    return status;
+}
+
+static size_t copy_in(masq_sighting_batch *b, const char *text)
+{
+    if (text == NULL)
+        return SIZE_MAX;
+    size_t n = strlen(text) + 1, offset = b->used;
+    memcpy(b->arena + offset, text, n);
+    b->used += n;
+    return offset;
+}
+
+static masq_status batch_add(masq_ingest *ingest, const masq_sighting *s)
+{
+    size_t need = s->process_length + 1 + (s->path ? strlen(s->path) + 1 : 0) +
+                  (s->computer ? strlen(s->computer) + 1 : 0) +
+                  (s->original ? strlen(s->original) + 1 : 0);
+    if (need > BATCH_BYTES / 2) { /* a huge row: straight in, under the lock */
+        MASQ_TRY(batch_flush(ingest));
+        pthread_mutex_lock(&ingest->shared->table_lock);
+        masq_status status = masq_name_table_add(ingest->names, s);
+        pthread_mutex_unlock(&ingest->shared->table_lock);
+        return status;
+    }
+    if (ingest->batch == NULL) {
+        ingest->batch = malloc(sizeof *ingest->batch);
+        if (ingest->batch == NULL)
+            return MASQ_ERR_NOMEM;
+        ingest->batch->count = ingest->batch->used = 0;
+    }
+    masq_sighting_batch *b = ingest->batch;
+    if (b->count == BATCH_EVENTS || b->used + need > BATCH_BYTES)
+        MASQ_TRY(batch_flush(ingest));
+    b->items[b->count++] = (batch_item){copy_in(b, s->process), copy_in(b, s->path),
+                                        copy_in(b, s->computer), copy_in(b, s->original),
+                                        s->process_length, s->time_ms, s->demo};
+    return MASQ_OK;
 }
 
 /* The line number in the whole file. A reader of a part of a file counts
@@ -208,7 +293,8 @@ masq_status masq_ingest_event(masq_ingest *ingest, const masq_event *event)
                               original, MASQ_TIME_NONE, event->demo};
     if (event->time_generated != NULL)
         masq_time_parse(event->time_generated, &sighting.time_ms);
-    masq_status status = masq_name_table_add(ingest->names, &sighting);
+    masq_status status = ingest->shared ? batch_add(ingest, &sighting)
+                                        : masq_name_table_add(ingest->names, &sighting);
     free(lowered);
     free(original);
     if (status == MASQ_OK) {
@@ -485,7 +571,6 @@ typedef struct input_list {
 
 typedef struct reader {
     masq_ingest ingest;
-    masq_name_table names;
     const input_list *inputs;
     masq_status status;
 } reader;
@@ -502,6 +587,9 @@ static void *reader_run(void *argument)
         if (r->status != MASQ_OK)
             atomic_store(&shared->stop, true);
     }
+    masq_status flushed = batch_flush(&r->ingest);
+    if (r->status == MASQ_OK)
+        r->status = flushed;
     return NULL;
 }
 
@@ -535,6 +623,7 @@ static masq_ingest_shared *shared_open(int readers)
         return NULL;
     }
     pthread_mutex_init(&shared->lock, NULL);
+    pthread_mutex_init(&shared->table_lock, NULL);
     for (int s = 0; s < DEDUP_STRIPES; s++) {
         pthread_mutex_init(&shared->stripes[s].lock, NULL);
         masq_dedup_init(&shared->stripes[s].dedup);
@@ -552,6 +641,7 @@ static void shared_close(masq_ingest_shared *shared)
         masq_dedup_free(&shared->stripes[s].dedup);
     }
     pthread_mutex_destroy(&shared->lock);
+    pthread_mutex_destroy(&shared->table_lock);
     free(shared->reader_bytes);
     free(shared->reader_events);
     free(shared);
@@ -568,8 +658,7 @@ static masq_status read_parallel(masq_ingest *ingest, const input_list *inputs, 
     int started = 0;
     for (int t = 0; t < threads && status == MASQ_OK; t++) {
         reader *r = &readers[t];
-        masq_name_table_init(&r->names);
-        masq_ingest_init(&r->ingest, &r->names, ingest->strict);
+        masq_ingest_init(&r->ingest, ingest->names, ingest->strict);
         r->ingest.schema = ingest->schema;
         r->ingest.securityevent_only = ingest->securityevent_only;
         r->ingest.since_ms = ingest->since_ms;
@@ -586,24 +675,13 @@ static masq_status read_parallel(masq_ingest *ingest, const input_list *inputs, 
     }
     for (int t = 0; t < started; t++)
         pthread_join(ids[t], NULL);
-    /* Merge in reader order; the tables' sets keep their smallest values, so
-     * the merged table is the one a single reader would have built. */
     for (int t = 0; readers && t < started; t++) {
         reader *r = &readers[t];
         if (status == MASQ_OK && r->status != MASQ_OK)
             status = r->status;
-        if (status == MASQ_OK && ingest->names->count == 0) {
-            /* The first table becomes the result: no copy of it is made. */
-            masq_name_table swap = *ingest->names;
-            *ingest->names = r->names;
-            r->names = swap;
-        } else if (status == MASQ_OK) {
-            status = masq_name_table_merge(ingest->names, &r->names);
-        }
         add_stats(&ingest->stats, &r->ingest.stats);
         ingest->reported += r->ingest.reported;
         masq_ingest_free(&r->ingest);
-        masq_name_table_free(&r->names);
     }
     if (status == MASQ_OK && started == 0)
         status = MASQ_ERR_INTERNAL;

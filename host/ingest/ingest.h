@@ -56,6 +56,7 @@ typedef struct masq_ingest {
     uint64_t progress_done;      /* bytes of the files this reader finished */
     int reader_index;
     struct masq_ingest_shared *shared; /* set on the workers of a parallel read */
+    struct masq_sighting_batch *batch; /* a worker's events not yet in the shared table */
     unsigned report_limit;   /* bad lines reported individually */
     unsigned reported;
     const char *current_file;

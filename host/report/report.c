@@ -136,7 +136,8 @@ static cJSON *summary_json(const masq_result *result)
     return object;
 }
 
-static int print_json(cJSON *item, FILE *out, int formatted)
+/* Print (and free) a JSON value, pretty or on one line, then `after`. */
+static int print_json(cJSON *item, FILE *out, int formatted, const char *after)
 {
     if (item == NULL)
         return -1;
@@ -144,27 +145,31 @@ static int print_json(cJSON *item, FILE *out, int formatted)
     cJSON_Delete(item);
     if (text == NULL)
         return -1;
-    int failed = fputs(text, out) < 0 || fputc('\n', out) < 0;
+    int failed = fputs(text, out) < 0 || fputs(after, out) < 0;
     free(text);
     return failed ? -1 : 0;
 }
 
+/* {"summary": {...}, "anomalies": [...]}, written one anomaly at a time so
+ * that memory does not hold the whole document (a fleet's report can have
+ * tens of thousands of anomalies with their context). */
 static int write_json(const masq_result *result, FILE *out)
 {
-    cJSON *root = cJSON_CreateObject();
-    if (root == NULL)
+    if (fputs("{\n\"summary\": ", out) < 0 || print_json(summary_json(result), out, 1, ",\n") != 0 ||
+        fputs("\"anomalies\": [", out) < 0)
         return -1;
-    cJSON_AddItemToObject(root, "summary", summary_json(result));
-    cJSON *anomalies = cJSON_AddArrayToObject(root, "anomalies");
-    for (size_t i = 0; anomalies && i < result->anomaly_count; i++)
-        cJSON_AddItemToArray(anomalies, masq_report_anomaly_json(&result->anomalies[i]));
-    return print_json(root, out, 1);
+    for (size_t i = 0; i < result->anomaly_count; i++) {
+        if (fputs(i ? ",\n" : "\n", out) < 0 ||
+            print_json(masq_report_anomaly_json(&result->anomalies[i]), out, 1, "") != 0)
+            return -1;
+    }
+    return fputs("]\n}\n", out) < 0 ? -1 : 0;
 }
 
 static int write_ndjson(const masq_result *result, FILE *out)
 {
     for (size_t i = 0; i < result->anomaly_count; i++)
-        if (print_json(masq_report_anomaly_json(&result->anomalies[i]), out, 0) != 0)
+        if (print_json(masq_report_anomaly_json(&result->anomalies[i]), out, 0, "\n") != 0)
             return -1;
     return 0;
 }
@@ -338,7 +343,7 @@ static masq_status write_demo_event(const masq_event *event, void *context)
     cJSON_AddNumberToObject(row, "EventID", 4688);
     cJSON_AddStringToObject(row, "NewProcessName", event->new_process_name);
     cJSON_AddStringToObject(row, "Process", event->process);
-    return print_json(row, context, 0) == 0 ? MASQ_OK : MASQ_ERR_OUTPUT;
+    return print_json(row, context, 0, "\n") == 0 ? MASQ_OK : MASQ_ERR_OUTPUT;
 }
 
 masq_status masq_demo_write(uint64_t seed, bool background, FILE *out)
