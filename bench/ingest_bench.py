@@ -50,6 +50,10 @@ import tempfile
 import time
 from collections import Counter
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tools"))
+from local_spark import start_spark  # noqa: E402
+from bench_env import cpu_model, git_commit  # noqa: E402
+
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 GENERATOR = os.path.join(REPO, "tools", "gen_export.py")
 RSS_TARGET = 1.2
@@ -57,28 +61,6 @@ RSS_TARGET = 1.2
 
 def log(message):
     print("ingest_bench: " + message, file=sys.stderr, flush=True)
-
-
-def cpu_model():
-    try:
-        with open("/proc/cpuinfo", encoding="utf-8", errors="replace") as f:
-            for line in f:
-                if line.startswith("model name"):
-                    return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or "unknown"
-
-
-def git_commit():
-    try:
-        out = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=REPO,
-                             capture_output=True, text=True, timeout=10)
-        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"],
-                               cwd=REPO, capture_output=True, text=True, timeout=30)
-        return out.stdout.strip() or "unknown", bool(dirty.stdout.strip())
-    except (OSError, subprocess.SubprocessError):
-        return "unknown", None
 
 
 def java_version():
@@ -215,25 +197,7 @@ def run_python(tree, tree_bytes):
 
 
 def spark_session(master, work):
-    os.environ["PYSPARK_PYTHON"] = sys.executable
-    os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
-    log4j = os.path.join(work, "log4j2.properties")
-    with open(log4j, "w") as f:
-        f.write("rootLogger.level = error\nrootLogger.appenderRef.stderr.ref = console\n"
-                "appender.console.type = Console\nappender.console.name = console\n"
-                "appender.console.target = SYSTEM_ERR\n"
-                "appender.console.layout.type = PatternLayout\n"
-                "appender.console.layout.pattern = %d{HH:mm:ss} %p %c{1}: %m%n\n"
-                "logger.spark.name = org.apache.spark\nlogger.spark.level = error\n")
-    from pyspark.sql import SparkSession
-    return (SparkSession.builder.master(master).appName("masq-ingest-bench")
-            .config("spark.ui.enabled", "false")
-            .config("spark.ui.showConsoleProgress", "false")
-            .config("spark.driver.memory", "6g")
-            .config("spark.driver.extraJavaOptions", "-Dlog4j2.configurationFile=file:" + log4j)
-            .config("spark.sql.shuffle.partitions", "8")
-            .config("spark.local.dir", os.path.join(work, "spark-local"))
-            .getOrCreate())
+    return start_spark(work, "masq-ingest-bench", master=master, driver_memory="6g", partitions=8)
 
 
 def run_spark(tree, tree_bytes, master, work):

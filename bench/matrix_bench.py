@@ -56,6 +56,9 @@ import rapidfuzz
 from rapidfuzz import process
 from rapidfuzz.distance import OSA, DamerauLevenshtein
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from bench_env import cpu_model, git_commit, usable_cpus  # noqa: E402
+
 REPO_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 GENERATOR = os.path.join(REPO_ROOT, "tools", "gen_names.py")
 DEFAULT_MASQ = os.path.join(REPO_ROOT, "build", "bench", "masq_bench_matrix")
@@ -121,38 +124,6 @@ def sha256_of(path):
     with open(path, "rb") as f:
         digest.update(f.read())
     return digest.hexdigest()
-
-
-def cpu_model():
-    try:
-        with open("/proc/cpuinfo", encoding="utf-8", errors="replace") as f:
-            for line in f:
-                if line.startswith("model name"):
-                    return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or "unknown"
-
-
-def usable_cpus():
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:
-        return os.cpu_count() or 1
-
-
-def git_commit():
-    try:
-        commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=REPO_ROOT,
-                                capture_output=True, text=True, timeout=10)
-        if commit.returncode != 0:
-            return "unknown", None
-        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"],
-                               cwd=REPO_ROOT, capture_output=True, text=True, timeout=30)
-        return commit.stdout.strip(), (bool(dirty.stdout.strip())
-                                       if dirty.returncode == 0 else None)
-    except (OSError, subprocess.SubprocessError):
-        return "unknown", None
 
 
 def package_version(name):

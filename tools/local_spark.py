@@ -1,11 +1,11 @@
-"""One quiet local Spark session for the parity tests (local[2], UI off,
+"""One quiet local Spark session for the tests and benchmarks (UI off,
 logging at ERROR, the notebook's Spark 3.1 behaviour: pickled Python UDFs, no
 ANSI mode, UTC)."""
 import os
 import sys
 
 
-def start_spark(tmp, app_name):
+def start_spark(tmp, app_name, master="local[2]", driver_memory="2g", partitions=4):
     os.environ["PYSPARK_PYTHON"] = sys.executable
     os.environ["PYSPARK_DRIVER_PYTHON"] = sys.executable
     os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
@@ -26,13 +26,14 @@ def start_spark(tmp, app_name):
         print("%s: pyspark is required (tools/install_dependencies.sh)" % app_name, file=sys.stderr)
         sys.exit(2)
     spark = (SparkSession.builder
-             .master("local[2]")
+             .master(master)
              .appName(app_name)
              .config("spark.ui.enabled", "false")
              .config("spark.ui.showConsoleProgress", "false")
-             .config("spark.driver.memory", "2g")
+             .config("spark.driver.memory", driver_memory)
+             .config("spark.local.dir", os.path.join(tmp, "spark-local"))
              .config("spark.driver.extraJavaOptions", "-Dlog4j2.configurationFile=file:" + log4j)
-             .config("spark.sql.shuffle.partitions", "4")
+             .config("spark.sql.shuffle.partitions", str(partitions))
              # The notebook targets Spark 3.1: pickled (not Arrow) Python UDFs, no ANSI mode.
              .config("spark.sql.execution.pythonUDF.arrow.enabled", "false")
              .config("spark.sql.ansi.enabled", "false")
