@@ -273,6 +273,13 @@ sys.exit(0 if ok else 1)
 PY
 done
 expect_json opencl_forced "j['summary']['kernel_overflows'] > 0"
+# kernels from a folder (for kernel work); a kernel that does not build shows its log
+kernels=$(cd "$(dirname "$0")/../../kernels" && pwd)
+MASQ_KERNEL_DIR=$kernels "$masq" scan --backend opencl -v --format json "$real" >"$work/kernel_dir.out" 2>"$work/kernel_dir.err"
+if [ $? -eq 0 ] && grep -q "kernels from $kernels" "$work/kernel_dir.err"; then ok; else fail "MASQ_KERNEL_DIR: $(head -c 300 "$work/kernel_dir.err")"; fi
+mkdir -p "$work/broken_kernels" && cp "$kernels"/* "$work/broken_kernels/" && echo "not OpenCL C at all" >>"$work/broken_kernels/match.cl"
+MASQ_KERNEL_DIR=$work/broken_kernels "$masq" scan --backend opencl "$real" >/dev/null 2>"$work/broken_kernel.err"
+if [ $? -eq 2 ] && grep -q "the kernel did not build" "$work/broken_kernel.err" && grep -q "the compiler said" "$work/broken_kernel.err"; then ok; else fail "broken kernel: $(head -c 300 "$work/broken_kernel.err")"; fi
 MASQ_DEVICE=no-such-device "$masq" scan --backend opencl "$real" >/dev/null 2>"$work/no_device.err"
 if [ $? -eq 2 ] && grep -q "no OpenCL device matches 'no-such-device'" "$work/no_device.err"; then ok; else fail "MASQ_DEVICE=no-such-device: $(cat "$work/no_device.err")"; fi
 # no OpenCL platform at all: auto falls back with one line, opencl exits 2
