@@ -3,18 +3,17 @@
 #include <stdlib.h>
 #include <string.h>
 
-void masq_dedup_init(masq_dedup *dedup)
+void masq_dedup_init(masq_dedup *dedup, size_t window)
 {
     memset(dedup, 0, sizeof *dedup);
-    for (int h = 0; h < MASQ_DEDUP_HOURS; h++)
-        dedup->hours[h].hour = INT64_MIN;
+    dedup->window = window ? window : 1;
 }
 
 void masq_dedup_free(masq_dedup *dedup)
 {
-    for (int h = 0; h < MASQ_DEDUP_HOURS; h++)
-        free(dedup->hours[h].keys);
-    masq_dedup_init(dedup);
+    free(dedup->ring);
+    free(dedup->slots);
+    masq_dedup_init(dedup, dedup->window);
 }
 
 static uint64_t key_of(const char *id, int64_t time_ms)
@@ -29,67 +28,73 @@ static uint64_t key_of(const char *id, int64_t time_ms)
     return (hash ^ (hash >> 29)) | 1; /* 0 marks an empty slot */
 }
 
-/* The set for an hour: an existing one, a free one, or the oldest one
- * reused; NULL when the hour is older than every kept hour. */
-static masq_dedup_hour *hour_set(masq_dedup *dedup, int64_t hour)
+static size_t slot_of(const masq_dedup *d, uint64_t key)
 {
-    masq_dedup_hour *oldest = &dedup->hours[0];
-    for (int h = 0; h < MASQ_DEDUP_HOURS; h++) {
-        if (dedup->hours[h].hour == hour)
-            return &dedup->hours[h];
-        if (dedup->hours[h].hour < oldest->hour)
-            oldest = &dedup->hours[h];
-    }
-    if (oldest->hour != INT64_MIN && hour < oldest->hour)
-        return NULL;
-    oldest->hour = hour;
-    oldest->count = 0;
-    if (oldest->keys)
-        memset(oldest->keys, 0, oldest->slots * sizeof *oldest->keys);
-    return oldest;
+    size_t s = (size_t)(key ^ (key >> 32)) & (d->slot_count - 1);
+    while (d->slots[s] != 0 && d->slots[s] != key)
+        s = (s + 1) & (d->slot_count - 1);
+    return s;
 }
 
-static int grow(masq_dedup_hour *set)
+static int grow(masq_dedup *d)
 {
-    size_t slots = set->slots ? set->slots * 2 : 4096;
-    uint64_t *keys = calloc(slots, sizeof *keys);
-    if (keys == NULL)
+    size_t count = d->slot_count ? d->slot_count * 2 : 4096;
+    uint64_t *slots = calloc(count, sizeof *slots);
+    if (slots == NULL)
         return -1;
-    for (size_t i = 0; i < set->slots; i++) {
-        if (set->keys[i] == 0)
-            continue;
-        size_t s = set->keys[i] & (slots - 1);
-        while (keys[s])
-            s = (s + 1) & (slots - 1);
-        keys[s] = set->keys[i];
-    }
-    free(set->keys);
-    set->keys = keys;
-    set->slots = slots;
+    uint64_t *old = d->slots;
+    size_t old_count = d->slot_count;
+    d->slots = slots;
+    d->slot_count = count;
+    for (size_t i = 0; i < old_count; i++)
+        if (old[i])
+            d->slots[slot_of(d, old[i])] = old[i];
+    free(old);
     return 0;
 }
 
-masq_status masq_dedup_check(masq_dedup *dedup, const char *origin_id, int64_t time_ms, bool *seen)
+/* Remove a key, shifting back the run after it (linear probing stays exact). */
+static void remove_key(masq_dedup *d, uint64_t key)
 {
-    *seen = false;
-    int64_t hour = time_ms >= 0 ? time_ms / 3600000 : (time_ms - 3599999) / 3600000;
-    masq_dedup_hour *set = hour_set(dedup, hour);
-    if (set == NULL) {
-        dedup->unchecked++;
-        return MASQ_OK;
-    }
-    if ((set->count + 1) * 2 > set->slots && grow(set) != 0)
-        return MASQ_ERR_NOMEM;
-    uint64_t key = key_of(origin_id, time_ms);
-    size_t s = key & (set->slots - 1);
-    while (set->keys[s]) {
-        if (set->keys[s] == key) {
-            *seen = true;
-            return MASQ_OK;
+    size_t mask = d->slot_count - 1, hole = slot_of(d, key);
+    if (d->slots[hole] != key)
+        return;
+    d->slots[hole] = 0;
+    for (size_t s = (hole + 1) & mask; d->slots[s] != 0; s = (s + 1) & mask) {
+        size_t home = (size_t)(d->slots[s] ^ (d->slots[s] >> 32)) & mask;
+        /* Move it into the hole when the hole lies between its home and it. */
+        if (((s - home) & mask) >= ((s - hole) & mask)) {
+            d->slots[hole] = d->slots[s];
+            d->slots[s] = 0;
+            hole = s;
         }
-        s = (s + 1) & (set->slots - 1);
     }
-    set->keys[s] = key;
-    set->count++;
+    d->used--;
+}
+
+masq_status masq_dedup_check(masq_dedup *d, const char *origin_id, int64_t time_ms, bool *seen)
+{
+    uint64_t key = key_of(origin_id, time_ms);
+    if (d->ring == NULL) {
+        d->ring = malloc(d->window * sizeof *d->ring);
+        if (d->ring == NULL)
+            return MASQ_ERR_NOMEM;
+    }
+    if ((d->used + 1) * 2 > d->slot_count && grow(d) != 0)
+        return MASQ_ERR_NOMEM;
+    size_t s = slot_of(d, key);
+    *seen = d->slots[s] == key;
+    if (*seen)
+        return MASQ_OK;
+    if (d->ring_count == d->window) { /* forget the oldest row */
+        remove_key(d, d->ring[d->oldest]);
+        d->ring[d->oldest] = key;
+        d->oldest = (d->oldest + 1) % d->window;
+        s = slot_of(d, key);
+    } else {
+        d->ring[d->ring_count++] = key;
+    }
+    d->slots[s] = key;
+    d->used++;
     return MASQ_OK;
 }

@@ -27,7 +27,7 @@ void masq_ingest_init(masq_ingest *ingest, masq_name_table *names, bool strict)
     ingest->report_limit = 5;
     ingest->since_ms = MASQ_TIME_NONE;
     ingest->until_ms = MASQ_TIME_NONE;
-    masq_dedup_init(&ingest->dedup);
+    masq_dedup_init(&ingest->dedup, MASQ_DEDUP_WINDOW);
 }
 
 void masq_ingest_free(masq_ingest *ingest)
@@ -626,7 +626,7 @@ static masq_ingest_shared *shared_open(int readers)
     pthread_mutex_init(&shared->table_lock, NULL);
     for (int s = 0; s < DEDUP_STRIPES; s++) {
         pthread_mutex_init(&shared->stripes[s].lock, NULL);
-        masq_dedup_init(&shared->stripes[s].dedup);
+        masq_dedup_init(&shared->stripes[s].dedup, MASQ_DEDUP_WINDOW / DEDUP_STRIPES);
     }
     atomic_init(&shared->next, 0);
     atomic_init(&shared->stop, false);

@@ -116,6 +116,21 @@ def main():
             print("spark_job: name tables equal: %d names, %d events" % (
                 len(ours), sum(r["Count"] for r in ours)))
 
+        # A time window: the same events on both sides.
+        window = ["--since", "2024-06-03T06:00:00Z", "--until", "2024-06-03T18:00:00Z"]
+        spark_window, masq_window = (os.path.join(work, n) for n in ("spark_w.jsonl", "masq_w.jsonl"))
+        masq_json(args.masq, ["--profile", "notebook", "--emit-names", masq_window] + window + [export])
+        if masq_spark.main(["--table-only", "--table", spark_window] + window + [export]) != 0:
+            problems += fail("the job could not build the windowed table")
+        else:
+            ours_w, theirs_w = read_lines(spark_window), read_lines(masq_window)
+            events_w = sum(r["Count"] for r in ours_w)
+            if ours_w != theirs_w or not 0 < events_w < sum(r["Count"] for r in ours):
+                problems += fail("windowed name tables differ or the window selects nothing or all "
+                                 "(%d vs %d names, %d events)" % (len(ours_w), len(theirs_w), events_w))
+            else:
+                print("spark_job: windowed tables equal: %d events" % events_w)
+
         for profile in PROFILES:
             out = os.path.join(work, "spark_%s.json" % profile)
             code = masq_spark.main(["--from-table", spark_table, "--masq", args.masq,

@@ -59,8 +59,10 @@ def export_schema():
                           "EventOriginId")])
 
 
-def read_events(spark, paths, dedup=True):
-    """4688 events as (name, path, computer, ts) with duplicates removed."""
+def read_events(spark, paths, dedup=True, since=None, until=None):
+    """4688 events as (name, path, computer, ts) with duplicates removed, and only
+    those in [since, until) when a bound is given (masq's --since/--until: an event
+    without a readable time is then left out)."""
     from pyspark.sql import functions as F
     raw = (spark.read.schema(export_schema())
            .option("recursiveFileLookup", "true")   # y=/m=/d=/h=/m= are no partitions
@@ -74,9 +76,14 @@ def read_events(spark, paths, dedup=True):
                               F.regexp_extract(F.col("NewProcessName"), r"[^\\/]*$", 0)))
     ts = F.when(F.col("TimeGenerated").rlike(TIME_PATTERN),
                 F.col("TimeGenerated").cast("timestamp"))
-    return (events.select(name.alias("name"), F.col("NewProcessName").alias("path"),
-                          F.col("Computer").alias("computer"), ts.alias("ts"))
-            .where(F.col("name").isNotNull()))
+    selected = (events.select(name.alias("name"), F.col("NewProcessName").alias("path"),
+                              F.col("Computer").alias("computer"), ts.alias("ts"))
+                .where(F.col("name").isNotNull()))
+    if since:
+        selected = selected.where(F.col("ts") >= F.lit(since).cast("timestamp"))
+    if until:
+        selected = selected.where(F.col("ts") < F.lit(until).cast("timestamp"))
+    return selected
 
 
 def bounded_set(counted, column):
@@ -273,6 +280,10 @@ def parse_args(argv):
                    help="a name table on the driver (this job's --table, masq --emit-names "
                         "or masq merge): no export is read, only the matrix runs")
     p.add_argument("--table-only", action="store_true", help="write the table, run no masq")
+    p.add_argument("--since", metavar="TIME",
+                   help="only events at or after TIME (ISO 8601 UTC, as masq --since)")
+    p.add_argument("--until", metavar="TIME",
+                   help="only events before TIME (ISO 8601 UTC, as masq --until)")
     p.add_argument("--no-dedup", action="store_true",
                    help="keep rows written twice (same EventOriginId)")
     p.add_argument("--no-cache", action="store_true",
@@ -309,7 +320,8 @@ def main(argv=None):
             names, total = table_size(table_file)
         else:
             table_file = args.table or os.path.join(workdir, "names.jsonl")
-            events = read_events(spark, args.paths, dedup=not args.no_dedup)
+            events = read_events(spark, args.paths, dedup=not args.no_dedup,
+                                 since=args.since, until=args.until)
             if not args.no_cache:   # the export is parsed once for both aggregations
                 from pyspark import StorageLevel
                 events = events.persist(StorageLevel.MEMORY_AND_DISK)
