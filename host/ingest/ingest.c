@@ -754,7 +754,8 @@ masq_status masq_ingest_paths(masq_ingest *ingest, const char *const *paths, siz
     input_list items = {0};
     for (size_t i = 0; i < inputs.count && status == MASQ_OK; i++)
         status = add_input(&items, inputs.items[i], ingest, &ingest->progress_total);
-    int threads = ingest->threads;
+    /* Name tables are small and their rows go straight into the table: one reader. */
+    int threads = ingest->schema == MASQ_SCHEMA_NAMES ? 1 : ingest->threads;
     if (threads > (int)items.count)
         threads = (int)items.count;
     if (status == MASQ_OK && threads > 1 && !stdin_read) {

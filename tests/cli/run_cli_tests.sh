@@ -187,6 +187,28 @@ expect_err large "large.jsonl:100001: not valid JSON"
 run large_one 0 scan --threads 1 --format json --emit-names "$work/large1.names" "$work/large.jsonl"
 if cmp -s "$work/large1.names" "$work/large2.names"; then ok; else fail "large file: parts give another table than one reader"; fi
 
+# the same de-duplication whatever the number of readers: 8 days, each file written twice
+mkdir -p "$work/days"
+python3 - "$real" "$work/days" <<'PY'
+import json, sys
+rows = [json.loads(l) for l in open(sys.argv[1])][:600]
+for day in range(8):
+    lines = []
+    for i, r in enumerate(rows):
+        r = dict(r, TimeGenerated="2024-06-%02dT%02d:%02d:00.000Z" % (day + 1, i % 24, i % 60),
+                 EventOriginId="%08d-0000-0000-0000-%012d" % (day, i))
+        lines.append(json.dumps(r) + "\n")
+    for copy in ("a", "b"):
+        open("%s/day%d_%s.json" % (sys.argv[2], day, copy), "w").writelines(lines)
+PY
+run days_one 0 scan --threads 1 --format json --emit-names "$work/days1.names" "$work/days"
+run days_many 0 scan --threads 4 --format json --emit-names "$work/days4.names" "$work/days"
+expect_json days_one "j['summary']['events'] == 4800 and j['summary']['duplicate_events'] == 4800"
+expect_json days_many "j['summary']['events'] == 4800 and j['summary']['duplicate_events'] == 4800"
+if cmp -s "$work/days1.names" "$work/days4.names"; then ok; else fail "de-duplication: 1 and 4 readers give other tables"; fi
+# name tables read by several readers (they are read one at a time)
+run tables_many 0 scan --threads 4 --schema names --format json "$work/a.names" "$work/b.names" "$work/days1.names" "$work/all.names"
+
 # --- bad input ---------------------------------------------------------------
 : >"$work/empty.jsonl"
 run empty 0 scan --format json "$work/empty.jsonl"
@@ -273,6 +295,19 @@ sys.exit(0 if ok else 1)
 PY
 done
 expect_json opencl_forced "j['summary']['kernel_overflows'] > 0"
+# names longer than the device takes (stems of 257, names of 261): the same on both backends
+python3 - "$work/long_names.jsonl" <<'PY'
+import json, sys
+row = lambda p, c: {"Process": p, "Count": c, "UserCount": c, "DemoCount": 0}
+rows = [row("x" * 257 + ".exe", 100)] + [row("m%d.exe" % i, 5) for i in range(6)]
+rows += [row("y" * 257 + ".exe", 1), row("x" * 256 + "z.exe", 1), row("q.exe", 1)]
+open(sys.argv[1], "w").write("".join(json.dumps(r) + "\n" for r in rows))
+PY
+for backend in cpu opencl; do
+  run "long_$backend" 0 scan --schema names --profile notebook --backend $backend --format json "$work/long_names.jsonl"
+  expect_json "long_$backend" "[(a['PotentiallyMaliciousProcess'], a['Distance']) for a in j['anomalies']] == [('x' * 256 + 'z.exe', 1)]"
+done
+
 # kernels from a folder (for kernel work); a kernel that does not build shows its log
 kernels=$(cd "$(dirname "$0")/../../kernels" && pwd)
 MASQ_KERNEL_DIR=$kernels "$masq" scan --backend opencl -v --format json "$real" >"$work/kernel_dir.out" 2>"$work/kernel_dir.err"

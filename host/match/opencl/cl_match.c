@@ -342,7 +342,7 @@ static masq_status run_pack(session *s, const masq_pack *pack, double similarity
     for (size_t n = 0; n < pack->frequent.count; n++) {
         const masq_packed_name *name = &pack->frequent.items[n];
         const uint32_t *symbols = masq_pack_symbols(pack, name);
-        for (uint32_t p = 0; p < name->length && name->length <= DEVICE_MAX_PATTERN; p++)
+        for (uint32_t p = 0; p < name->length; p++)
             if (s->symbol_ids[symbols[p]] == 0) {
                 if (next >= s->alphabet) {
                     snprintf(s->why, s->why_size,
@@ -475,9 +475,22 @@ masq_status masq_match_opencl(const masq_pack *pack, const masq_match_options *o
     s.tuning = options->tuning;
     masq_cl_tuning_resolve(&s.device, &s.tuning);
 
-    /* Table size: every distinct symbol of the frequent names (and of the
-     * self-test), plus symbol 0. */
-    uint32_t distinct = pack->alphabet_size + 64;
+    /* Table size: every distinct symbol of the frequent names (and room for
+     * the self-test's), plus symbol 0; rare names' other symbols map to 0. */
+    uint8_t *seen = calloc(pack->alphabet_size ? pack->alphabet_size : 1, 1);
+    if (seen == NULL)
+        return MASQ_ERR_NOMEM;
+    uint32_t distinct = 64;
+    for (size_t n = 0; n < pack->frequent.count; n++) {
+        const masq_packed_name *name = &pack->frequent.items[n];
+        const uint32_t *symbols = masq_pack_symbols(pack, name);
+        for (uint32_t p = 0; p < name->length; p++)
+            if (!seen[symbols[p]]) {
+                seen[symbols[p]] = 1;
+                distinct++;
+            }
+    }
+    free(seen);
     s.alphabet = round_up_power_of_two(distinct + 1);
     cl_ulong local = s.device.local_memory ? s.device.local_memory : 32768;
     cl_ulong per_short = (cl_ulong)s.alphabet * sizeof(cl_uint);
