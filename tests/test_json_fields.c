@@ -57,7 +57,8 @@ static void mutate(masq_random *r, char *line, size_t *length, size_t capacity)
     static const char *const inserts[] = {"\\\\", "\\\"", "\\u0041", "\\u00e9", "\\u4e2d", "\\ud83d\\ude00",
                                           "\\u0000", "\\n", "{\"a\":[1,{\"b\":null}]}", "\"EventID\":4688,",
                                           "\"Process\":\"x.exe\",", "1e5", "-0.5", "true", ",", ":", "\"",
-                                          "\x01", "\xff", " ", "\"EventID\":\"1\","};
+                                          "\x01", "\xff", " ", "\"EventID\":\"1\",",
+                                          "\"Meta\":{\"EventID\":1},"};
     unsigned kind = masq_random_below(r, 4);
     size_t at = *length ? masq_random_below(r, (uint32_t)*length) : 0;
     if (kind == 0 && *length > 0) {

@@ -87,9 +87,20 @@ static char *column_name(const char *header)
     return masq_strndup(header, n);
 }
 
+/* A quoted field may hold line breaks, but a record of more lines than this
+ * is a stray quote: reported, and reading goes on with the next line. */
+#define MAX_RECORD_LINES 64
+
 masq_csv_result masq_csv_line(masq_csv *csv, const char *line, size_t length, cJSON **row)
 {
     *row = NULL;
+    if (csv->pending != NULL && ++csv->pending_lines > MAX_RECORD_LINES) {
+        free(csv->pending);
+        csv->pending = NULL;
+        csv->pending_length = 0;
+        csv->pending_lines = 0;
+        return MASQ_CSV_OPEN_QUOTE;
+    }
     const char *text = line;
     size_t text_length = length;
     if (csv->pending != NULL) {
@@ -115,6 +126,7 @@ masq_csv_result masq_csv_line(masq_csv *csv, const char *line, size_t length, cJ
         if (csv->pending == NULL) {
             csv->pending = masq_strndup(line, length);
             csv->pending_length = length;
+            csv->pending_lines = 1;
             if (csv->pending == NULL)
                 return MASQ_CSV_NOMEM;
         }
@@ -123,6 +135,7 @@ masq_csv_result masq_csv_line(masq_csv *csv, const char *line, size_t length, cJ
     free(csv->pending);
     csv->pending = NULL;
     csv->pending_length = 0;
+    csv->pending_lines = 0;
     if (csv->columns == NULL) {
         csv->columns = calloc(f.count ? f.count : 1, sizeof *csv->columns);
         if (csv->columns == NULL) {

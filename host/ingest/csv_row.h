@@ -16,6 +16,7 @@ typedef struct masq_csv {
     size_t column_count;
     char *pending; /* a record whose quoted field continues on the next line */
     size_t pending_length;
+    unsigned pending_lines;
 } masq_csv;
 
 void masq_csv_init(masq_csv *csv);
@@ -26,6 +27,7 @@ typedef enum masq_csv_result {
     MASQ_CSV_HEADER,     /* the line was the header */
     MASQ_CSV_CONTINUED,  /* the record goes on in the next line */
     MASQ_CSV_MALFORMED,  /* a record with the wrong number of fields */
+    MASQ_CSV_OPEN_QUOTE, /* a quote left open over too many lines (they are skipped) */
     MASQ_CSV_NOMEM,
 } masq_csv_result;
 

@@ -375,6 +375,8 @@ static masq_status ingest_csv_line(masq_ingest *ingest, masq_csv *csv, const cha
     }
     case MASQ_CSV_MALFORMED:
         return bad_line(ingest, "CSV record with a different number of fields than the header");
+    case MASQ_CSV_OPEN_QUOTE:
+        return bad_line(ingest, "CSV quote still open after 64 lines: those lines are skipped");
     case MASQ_CSV_NOMEM:
         return MASQ_ERR_NOMEM;
     default:

@@ -15,29 +15,42 @@ const char *masq_row_string(const masq_row *row, const char *key)
     return cJSON_IsString(item) ? item->valuestring : NULL;
 }
 
-/* The text of the number after "EventID" in the raw line (cJSON keeps only
- * its value). */
+static const char *skip_space(const char *p, const char *end)
+{
+    while (p < end && (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n'))
+        p++;
+    return p;
+}
+
+/* Is the value of the first top-level "EventID" key, as JSON text, exactly
+ * `expected`? cJSON keeps only the number's value; the notebook reads its text. */
 static bool event_id_token_is(const char *line, size_t length, const char *expected)
 {
-    static const char key[] = "\"EventID\"";
-    const char *end = line + length;
-    for (const char *p = line; p + sizeof key - 1 <= end; p++) {
-        p = memchr(p, '"', (size_t)(end - p));
-        if (p == NULL || p + sizeof key - 1 > end)
-            return false;
-        if (memcmp(p, key, sizeof key - 1) != 0)
+    const char *p = line, *end = line + length;
+    int depth = 0;
+    while (p < end) {
+        if (*p == '"') {
+            const char *start = ++p;
+            while (p < end && *p != '"')
+                p += *p == '\\' ? 2 : 1;
+            if (p >= end)
+                return false;
+            const char *stop = p++;
+            const char *q = skip_space(p, end);
+            if (depth == 1 && q < end && *q == ':' && stop - start == 7 &&
+                memcmp(start, "EventID", 7) == 0) {
+                q = skip_space(q + 1, end);
+                size_t n = strlen(expected);
+                return (size_t)(end - q) >= n && memcmp(q, expected, n) == 0 &&
+                       (q + n == end || strchr("-+.eE0123456789", q[n]) == NULL);
+            }
             continue;
-        const char *q = p + sizeof key - 1;
-        while (q < end && strchr(" \t\r\n", *q) && *q)
-            q++;
-        if (q == end || *q != ':')
-            continue;
-        q++;
-        while (q < end && strchr(" \t\r\n", *q) && *q)
-            q++;
-        size_t n = strlen(expected);
-        return (size_t)(end - q) >= n && memcmp(q, expected, n) == 0 &&
-               (q + n == end || strchr("-+.eE0123456789", q[n]) == NULL);
+        }
+        if (*p == '{' || *p == '[')
+            depth++;
+        else if (*p == '}' || *p == ']')
+            depth--;
+        p++;
     }
     return false;
 }

@@ -209,6 +209,18 @@ if cmp -s "$work/days1.names" "$work/days4.names"; then ok; else fail "de-duplic
 # name tables read by several readers (they are read one at a time)
 run tables_many 0 scan --threads 4 --schema names --format json "$work/a.names" "$work/b.names" "$work/days1.names" "$work/all.names"
 
+# a stray quote in a CSV export costs its next 64 lines, reported, not the file
+python3 - "$work/stray.csv" <<'PY'
+import sys
+with open(sys.argv[1], "w") as f:
+    f.write("FileName,FolderPath,DeviceName\n\"bad.exe,C:\\x\\bad.exe,h1\n")
+    for i in range(20000):
+        f.write("p%d.exe,C:\\Windows\\p%d.exe,h%d\n" % (i, i, i % 5))
+PY
+run stray_quote 0 scan --format json "$work/stray.csv"
+expect_json stray_quote "j['summary']['events'] == 20000 - 64 and j['summary']['malformed_lines'] == 1"
+expect_err stray_quote "stray.csv:66: CSV quote still open after 64 lines"
+
 # --- bad input ---------------------------------------------------------------
 : >"$work/empty.jsonl"
 run empty 0 scan --format json "$work/empty.jsonl"
