@@ -445,7 +445,10 @@ static masq_status ingest_input(masq_ingest *ingest, const input *item)
             break;
         ingest->current_line++;
         if ((ingest->current_line & 0xFFFF) == 0)
-            report_progress(ingest, masq_line_reader_bytes(reader), false);
+            report_progress(ingest,
+                            part ? masq_line_reader_position(reader) - item->start
+                                 : masq_line_reader_bytes(reader),
+                            false);
         if (result == MASQ_LINE_READ_ERROR) {
             ingest->stats.damaged_files++;
             masq_warn("%s: reading stopped after line %llu: %s", ingest->current_file,

@@ -1,5 +1,6 @@
 #include "name_table_io.h"
 
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -69,10 +70,17 @@ masq_status masq_name_table_write(const masq_name_table *table, FILE *out)
     return status;
 }
 
+/* Counts are whole numbers a double holds exactly (up to 2^53). */
+static bool is_count(const cJSON *item)
+{
+    return cJSON_IsNumber(item) && item->valuedouble >= 0 && item->valuedouble <= 9007199254740992.0 &&
+           item->valuedouble == (double)(uint64_t)item->valuedouble;
+}
+
 static uint64_t count_of(const cJSON *object, const char *key)
 {
     const cJSON *item = cJSON_GetObjectItemCaseSensitive(object, key);
-    return cJSON_IsNumber(item) && item->valuedouble >= 0 ? (uint64_t)item->valuedouble : 0;
+    return is_count(item) ? (uint64_t)item->valuedouble : 0;
 }
 
 static masq_status add_set(masq_name_table *table, masq_text_set *set, const cJSON *array,
@@ -105,7 +113,7 @@ masq_status masq_name_table_add_row(masq_name_table *table, const cJSON *row)
 {
     const cJSON *process = cJSON_GetObjectItemCaseSensitive(row, "Process");
     const cJSON *count = cJSON_GetObjectItemCaseSensitive(row, "Count");
-    if (!cJSON_IsString(process) || !cJSON_IsNumber(count) || count->valuedouble < 0 ||
+    if (!cJSON_IsString(process) || !is_count(count) ||
         masq_unicode_decode(process->valuestring, strlen(process->valuestring), NULL) < 0)
         return MASQ_ERR_INPUT;
     size_t index;
