@@ -343,7 +343,21 @@ static masq_status unicode_tricks(detector *d)
     return status;
 }
 
-/* Known names in folders they never live in (T1036.005). */
+/* A kept path in a folder, for the analyst; the folder itself otherwise. */
+static const char *path_in(const masq_text_set *paths, const char *folder)
+{
+    for (uint32_t p = 0; p < paths->count; p++) {
+        char its[1024];
+        masq_folder_of(paths->entries[p].text, its, sizeof its);
+        if (strcmp(its, folder) == 0)
+            return paths->entries[p].text;
+    }
+    return folder;
+}
+
+/* Known names in folders they never live in (T1036.005). The folders are
+ * counted per name at ingest, so a name's few folders are all there however
+ * many spellings of paths it has. */
 static masq_status wrong_folders(detector *d)
 {
     masq_name_table *names = &d->result->names;
@@ -352,18 +366,17 @@ static masq_status wrong_folders(detector *d)
         const masq_known_name *known = d->known_of[i];
         if (known == NULL || known->folder_count == 0 || !in_shard(d, i))
             continue;
-        const masq_text_set *paths = &names->names[i].paths;
+        const masq_text_set *folders = &names->names[i].folders;
+        uint32_t order[MASQ_CONTEXT_LIMIT];
+        masq_text_set_order(folders, order);
         char *detail = NULL;
         size_t detail_length = 0;
-        uint32_t order[MASQ_CONTEXT_LIMIT];
-        masq_text_set_order(paths, order);
-        for (uint32_t k = 0; k < paths->count; k++) {
-            const char *path = paths->entries[order[k]].text;
-            char folder[1024];
-            masq_folder_of(path, folder, sizeof folder);
-            if (masq_folder_expected(known, folder))
+        for (uint32_t k = 0; k < folders->count; k++) {
+            const char *folder = folders->entries[order[k]].text;
+            if (folder[0] == '\0' || masq_folder_expected(known, folder))
                 continue;
-            size_t add = strlen(path) + 3;
+            const char *shown = path_in(&names->names[i].paths, folder);
+            size_t add = strlen(shown) + 3;
             char *grown = realloc(detail, detail_length + add + 1);
             if (grown == NULL) {
                 free(detail);
@@ -371,7 +384,7 @@ static masq_status wrong_folders(detector *d)
             }
             detail = grown;
             detail_length += (size_t)sprintf(detail + detail_length, "%s%s",
-                                             detail_length ? "; " : "", path);
+                                             detail_length ? "; " : "", shown);
         }
         if (detail == NULL)
             continue;

@@ -5,11 +5,8 @@
 
 #include <stdbool.h>
 
+#include "../names/folder_path.h"
 #include "known_names.h"
-
-/* The folder of path, normalized, into out: "\windows\system32\" for
- * "C:\Windows\System32\svchost.exe"; "/usr/sbin/" for "/usr/sbin/sshd". */
-void masq_folder_of(const char *path, char *out, size_t size);
 
 /* Does a normalized folder belong to the known name's folders? A name with no
  * folder rule accepts every folder. */

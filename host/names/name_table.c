@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "../util/memory.h"
+#include "folder_path.h"
 
 static uint64_t hash_bytes(const char *text, size_t length)
 {
@@ -32,6 +33,7 @@ void masq_name_table_free(masq_name_table *table)
         text_set_free(&table->names[i].paths);
         text_set_free(&table->names[i].computers);
         text_set_free(&table->names[i].originals);
+        text_set_free(&table->names[i].folders);
     }
     free(table->names);
     free(table->slots);
@@ -209,6 +211,7 @@ masq_status masq_name_table_merge(masq_name_table *dst, const masq_name_table *s
         MASQ_TRY(merge_set(dst, &to->paths, &from->paths));
         MASQ_TRY(merge_set(dst, &to->computers, &from->computers));
         MASQ_TRY(merge_set(dst, &to->originals, &from->originals));
+        MASQ_TRY(merge_set(dst, &to->folders, &from->folders));
         if (from->first_seen_ms != MASQ_TIME_NONE &&
             (to->first_seen_ms == MASQ_TIME_NONE || from->first_seen_ms < to->first_seen_ms))
             to->first_seen_ms = from->first_seen_ms;
@@ -231,6 +234,11 @@ masq_status masq_name_table_add(masq_name_table *table, const masq_sighting *sig
     MASQ_TRY(masq_text_set_add(table, &name->paths, sighting->path, 1));
     MASQ_TRY(masq_text_set_add(table, &name->computers, sighting->computer, 1));
     MASQ_TRY(masq_text_set_add(table, &name->originals, sighting->original, 1));
+    if (sighting->path != NULL) {
+        char folder[1024];
+        masq_folder_of(sighting->path, folder, sizeof folder);
+        MASQ_TRY(masq_text_set_add(table, &name->folders, folder, 1));
+    }
     if (sighting->time_ms != MASQ_TIME_NONE) {
         if (name->first_seen_ms == MASQ_TIME_NONE || sighting->time_ms < name->first_seen_ms)
             name->first_seen_ms = sighting->time_ms;

@@ -43,6 +43,9 @@ typedef struct masq_name {
     masq_text_set paths;     /* NewProcessName as written, case kept */
     masq_text_set computers;
     masq_text_set originals; /* PE original file names (Sysmon, Defender), lower-cased */
+    masq_text_set folders;   /* the paths' folders, normalized (names/folder_path.h): few
+                                per name, so a folder a binary should not run from is kept
+                                even when its spellings of paths are many */
     int64_t first_seen_ms; /* MASQ_TIME_NONE when no event had a time */
     int64_t last_seen_ms;
 } masq_name;

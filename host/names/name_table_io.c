@@ -34,6 +34,7 @@ static masq_status write_row(const masq_name *name, FILE *out)
     cJSON_AddItemToObject(row, "Paths", set_json(&name->paths, "Path"));
     cJSON_AddItemToObject(row, "Computers", set_json(&name->computers, "Computer"));
     cJSON_AddItemToObject(row, "Originals", set_json(&name->originals, "OriginalFileName"));
+    cJSON_AddItemToObject(row, "Folders", set_json(&name->folders, "Folder"));
     masq_json_add_time(row, "FirstSeen", name->first_seen_ms);
     masq_json_add_time(row, "LastSeen", name->last_seen_ms);
     char *text = cJSON_PrintUnformatted(row);
@@ -131,6 +132,8 @@ masq_status masq_name_table_add_row(masq_name_table *table, const cJSON *row)
                      "Computer"));
     MASQ_TRY(add_set(table, &name->originals, cJSON_GetObjectItemCaseSensitive(row, "Originals"),
                      "OriginalFileName"));
+    MASQ_TRY(add_set(table, &name->folders, cJSON_GetObjectItemCaseSensitive(row, "Folders"),
+                     "Folder"));
     widen(&name->first_seen_ms, &name->last_seen_ms, row);
     return MASQ_OK;
 }

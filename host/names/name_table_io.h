@@ -4,6 +4,7 @@
  *   {"Process": "svchost.exe", "Count": 123, "UserCount": 123, "DemoCount": 0,
  *    "Paths": [{"Path": "...", "Count": 120}], "Computers": [{"Computer": "...",
  *    "Count": 3}], "Originals": [{"OriginalFileName": "...", "Count": 1}],
+ *    "Folders": [{"Folder": "\\windows\\system32\\", "Count": 120}],
  *    "FirstSeen": "2024-06-03T00:00:01.000Z", "LastSeen": ...} */
 #ifndef MASQ_NAME_TABLE_IO_H
 #define MASQ_NAME_TABLE_IO_H

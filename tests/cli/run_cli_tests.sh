@@ -221,6 +221,19 @@ run stray_quote 0 scan --format json "$work/stray.csv"
 expect_json stray_quote "j['summary']['events'] == 20000 - 64 and j['summary']['malformed_lines'] == 1"
 expect_err stray_quote "stray.csv:66: CSV quote still open after 64 lines"
 
+# a known name in a wrong folder is found however many spellings its right paths have
+python3 - "$work/spellings.jsonl" <<'PY'
+import itertools, json, sys
+base = "C:\\Windows\\System32\\svchost.exe"
+spellings = sorted({"".join(c.upper() if i < 6 and bits[i] else c for i, c in enumerate(base))
+                    for bits in itertools.product([0, 1], repeat=6)})
+rows = [{"EventID": 4688, "NewProcessName": s} for s in spellings[:40]]
+rows.append({"EventID": 4688, "NewProcessName": "c:\\users\\public\\svchost.exe"})
+open(sys.argv[1], "w").write("".join(json.dumps(r) + "\n" for r in rows))
+PY
+run spellings 0 scan --format json "$work/spellings.jsonl"
+expect_json spellings "[(a['Reason'], a['Detail']) for a in j['anomalies']] == [('wrong-folder', 'c:\\\\users\\\\public\\\\svchost.exe')]"
+
 # --- bad input ---------------------------------------------------------------
 : >"$work/empty.jsonl"
 run empty 0 scan --format json "$work/empty.jsonl"

@@ -102,9 +102,23 @@ def bounded_set(counted, column):
                                          F.col("count").alias("count"))).alias(column + "s")))
 
 
+def folder_of(path):
+    """masq_folder_of (host/names/folder_path.c) in Spark: the folder of a path,
+    without "\\\\?\\" or "\\??\\", "\\Device\\HarddiskVolumeN", a drive letter, with
+    "\\SystemRoot" and "%SystemRoot%" as "\\windows", ASCII lower-cased."""
+    from pyspark.sql import functions as F
+    p = F.regexp_replace(path, r"^(\\\\\?\\|\\\?\?\\)", "")
+    p = F.regexp_replace(p, r"(?i)^\\device\\harddiskvolume[0-9]*", "")
+    p = F.regexp_replace(p, r"(?i)^(\\systemroot|%systemroot%)(?=\\)", "\\\\windows")
+    p = F.regexp_replace(p, r"^[A-Za-z]:", "")
+    folder = F.regexp_extract(p, r"^(.*[\\/])", 1)
+    return F.translate(folder, "ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+
+
 def name_table(events):
-    """One row a name: name, count, first, last (ISO text, ms), paths, computers.
-    Two aggregations of the events, by (name, path) and by (name, computer)."""
+    """One row a name: name, count, first, last (ISO text, ms), paths, computers,
+    folders. Aggregations of the events by (name, path), (name, computer) and the
+    paths' folders."""
     from pyspark.sql import functions as F
     iso = "yyyy-MM-dd'T'HH:mm:ss.SSS'Z'"
     by_path = events.groupBy("name", "path").agg(F.count(F.lit(1)).alias("count"),
@@ -114,8 +128,11 @@ def name_table(events):
     counts = by_path.groupBy("name").agg(F.sum("count").alias("count"),
                                          F.date_format(F.min("first"), iso).alias("first"),
                                          F.date_format(F.max("last"), iso).alias("last"))
+    by_folder = (by_path.withColumn("folder", folder_of(F.col("path")))
+                 .groupBy("name", "folder").agg(F.sum("count").alias("count")))
     return (counts.join(bounded_set(by_path, "path"), "name", "left")
             .join(bounded_set(by_computer, "computer"), "name", "left")
+            .join(bounded_set(by_folder, "folder"), "name", "left")
             .orderBy("name"))
 
 
@@ -127,6 +144,7 @@ def table_row_json(row):
     return json.dumps({"Process": row["name"], "Count": row["count"], "UserCount": row["count"],
                        "DemoCount": 0, "Paths": items(row["paths"], "Path"),
                        "Computers": items(row["computers"], "Computer"), "Originals": [],
+                       "Folders": items(row["folders"], "Folder"),
                        "FirstSeen": row["first"], "LastSeen": row["last"]},
                       ensure_ascii=False, separators=(",", ":"))
 

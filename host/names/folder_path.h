@@ -1,0 +1,14 @@
+/* Where a binary ran from: a path's folder normalized for comparison and
+ * counting (ASCII lower-case, no drive, "\?\", "\Device\HarddiskVolumeN\" and
+ * "\SystemRoot\" resolved). */
+#ifndef MASQ_FOLDER_PATH_H
+#define MASQ_FOLDER_PATH_H
+
+#include <stddef.h>
+
+/* The folder of path, normalized, into out: "\windows\system32\" for
+ * "C:\Windows\System32\svchost.exe"; "/usr/sbin/" for "/usr/sbin/sshd"; "" for
+ * a bare file name. */
+void masq_folder_of(const char *path, char *out, size_t size);
+
+#endif
