@@ -329,28 +329,39 @@ static masq_status run_join(session *s, const masq_join *j, const masq_threshold
     return status;
 }
 
-static masq_status run_pack(session *s, const masq_pack *pack, double similarity, masq_hits *hits,
-                            masq_match_stats *stats)
+/* Kernel symbols: ids[symbol] = 1..n for the symbols of frequent names, 0 for
+ * the rest (a symbol no pattern holds has an empty mask, so the result is
+ * exact). *count is n; false when n would pass limit. */
+static bool number_symbols(const masq_pack *pack, uint16_t *ids, uint32_t limit, uint32_t *count)
 {
-    /* Kernel symbols: 1..n for symbols of frequent names, 0 for the rest
-     * (a symbol no pattern holds has an empty mask, so the result is exact). */
-    free(s->symbol_ids);
-    s->symbol_ids = calloc(pack->alphabet_size ? pack->alphabet_size : 1, sizeof *s->symbol_ids);
-    if (s->symbol_ids == NULL)
-        return MASQ_ERR_NOMEM;
     uint32_t next = 1;
     for (size_t n = 0; n < pack->frequent.count; n++) {
         const masq_packed_name *name = &pack->frequent.items[n];
         const uint32_t *symbols = masq_pack_symbols(pack, name);
-        for (uint32_t p = 0; p < name->length; p++)
-            if (s->symbol_ids[symbols[p]] == 0) {
-                if (next >= s->alphabet) {
-                    snprintf(s->why, s->why_size,
-                             "frequent names use more than %u distinct characters", s->alphabet - 1);
-                    return MASQ_ERR_DEVICE;
-                }
-                s->symbol_ids[symbols[p]] = (uint16_t)next++;
-            }
+        for (uint32_t p = 0; p < name->length; p++) {
+            if (ids[symbols[p]] != 0)
+                continue;
+            if (next > limit)
+                return false;
+            ids[symbols[p]] = (uint16_t)next++;
+        }
+    }
+    *count = next - 1;
+    return true;
+}
+
+static masq_status run_pack(session *s, const masq_pack *pack, double similarity, masq_hits *hits,
+                            masq_match_stats *stats)
+{
+    free(s->symbol_ids);
+    s->symbol_ids = calloc(pack->alphabet_size ? pack->alphabet_size : 1, sizeof *s->symbol_ids);
+    if (s->symbol_ids == NULL)
+        return MASQ_ERR_NOMEM;
+    uint32_t distinct;
+    if (!number_symbols(pack, s->symbol_ids, s->alphabet - 1, &distinct)) {
+        snprintf(s->why, s->why_size, "frequent names use more than %u distinct characters",
+                 s->alphabet - 1);
+        return MASQ_ERR_DEVICE;
     }
     masq_threshold t;
     MASQ_TRY(masq_threshold_init(&t, similarity, pack->max_length));
@@ -477,20 +488,17 @@ masq_status masq_match_opencl(const masq_pack *pack, const masq_match_options *o
 
     /* Table size: every distinct symbol of the frequent names (and room for
      * the self-test's), plus symbol 0; rare names' other symbols map to 0. */
-    uint8_t *seen = calloc(pack->alphabet_size ? pack->alphabet_size : 1, 1);
-    if (seen == NULL)
+    uint16_t *ids = calloc(pack->alphabet_size ? pack->alphabet_size : 1, sizeof *ids);
+    if (ids == NULL)
         return MASQ_ERR_NOMEM;
-    uint32_t distinct = 64;
-    for (size_t n = 0; n < pack->frequent.count; n++) {
-        const masq_packed_name *name = &pack->frequent.items[n];
-        const uint32_t *symbols = masq_pack_symbols(pack, name);
-        for (uint32_t p = 0; p < name->length; p++)
-            if (!seen[symbols[p]]) {
-                seen[symbols[p]] = 1;
-                distinct++;
-            }
+    uint32_t distinct = UINT16_MAX;
+    bool fits = number_symbols(pack, ids, UINT16_MAX - 64, &distinct);
+    free(ids);
+    if (!fits) {
+        snprintf(why, why_size, "frequent names use too many distinct characters for a device");
+        return MASQ_ERR_DEVICE;
     }
-    free(seen);
+    distinct += 64;
     s.alphabet = round_up_power_of_two(distinct + 1);
     cl_ulong local = s.device.local_memory ? s.device.local_memory : 32768;
     cl_ulong per_short = (cl_ulong)s.alphabet * sizeof(cl_uint);
