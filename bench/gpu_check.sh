@@ -2,11 +2,11 @@
 # On a machine with a GPU (NVIDIA's OpenCL driver, or any OpenCL GPU): build,
 # run the correctness tests on the GPU, time 10^4 x 10^5 and 10^5 x 10^5
 # matrices, and print a short table last. Plans for about 10 minutes.
-#   bench/gpu_check.sh [REAL_DATA_DIR]    (default ../shared/data/real; 'none' skips it)
+#   bench/gpu_check.sh [REAL_DATA_DIR]    (default tests/data/real; 'none' skips it)
 # MASQ_DEVICE chooses the device (default: gpu).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-real=${1:-../shared/data/real}
+real=${1:-tests/data/real}
 [ -d "$real" ] || real=none
 export MASQ_DEVICE=${MASQ_DEVICE:-gpu}
 build=build-gpu

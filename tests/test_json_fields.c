@@ -81,7 +81,7 @@ static void mutate(masq_random *r, char *line, size_t *length, size_t capacity)
 
 int main(int argc, char **argv)
 {
-    const char *folder = argc > 1 ? argv[1] : "../shared/data/real";
+    const char *folder = argc > 1 ? argv[1] : "tests/data/real";
     unsigned long mutations = argc > 2 ? strtoul(argv[2], NULL, 10) : 20;
     const char *files[] = {"securityevent_4688.jsonl", "sysmon_1.jsonl"};
     masq_random r = {20261128};

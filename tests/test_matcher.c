@@ -238,7 +238,7 @@ static void run_all(const char *label, const name_list *frequent, const name_lis
 
 int main(int argc, char **argv)
 {
-    const char *real_folder = argc > 1 ? argv[1] : "../shared/data/real";
+    const char *real_folder = argc > 1 ? argv[1] : "tests/data/real";
     bool opencl = !(argc > 2 && strcmp(argv[2], "--cpu-only") == 0);
     static const double thresholds[] = {0.85, 0.7, 0.5, 0.95};
     name_list frequent, infrequent;

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Labelled evaluation data for masq's detection quality.
 
-Takes real background events (../shared/data/real: SecurityEvent 4688 and
+Takes real background events (tests/data/real: SecurityEvent 4688 and
 Sysmon 1 rows) and injects masquerades of each kind, seeded, writing:
   OUT/background.jsonl   the untouched real events
   OUT/events.jsonl       the same plus the injected events
@@ -156,7 +156,7 @@ def generate(folder, seed, per_kind):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--real", default=os.path.join(os.path.dirname(__file__), "..", "..", "shared", "data", "real"))
+    parser.add_argument("--real", default=os.path.join(os.path.dirname(__file__), "..", "tests", "data", "real"))
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--per-kind", type=int, default=20)
     parser.add_argument("--out", required=True)

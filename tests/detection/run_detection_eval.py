@@ -48,7 +48,7 @@ def detected(item, anomalies):
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--masq", required=True)
-    parser.add_argument("--real", default=os.path.join(ROOT, "..", "shared", "data", "real"))
+    parser.add_argument("--real", default=os.path.join(ROOT, "tests", "data", "real"))
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--per-kind", type=int, default=20)
     args = parser.parse_args()

@@ -482,7 +482,7 @@ def main():
     ap.add_argument("--masq", default=os.path.join(REPO, "build", "masq"), help="masq binary (default build/masq)")
     ap.add_argument("--masq-arg", action="append", default=[],
                     help="extra option for `masq scan` (repeatable), e.g. --masq-arg=--backend=cpu")
-    ap.add_argument("--data-dir", default=os.path.join(os.path.dirname(REPO), "shared", "data", "real"))
+    ap.add_argument("--data-dir", default=os.path.join(REPO, "tests", "data", "real"))
     ap.add_argument("--seed", type=int, default=1, help="seed of the injected look-alikes (real case)")
     ap.add_argument("--demo-seed", type=int, default=7)
     ap.add_argument("--boundary-seed", type=int, default=11)
