@@ -21,6 +21,30 @@
 static masq_osa_pattern pattern;
 static masq_dl_scratch scratch;
 
+static masq_random bound_random = {77};
+
+/* The banded distance: the DP distance when it is <= bound, bound + 1 when
+ * larger, for bounds around the distance, the verifier's min(k, OSA), and
+ * the code-point entry point. */
+static void check_bounds(const uint32_t *a, uint32_t la, const uint32_t *b, uint32_t lb, long dl,
+                         long osa, const char *what)
+{
+    uint32_t bounds[8] = {0, 1, 2, (uint32_t)(dl > 0 ? dl - 1 : 0), (uint32_t)dl, (uint32_t)dl + 1,
+                          (uint32_t)osa, masq_random_below(&bound_random, 40)};
+    for (int x = 0; x < 8; x++) {
+        uint32_t bound = bounds[x];
+        long expected = dl <= (long)bound ? dl : (long)bound + 1;
+        long banded = masq_dl_exact_bounded(&scratch, a, la, b, lb, bound);
+        CHECK(banded == expected, "%s: banded DL %ld with bound %u, DP DL %ld (lengths %u, %u)",
+              what, banded, bound, dl, la, lb);
+    }
+    uint32_t bound = bounds[7];
+    long expected = dl <= (long)bound ? dl : (long)bound + 1;
+    long points = masq_dl_codepoints(a, la, b, lb, bound);
+    CHECK(points == expected, "%s: code-point DL %ld with bound %u, DP DL %ld", what, points, bound,
+          dl);
+}
+
 static void check_pair(const uint32_t *a, uint32_t la, const uint32_t *b, uint32_t lb,
                        const char *what)
 {
@@ -33,6 +57,7 @@ static void check_pair(const uint32_t *a, uint32_t la, const uint32_t *b, uint32
     CHECK(fast_osa == osa, "%s: bit-parallel OSA %ld, DP OSA %ld (lengths %u, %u)", what, fast_osa,
           osa, la, lb);
     CHECK(exact == dl, "%s: exact DL %ld, DP DL %ld (lengths %u, %u)", what, exact, dl, la, lb);
+    check_bounds(a, la, b, lb, dl, osa, what);
     CHECK(dl <= osa && 2 * osa <= 3 * dl, "%s: bound DL %ld <= OSA %ld <= 1.5 DL", what, dl, osa);
     if (osa <= 2)
         CHECK(dl == osa, "%s: OSA %ld <= 2 but DL %ld", what, osa, dl);
@@ -116,6 +141,33 @@ static void table_cases(const char *path)
     CHECK(cases >= 10, "only %d cases read from %s", cases, path);
 }
 
+/* Long near copies (the pairs a crafted input makes): the banded distance
+ * against the DP oracle at 3,000 code points, code points beyond the BMP for
+ * the code-point entry point, and the bound the verifier uses. */
+static void long_pairs(void)
+{
+    masq_random r = {4242};
+    enum { LENGTH = 3000 };
+    uint32_t *a = malloc((LENGTH + 16) * sizeof *a), *b = malloc((LENGTH + 16) * sizeof *b);
+    for (int n = 0; n < 6; n++) {
+        const test_alphabet *alphabet = &test_alphabets[n % 4];
+        random_string(&r, alphabet, LENGTH, a);
+        memcpy(b, a, LENGTH * sizeof *a);
+        uint32_t lb = random_edits(&r, alphabet, b, LENGTH, 1 + (uint32_t)n * 3);
+        long dl = masq_oracle_damerau_levenshtein(a, LENGTH, b, lb);
+        long osa = masq_oracle_osa(a, LENGTH, b, lb);
+        check_bounds(a, LENGTH, b, lb, dl, osa, "long");
+        for (uint32_t x = 0; x < LENGTH; x++)
+            a[x] += 0x10000;
+        for (uint32_t x = 0; x < lb; x++)
+            b[x] += 0x10000;
+        CHECK(masq_dl_codepoints(a, LENGTH, b, lb, 450) == (dl <= 450 ? dl : 451),
+              "long pair beyond the BMP: code-point DL differs from %ld", dl);
+    }
+    free(a);
+    free(b);
+}
+
 int main(int argc, char **argv)
 {
     unsigned long pairs = argc > 2 ? strtoul(argv[2], NULL, 10) : 100000;
@@ -127,6 +179,7 @@ int main(int argc, char **argv)
     table_cases(argc > 1 ? argv[1] : "tests/data/distance_cases.tsv");
     exhaustive_pairs();
     random_pairs(pairs);
+    long_pairs();
     masq_osa_pattern_free(&pattern);
     masq_dl_scratch_free(&scratch);
     return check_finish("test_distance");

@@ -9,7 +9,9 @@ masq_status masq_verify_candidate(masq_dl_scratch *scratch, const uint32_t *a, u
         return MASQ_OK;
     uint32_t exact = osa;
     if (osa > 2) {
-        long computed = masq_dl_exact(scratch, a, a_length, b, b_length);
+        /* DL <= OSA, and only DL <= k matters: the band of the smaller. */
+        uint32_t bound = osa < (uint32_t)k ? osa : (uint32_t)k;
+        long computed = masq_dl_exact_bounded(scratch, a, a_length, b, b_length, bound);
         if (computed < 0)
             return MASQ_ERR_NOMEM;
         (*verified)++;
