@@ -15,6 +15,7 @@
 #include "match/osa_bitparallel.h"
 #include "names/unicode.h"
 #include "random_names.h"
+#include "report/edit_script.h"
 
 #define MAX_SYMBOLS 0x10000 /* code points used here are all in the BMP */
 
@@ -141,6 +142,207 @@ static void table_cases(const char *path)
     CHECK(cases >= 10, "only %d cases read from %s", cases, path);
 }
 
+/* The edit script's oracle: the whole OSA table and the same walk back (the
+ * edit as it was before the band). The banded edit must be the same text. */
+static void oracle_put(char **out, size_t *n, uint32_t c)
+{
+    /* Characters an analyst cannot see are written as U+XXXX. */
+    if (c < 0x20 || (c >= 0x200B && c <= 0x200F) || (c >= 0x202A && c <= 0x202E) ||
+        (c >= 0x2060 && c <= 0x2069) || c == 0xFEFF || c == 0x00AD || c == 0x061C ||
+        c == 0x2800 || c == 0x3164 || c == ' ') {
+        *n += (size_t)sprintf(*out + *n, "U+%04X", c);
+        return;
+    }
+    *n += masq_unicode_encode(c, *out + *n);
+}
+
+static void oracle_put_text(char **out, size_t *n, const char *text)
+{
+    size_t length = strlen(text);
+    memcpy(*out + *n, text, length);
+    *n += length;
+}
+
+static char *oracle_edit_script(const char *from, const char *to)
+{
+    long la = masq_unicode_decode(from, strlen(from), NULL);
+    long lb = masq_unicode_decode(to, strlen(to), NULL);
+    if (la < 0 || lb < 0)
+        return NULL;
+    uint32_t *a = malloc(((size_t)la + 1) * sizeof *a), *b = malloc(((size_t)lb + 1) * sizeof *b);
+    size_t cols = (size_t)lb + 1;
+    unsigned *d = malloc(((size_t)la + 1) * cols * sizeof *d);
+    char *out = malloc(((size_t)la + (size_t)lb) * 24 + 1);
+    if (a == NULL || b == NULL || d == NULL || out == NULL) {
+        free(a);
+        free(b);
+        free(d);
+        free(out);
+        return NULL;
+    }
+    masq_unicode_decode(from, strlen(from), a);
+    masq_unicode_decode(to, strlen(to), b);
+#define D(i, j) d[(size_t)(i) * cols + (size_t)(j)]
+    for (long i = 0; i <= la; i++)
+        D(i, 0) = (unsigned)i;
+    for (long j = 0; j <= lb; j++)
+        D(0, j) = (unsigned)j;
+    for (long i = 1; i <= la; i++)
+        for (long j = 1; j <= lb; j++) {
+            unsigned best = D(i - 1, j - 1) + (a[i - 1] != b[j - 1]);
+            if (D(i - 1, j) + 1 < best)
+                best = D(i - 1, j) + 1;
+            if (D(i, j - 1) + 1 < best)
+                best = D(i, j - 1) + 1;
+            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] &&
+                D(i - 2, j - 2) + 1 < best)
+                best = D(i - 2, j - 2) + 1;
+            D(i, j) = best;
+        }
+    /* Walk back, recording operations in reverse: 'm'atch, 's'ubstitute,
+     * 'd'elete, 'i'nsert, 't'ranspose. */
+    char *ops = malloc((size_t)(la + lb) + 1);
+    size_t op_count = 0;
+    long i = la, j = lb;
+    while (ops != NULL && (i > 0 || j > 0)) {
+        if (i > 0 && j > 0 && a[i - 1] == b[j - 1] && D(i, j) == D(i - 1, j - 1)) {
+            ops[op_count++] = 'm';
+            i--, j--;
+        } else if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] &&
+                   D(i, j) == D(i - 2, j - 2) + 1) {
+            ops[op_count++] = 't';
+            i -= 2, j -= 2;
+        } else if (i > 0 && j > 0 && D(i, j) == D(i - 1, j - 1) + 1) {
+            ops[op_count++] = 's';
+            i--, j--;
+        } else if (i > 0 && D(i, j) == D(i - 1, j) + 1) {
+            ops[op_count++] = 'd';
+            i--;
+        } else {
+            ops[op_count++] = 'i';
+            j--;
+        }
+    }
+    size_t n = 0;
+    i = 0, j = 0;
+    for (size_t k = op_count; ops != NULL && k > 0; k--) {
+        switch (ops[k - 1]) {
+        case 'm':
+            oracle_put(&out, &n, b[j]);
+            i++, j++;
+            break;
+        case 's':
+            oracle_put_text(&out, &n, "[");
+            oracle_put(&out, &n, a[i]);
+            oracle_put_text(&out, &n, "→");
+            oracle_put(&out, &n, b[j]);
+            oracle_put_text(&out, &n, "]");
+            i++, j++;
+            break;
+        case 't':
+            oracle_put_text(&out, &n, "[");
+            oracle_put(&out, &n, a[i]);
+            oracle_put(&out, &n, a[i + 1]);
+            oracle_put_text(&out, &n, "→");
+            oracle_put(&out, &n, b[j]);
+            oracle_put(&out, &n, b[j + 1]);
+            oracle_put_text(&out, &n, "]");
+            i += 2, j += 2;
+            break;
+        case 'd':
+            oracle_put_text(&out, &n, "[-");
+            oracle_put(&out, &n, a[i]);
+            oracle_put_text(&out, &n, "]");
+            i++;
+            break;
+        default:
+            oracle_put_text(&out, &n, "[+");
+            oracle_put(&out, &n, b[j]);
+            oracle_put_text(&out, &n, "]");
+            j++;
+            break;
+        }
+    }
+    out[n] = '\0';
+#undef D
+    free(ops);
+    free(a);
+    free(b);
+    free(d);
+    return out;
+}
+
+static char *utf8_of(const uint32_t *s, uint32_t length)
+{
+    char *text = malloc((size_t)length * 4 + 1);
+    size_t n = 0;
+    for (uint32_t x = 0; x < length; x++)
+        n += masq_unicode_encode(s[x], text + n);
+    text[n] = '\0';
+    return text;
+}
+
+static void check_edit(const uint32_t *a, uint32_t la, const uint32_t *b, uint32_t lb,
+                       const char *what)
+{
+    char *from = utf8_of(a, la), *to = utf8_of(b, lb);
+    char *expected = oracle_edit_script(from, to), *edit = masq_edit_script(from, to);
+    CHECK(expected && edit && strcmp(expected, edit) == 0, "%s: edit %s, oracle's %s", what,
+          edit ? edit : "(null)", expected ? expected : "(null)");
+    free(expected);
+    free(edit);
+    free(from);
+    free(to);
+}
+
+static void edit_pairs(unsigned long pairs)
+{
+    masq_random r = {99};
+    uint32_t a[400], b[400];
+    for (unsigned long n = 0; n < pairs; n++) {
+        const test_alphabet *alphabet = &test_alphabets[n % 4];
+        uint32_t la = random_length(&r);
+        random_string(&r, alphabet, la, a);
+        uint32_t lb;
+        if (masq_random_below(&r, 3) != 0) {
+            memcpy(b, a, la * sizeof *a);
+            lb = random_edits(&r, alphabet, b, la, 1 + masq_random_below(&r, 8));
+        } else {
+            lb = random_length(&r);
+            random_string(&r, alphabet, lb, b);
+        }
+        check_edit(a, la, b, lb, "edit");
+    }
+    /* Past the cell limit: the fallback, one bracket between prefix and suffix. */
+    enum { LONG = 5000 };
+    uint32_t *x = malloc(LONG * sizeof *x), *y = malloc(LONG * sizeof *y);
+    for (uint32_t i = 0; i < LONG; i++) {
+        x[i] = 'a' + i % 26;
+        y[i] = 'a' + (i * 7 + 3) % 26;
+    }
+    x[0] = y[0] = 's';
+    x[LONG - 1] = y[LONG - 1] = 'e';
+    char *from = utf8_of(x, LONG), *to = utf8_of(y, LONG);
+    char *edit = masq_edit_script(from, to);
+    CHECK(edit != NULL && edit[0] == 's' && strncmp(edit + 1, "[", 1) == 0 &&
+              edit[strlen(edit) - 1] == 'e' && strstr(edit, "→") != NULL,
+          "fallback edit of two different 5,000-code-point names");
+    free(edit);
+    /* A near copy as long: banded, exact ("[o→0]" in the middle). */
+    memcpy(y, x, LONG * sizeof *x);
+    y[2500] = x[2500] == 'o' ? '0' : 'o';
+    free(to);
+    to = utf8_of(y, LONG);
+    edit = masq_edit_script(from, to);
+    CHECK(edit != NULL && strlen(edit) == LONG - 1 + 4 + strlen("→"), "near copy edit length %zu",
+          edit ? strlen(edit) : 0);
+    free(edit);
+    free(from);
+    free(to);
+    free(x);
+    free(y);
+}
+
 /* Long near copies (the pairs a crafted input makes): the banded distance
  * against the DP oracle at 3,000 code points, code points beyond the BMP for
  * the code-point entry point, and the bound the verifier uses. */
@@ -180,6 +382,7 @@ int main(int argc, char **argv)
     exhaustive_pairs();
     random_pairs(pairs);
     long_pairs();
+    edit_pairs(pairs / 5);
     masq_osa_pattern_free(&pattern);
     masq_dl_scratch_free(&scratch);
     return check_finish("test_distance");

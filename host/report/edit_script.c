@@ -25,6 +25,107 @@ static void put_text(char **out, size_t *n, const char *text)
     *n += length;
 }
 
+/* The optimal alignment is searched in a band |i - j| <= t of the table,
+ * t doubling from the length difference until the distance is <= t: every
+ * cell of an optimal path is then inside the band and exact, and the cells a
+ * walk back compares against are either on an optimal path (exact) or
+ * costlier in the band as in the full table, so the walk, and the edit, are
+ * the full table's. The band costs (m + 1)(2t + 1) cells; past
+ * MASQ_EDIT_MAX_CELLS the edit is the fallback: the common prefix and suffix
+ * kept and the differing middle replaced in one bracket ("ab[cd→xyz]ef"). */
+#define INF 0x40000000u
+
+typedef struct band {
+    unsigned *cells;
+    long t, width, columns; /* columns: lb + 1 */
+    int banded;
+} band;
+
+static unsigned get(const band *d, long i, long j)
+{
+    if (j < 0 || j >= d->columns)
+        return INF;
+    if (!d->banded)
+        return d->cells[(size_t)i * (size_t)d->width + (size_t)j];
+    long x = j - (i - d->t);
+    if (x < 0 || x >= d->width)
+        return INF;
+    return d->cells[(size_t)i * (size_t)d->width + (size_t)x];
+}
+
+static void set(band *d, long i, long j, unsigned value)
+{
+    long x = d->banded ? j - (i - d->t) : j;
+    d->cells[(size_t)i * (size_t)d->width + (size_t)x] = value;
+}
+
+/* The OSA table of a and b in the band t; 0, or -1 when out of memory or past
+ * the cell limit. */
+static int fill(band *d, const uint32_t *a, long la, const uint32_t *b, long lb, long t)
+{
+    d->t = t;
+    d->columns = lb + 1;
+    d->banded = 2 * t + 1 < d->columns;
+    d->width = d->banded ? 2 * t + 1 : d->columns;
+    size_t cells = (size_t)(la + 1) * (size_t)d->width;
+    if (cells > MASQ_EDIT_MAX_CELLS)
+        return -1;
+    free(d->cells);
+    d->cells = malloc(cells * sizeof *d->cells);
+    if (d->cells == NULL)
+        return -1;
+    for (long i = 0; i <= la; i++) {
+        long low = d->banded ? i - t : 0, high = d->banded ? i + t : lb;
+        for (long j = low; j <= high; j++) {
+            if (j < 0 || j > lb) {
+                set(d, i, j, INF);
+                continue;
+            }
+            if (i == 0 || j == 0) {
+                set(d, i, j, (unsigned)(i + j));
+                continue;
+            }
+            unsigned best = get(d, i - 1, j - 1) + (a[i - 1] != b[j - 1]);
+            if (get(d, i - 1, j) + 1 < best)
+                best = get(d, i - 1, j) + 1;
+            if (get(d, i, j - 1) + 1 < best)
+                best = get(d, i, j - 1) + 1;
+            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] &&
+                get(d, i - 2, j - 2) + 1 < best)
+                best = get(d, i - 2, j - 2) + 1;
+            set(d, i, j, best < INF ? best : INF);
+        }
+    }
+    return 0;
+}
+
+static void put_run(char **out, size_t *n, const uint32_t *s, long count)
+{
+    for (long x = 0; x < count; x++)
+        put(out, n, s[x]);
+}
+
+/* The fallback edit: common prefix, one bracket for the middle, common suffix. */
+static void fallback(char **out, size_t *n, const uint32_t *a, long la, const uint32_t *b, long lb)
+{
+    long prefix = 0, suffix = 0;
+    while (prefix < la && prefix < lb && a[prefix] == b[prefix])
+        prefix++;
+    while (suffix < la - prefix && suffix < lb - prefix && a[la - 1 - suffix] == b[lb - 1 - suffix])
+        suffix++;
+    long ma = la - prefix - suffix, mb = lb - prefix - suffix;
+    put_run(out, n, b, prefix);
+    if (ma > 0 || mb > 0) {
+        put_text(out, n, ma == 0 ? "[+" : mb == 0 ? "[-" : "[");
+        put_run(out, n, a + prefix, ma);
+        if (ma > 0 && mb > 0)
+            put_text(out, n, "→");
+        put_run(out, n, b + prefix, mb);
+        put_text(out, n, "]");
+    }
+    put_run(out, n, b + lb - suffix, suffix);
+}
+
 char *masq_edit_script(const char *from, const char *to)
 {
     long la = masq_unicode_decode(from, strlen(from), NULL);
@@ -32,35 +133,45 @@ char *masq_edit_script(const char *from, const char *to)
     if (la < 0 || lb < 0)
         return NULL;
     uint32_t *a = malloc(((size_t)la + 1) * sizeof *a), *b = malloc(((size_t)lb + 1) * sizeof *b);
-    size_t cols = (size_t)lb + 1;
-    unsigned *d = malloc(((size_t)la + 1) * cols * sizeof *d);
     char *out = malloc(((size_t)la + (size_t)lb) * 24 + 1);
-    if (a == NULL || b == NULL || d == NULL || out == NULL) {
+    if (a == NULL || b == NULL || out == NULL) {
         free(a);
         free(b);
-        free(d);
         free(out);
         return NULL;
     }
     masq_unicode_decode(from, strlen(from), a);
     masq_unicode_decode(to, strlen(to), b);
-#define D(i, j) d[(size_t)(i) * cols + (size_t)(j)]
-    for (long i = 0; i <= la; i++)
-        D(i, 0) = (unsigned)i;
-    for (long j = 0; j <= lb; j++)
-        D(0, j) = (unsigned)j;
-    for (long i = 1; i <= la; i++)
-        for (long j = 1; j <= lb; j++) {
-            unsigned best = D(i - 1, j - 1) + (a[i - 1] != b[j - 1]);
-            if (D(i - 1, j) + 1 < best)
-                best = D(i - 1, j) + 1;
-            if (D(i, j - 1) + 1 < best)
-                best = D(i, j - 1) + 1;
-            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] &&
-                D(i - 2, j - 2) + 1 < best)
-                best = D(i - 2, j - 2) + 1;
-            D(i, j) = best;
+    band table = {0};
+    long longer = la > lb ? la : lb;
+    long t = la > lb ? la - lb : lb - la;
+    if (t == 0)
+        t = 1;
+    int found = 0;
+    for (;;) {
+        if (t > longer)
+            t = longer;
+        if (fill(&table, a, la, b, lb, t) != 0)
+            break;
+        if (!table.banded || get(&table, la, lb) <= (unsigned)t) {
+            found = 1;
+            break;
         }
+        if (t >= longer)
+            break; /* cannot happen: no distance exceeds the longer length */
+        t *= 2;
+    }
+    if (!found) {
+        size_t n = 0;
+        fallback(&out, &n, a, la, b, lb);
+        out[n] = '\0';
+        free(table.cells);
+        free(a);
+        free(b);
+        return out;
+    }
+    band *d = &table;
+#define D(i, j) get(d, (i), (j))
     /* Walk back, recording operations in reverse: 'm'atch, 's'ubstitute,
      * 'd'elete, 'i'nsert, 't'ranspose. */
     char *ops = malloc((size_t)(la + lb) + 1);
@@ -130,6 +241,6 @@ char *masq_edit_script(const char *from, const char *to)
     free(ops);
     free(a);
     free(b);
-    free(d);
+    free(table.cells);
     return out;
 }

@@ -4,7 +4,14 @@
 #ifndef MASQ_EDIT_SCRIPT_H
 #define MASQ_EDIT_SCRIPT_H
 
-/* A new string (free() it), or NULL when out of memory or not UTF-8. */
+/* The table cells (4 bytes each) an edit may use: about 16 MiB. Names whose
+ * alignment needs more get the fallback edit, the common prefix and suffix
+ * around one bracket that replaces the differing middle ("ab[cd→xyz]ef"). */
+#define MASQ_EDIT_MAX_CELLS ((size_t)1 << 22)
+
+/* A new string (free() it), or NULL when out of memory or not UTF-8. Memory
+ * is linear in the names' lengths, and at most MASQ_EDIT_MAX_CELLS cells for
+ * the alignment (a band |i - j| <= t around the diagonal, t >= the distance). */
 char *masq_edit_script(const char *from, const char *to);
 
 #endif
