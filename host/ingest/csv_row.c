@@ -19,37 +19,40 @@ void masq_csv_free(masq_csv *csv)
     masq_csv_init(csv);
 }
 
+/* A record's fields: one buffer for all their text (a record's fields never
+ * need more bytes than the record), the items pointing into it. */
 typedef struct fields {
     char **items;
     size_t count;
     size_t capacity;
+    char *text;
 } fields;
 
 static void fields_free(fields *f)
 {
-    for (size_t i = 0; i < f->count; i++)
-        free(f->items[i]);
     free(f->items);
+    free(f->text);
 }
 
 /* Split a record; returns 1 when a quoted field is still open at its end. */
 static int split(const char *text, size_t length, fields *out, int *nomem)
 {
-    size_t i = 0;
+    /* Each field's text and its NUL fit in the bytes it came from and its
+     * comma (or the record's end). */
+    char *value = malloc(length + 1);
+    if (value == NULL) {
+        *nomem = 1;
+        return 0;
+    }
+    out->text = value;
+    size_t i = 0, n = 0;
     for (;;) {
-        char *value = malloc(length + 1);
-        size_t n = 0;
-        if (value == NULL) {
-            *nomem = 1;
-            return 0;
-        }
+        char *field = value + n;
         if (i < length && text[i] == '"') {
             i++;
             for (;;) {
-                if (i == length) {
-                    free(value);
+                if (i == length)
                     return 1; /* the quote closes on a later line */
-                }
                 if (text[i] == '"') {
                     if (i + 1 < length && text[i + 1] == '"') {
                         value[n++] = '"';
@@ -64,9 +67,8 @@ static int split(const char *text, size_t length, fields *out, int *nomem)
         }
         while (i < length && text[i] != ',')
             value[n++] = text[i++];
-        value[n] = '\0';
-        if (MASQ_PUSH(*out, value) != 0) {
-            free(value);
+        value[n++] = '\0';
+        if (MASQ_PUSH(*out, field) != 0) {
             *nomem = 1;
             return 0;
         }
