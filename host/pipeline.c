@@ -162,6 +162,7 @@ masq_status masq_scan(const masq_config *config, masq_result *result)
     struct timespec start;
     clock_gettime(CLOCK_MONOTONIC, &start);
     MASQ_TRY(ingest_stage(config, result));
+    MASQ_TRY(masq_name_table_sort(&result->names));
     result->summary.names = result->names.count;
     result->summary.seconds_ingest = seconds_since(&start);
     if (config->emit_names_path != NULL)

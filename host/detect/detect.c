@@ -253,6 +253,48 @@ static bool is_anchor(const detector *d, size_t name)
     return d->known_of[name] != NULL || tier_has(d, name, MASQ_TIER_FREQUENT);
 }
 
+/* The plain similarity of two whole names (the notebook's score over the
+ * true Damerau-Levenshtein distance); *distance gets the distance. 0 for
+ * names too long to compare here. */
+static float whole_score(const char *x_text, const char *y_text, uint32_t *distance)
+{
+    uint32_t x[1024], y[1024];
+    long lx = masq_unicode_decode(x_text, strlen(x_text), NULL);
+    long ly = masq_unicode_decode(y_text, strlen(y_text), NULL);
+    if (lx < 0 || ly < 0 || lx >= 1024 || ly >= 1024)
+        return 0.0f;
+    masq_unicode_decode(x_text, strlen(x_text), x);
+    masq_unicode_decode(y_text, strlen(y_text), y);
+    long d = masq_oracle_damerau_levenshtein(x, (size_t)lx, y, (size_t)ly);
+    if (d < 0)
+        return 0.0f;
+    if (distance)
+        *distance = (uint32_t)d;
+    return masq_score((uint32_t)d, (uint32_t)(lx > ly ? lx : ly));
+}
+
+static float pair_score(const char *normal, const char *suspicious)
+{
+    return whole_score(normal, suspicious, NULL);
+}
+
+/* The order that picks one imitated name among several candidates: the
+ * higher score, then a known name before an unknown one, then the higher
+ * count, then the name's bytes. True when candidate a comes before b. */
+static bool better_anchor(const detector *d, size_t a, float a_score, size_t b, float b_score)
+{
+    if (a_score != b_score)
+        return a_score > b_score;
+    bool a_known = d->known_of[a] != NULL, b_known = d->known_of[b] != NULL;
+    if (a_known != b_known)
+        return a_known;
+    const masq_name *x = &d->result->names.names[a], *y = &d->result->names.names[b];
+    uint64_t cx = masq_name_total(x), cy = masq_name_total(y);
+    if (cx != cy)
+        return cx > cy;
+    return strcmp(x->text, y->text) < 0;
+}
+
 /* Names whose confusable skeleton is an anchor's: svсhost.exe (Cyrillic с),
  * exp1orer.exe, rnsedge.exe. */
 static masq_status homoglyphs(detector *d)
@@ -282,6 +324,22 @@ static masq_status homoglyphs(detector *d)
         free(key.skeleton);
         if (found == NULL)
             continue;
+        /* Several anchors may share the skeleton: take the best by the
+         * documented order, whichever bsearch landed on. */
+        skeleton_entry *first = found, *last = found;
+        while (first > anchors && compare_skeleton(first - 1, found) == 0)
+            first--;
+        while (last + 1 < anchors + count && compare_skeleton(last + 1, found) == 0)
+            last++;
+        found = first;
+        float best_score = pair_score(names->names[first->name].text, names->names[i].text);
+        for (skeleton_entry *e = first + 1; e <= last; e++) {
+            float score = pair_score(names->names[e->name].text, names->names[i].text);
+            if (better_anchor(d, e->name, score, found->name, best_score)) {
+                found = e;
+                best_score = score;
+            }
+        }
         const masq_name *normal = &names->names[found->name];
         if (masq_allowlist_has(&d->allow, normal->text, names->names[i].text))
             continue;
@@ -457,6 +515,19 @@ static int compare_pair(const void *x, const void *y)
     return order ? order : strcmp(a->normal_text, b->normal_text);
 }
 
+/* The pair, then its findings in a fixed order, so that merged details read
+ * the same whatever order the checks appended them in. */
+static int compare_finding(const void *x, const void *y)
+{
+    const masq_anomaly *a = x, *b = y;
+    int order = compare_pair(a, b);
+    if (order)
+        return order;
+    if (a->reasons != b->reasons)
+        return a->reasons < b->reasons ? -1 : 1;
+    return strcmp(a->detail ? a->detail : "", b->detail ? b->detail : "");
+}
+
 static int compare_report_order(const void *x, const void *y)
 {
     const masq_anomaly *a = x, *b = y;
@@ -485,7 +556,7 @@ static char *join_details(char *a, char *b)
 static masq_status finish(masq_result *result)
 {
     if (result->anomaly_count > 1)
-        qsort(result->anomalies, result->anomaly_count, sizeof *result->anomalies, compare_pair);
+        qsort(result->anomalies, result->anomaly_count, sizeof *result->anomalies, compare_finding);
     size_t kept = 0;
     for (size_t i = 0; i < result->anomaly_count; i++) {
         masq_anomaly *a = &result->anomalies[i];
@@ -509,22 +580,8 @@ static masq_status finish(masq_result *result)
     for (size_t i = 0; i < kept; i++) {
         masq_anomaly *a = &result->anomalies[i];
         bool scored = a->reasons & (MASQ_REASON_LOOKALIKE | MASQ_REASON_EXTENSION | MASQ_REASON_WRONG_FOLDER);
-        if (!scored && a->normal_text[0] != '\0') {
-            /* Other reasons: the plain similarity of the whole names. */
-            uint32_t x[1024], y[1024];
-            long lx = masq_unicode_decode(a->normal_text, strlen(a->normal_text), NULL);
-            long ly = masq_unicode_decode(a->suspicious->text, a->suspicious->length, NULL);
-            if (lx >= 0 && ly >= 0 && lx < 1024 && ly < 1024) {
-                masq_unicode_decode(a->normal_text, strlen(a->normal_text), x);
-                masq_unicode_decode(a->suspicious->text, a->suspicious->length, y);
-                long distance = masq_oracle_damerau_levenshtein(x, (size_t)lx, y, (size_t)ly);
-                uint32_t longer = (uint32_t)(lx > ly ? lx : ly);
-                if (distance >= 0) {
-                    a->distance = (uint32_t)distance;
-                    a->score = masq_score((uint32_t)distance, longer);
-                }
-            }
-        }
+        if (!scored && a->normal_text[0] != '\0') /* the plain similarity of the whole names */
+            a->score = whole_score(a->normal_text, a->suspicious->text, &a->distance);
         if (a->normal_text[0] != '\0' && strcmp(a->normal_text, a->suspicious->text) != 0)
             a->edit = masq_edit_script(a->normal_text, a->suspicious->text);
     }

@@ -27,7 +27,7 @@ void masq_ingest_init(masq_ingest *ingest, masq_name_table *names, bool strict)
     ingest->report_limit = 5;
     ingest->since_ms = MASQ_TIME_NONE;
     ingest->until_ms = MASQ_TIME_NONE;
-    masq_dedup_init(&ingest->dedup, MASQ_DEDUP_WINDOW);
+    masq_dedup_init(&ingest->dedup);
 }
 
 void masq_ingest_free(masq_ingest *ingest)
@@ -227,16 +227,14 @@ masq_status masq_ingest_event(masq_ingest *ingest, const masq_event *event)
         bool seen = false;
         if (masq_time_parse(event->time_generated, &when) == 0) {
             masq_status status;
+            uint64_t key = masq_dedup_key(event->origin_id, when);
             if (ingest->shared) {
-                uint32_t stripe = 2166136261u;
-                for (const unsigned char *p = (const unsigned char *)event->origin_id; *p; p++)
-                    stripe = (stripe ^ *p) * 16777619u;
-                dedup_stripe *d = &ingest->shared->stripes[stripe % DEDUP_STRIPES];
+                dedup_stripe *d = &ingest->shared->stripes[(key >> 59) % DEDUP_STRIPES];
                 pthread_mutex_lock(&d->lock);
-                status = masq_dedup_check(&d->dedup, event->origin_id, when, &seen);
+                status = masq_dedup_check(&d->dedup, key, &seen);
                 pthread_mutex_unlock(&d->lock);
             } else {
-                status = masq_dedup_check(&ingest->dedup, event->origin_id, when, &seen);
+                status = masq_dedup_check(&ingest->dedup, key, &seen);
             }
             MASQ_TRY(status);
         }
@@ -631,7 +629,7 @@ static masq_ingest_shared *shared_open(int readers)
     pthread_mutex_init(&shared->table_lock, NULL);
     for (int s = 0; s < DEDUP_STRIPES; s++) {
         pthread_mutex_init(&shared->stripes[s].lock, NULL);
-        masq_dedup_init(&shared->stripes[s].dedup, MASQ_DEDUP_WINDOW / DEDUP_STRIPES);
+        masq_dedup_init(&shared->stripes[s].dedup);
     }
     atomic_init(&shared->next, 0);
     atomic_init(&shared->stop, false);

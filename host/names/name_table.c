@@ -222,6 +222,22 @@ masq_status masq_name_table_merge(masq_name_table *dst, const masq_name_table *s
     return MASQ_OK;
 }
 
+static int compare_name_bytes(const void *a, const void *b)
+{
+    const masq_name *x = a, *y = b;
+    size_t n = x->length < y->length ? x->length : y->length;
+    int order = memcmp(x->text, y->text, n);
+    return order ? order : (x->length > y->length) - (x->length < y->length);
+}
+
+masq_status masq_name_table_sort(masq_name_table *table)
+{
+    if (table->count > 1)
+        qsort(table->names, table->count, sizeof *table->names, compare_name_bytes);
+    return table->slot_count == 0 || rehash(table, table->slot_count) == 0 ? MASQ_OK
+                                                                           : MASQ_ERR_NOMEM;
+}
+
 masq_status masq_name_table_add(masq_name_table *table, const masq_sighting *sighting)
 {
     size_t index;

@@ -94,6 +94,11 @@ masq_status masq_name_table_intern(masq_name_table *table, const char *text, siz
  * smallest values kept, so the result does not depend on the split). */
 masq_status masq_name_table_merge(masq_name_table *dst, const masq_name_table *src);
 
+/* Put the names in byte order of their text, so that a name's index (and so
+ * every order and choice made by index downstream) does not depend on the
+ * order in which parallel readers interned them. */
+masq_status masq_name_table_sort(masq_name_table *table);
+
 /* The index of a name, or -1 if it was never seen. */
 long masq_name_table_find(const masq_name_table *table, const char *text, size_t length);
 
