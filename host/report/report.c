@@ -8,6 +8,7 @@
 #include "../names/unicode.h"
 #include "../util/json_time.h"
 #include "../util/time_iso.h"
+#include "escape.h"
 #include "report.h"
 
 /* The shortest decimal that reads back as the same float32: the score as the
@@ -174,13 +175,19 @@ static int write_ndjson(const masq_result *result, FILE *out)
     return 0;
 }
 
-/* RFC 4180: quote every field that needs it, doubling inner quotes. */
+/* RFC 4180: quote every field that needs it, doubling inner quotes. A field
+ * a spreadsheet would run as a formula (OWASP's CSV injection rule: it starts
+ * with =, +, -, @, TAB or CR) gets a leading ' and quotes; ';' is quoted too,
+ * for spreadsheets that split on it. */
 static void csv_field(FILE *out, const char *text, int last)
 {
-    if (strpbrk(text, ",\"\r\n") == NULL) {
+    bool formula = strchr("=+-@\t\r", text[0]) != NULL && text[0] != '\0';
+    if (!formula && strpbrk(text, ",;\"\r\n") == NULL) {
         fputs(text, out);
     } else {
         fputc('"', out);
+        if (formula)
+            fputc('\'', out);
         for (const char *p = text; *p; p++) {
             if (*p == '"')
                 fputc('"', out);
@@ -250,14 +257,20 @@ static int write_csv(const masq_result *result, FILE *out)
     return 0;
 }
 
-/* Print text and pad it to width columns, counting code points, not bytes. */
+/* Print text, escaped for a terminal (escape.h: names and paths are the
+ * input's, and may hold ESC, CR, bidi controls...), and pad it to width
+ * columns, counting code points, not bytes. */
 static void print_padded(FILE *out, const char *text, int width)
 {
-    long columns = masq_unicode_decode(text, strlen(text), NULL);
-    fputs(text, out);
-    for (long c = columns < 0 ? (long)strlen(text) : columns; c < width; c++)
+    char *escaped = masq_escape_dup(text);
+    if (escaped == NULL)
+        return;
+    long columns = masq_unicode_decode(escaped, strlen(escaped), NULL);
+    fputs(escaped, out);
+    for (long c = columns < 0 ? (long)strlen(escaped) : columns; c < width; c++)
         fputc(' ', out);
     fputc(' ', out);
+    free(escaped);
 }
 
 static int write_table(const masq_result *result, FILE *out)
@@ -295,8 +308,8 @@ static int write_table(const masq_result *result, FILE *out)
         print_padded(out, suspicious, 30);
         print_padded(out, normal, 26);
         print_padded(out, source_name(a->source), 6);
-        fprintf(out, "%s%s\n", where,
-                !a->detail && a->suspicious->paths.count > 1 ? " (+more)" : "");
+        masq_escape_fputs(where, out);
+        fprintf(out, "%s\n", !a->detail && a->suspicious->paths.count > 1 ? " (+more)" : "");
     }
     fprintf(out,
             "%zu anomalies; %llu events, %llu names (%llu frequent x %llu infrequent), "

@@ -1,6 +1,9 @@
 #include "log.h"
 
 #include <stdio.h>
+#include <string.h>
+
+#include "../report/escape.h"
 
 static masq_log_sink log_sink;
 static void *log_context;
@@ -22,10 +25,14 @@ void masq_log(masq_log_level level, const char *format, ...)
 {
     if (!masq_log_enabled(level))
         return;
-    char message[8192];
+    char message[8192], escaped[4 * 8192 + 1];
     va_list args;
     va_start(args, format);
     vsnprintf(message, sizeof message, format, args);
     va_end(args);
-    log_sink(level, message, log_context);
+    /* Messages carry file names, names and paths from the input: nothing in
+     * them may steer the terminal. A message whose format has a line break
+     * (a compiler log) keeps its line breaks; no other does. */
+    masq_escape(message, strlen(message), strchr(format, '\n') != NULL, escaped, sizeof escaped);
+    log_sink(level, escaped, log_context);
 }

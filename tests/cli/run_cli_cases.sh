@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# The CLI cases as data: each folder under CASES is one case.
+#   args        masq's arguments, one line, shell words; $W is the case's scratch
+#               folder (the case's files are copied there), $CASE its source folder
+#   setup       optional: bash run in $W first (to make links, FIFOs, binary files)
+#   stdin       optional: masq's standard input (default /dev/null)
+#   exit        the expected exit code
+#   stderr      optional: fixed strings that stderr must hold, one a line
+#   stderr_not  optional: fixed strings that stderr must not hold
+#   stdout      optional: fixed strings that stdout must hold
+#   stdout_not  optional: fixed strings that stdout must not hold
+#   check       optional: bash run in $W after masq, with $OUT, $ERR: exit 0 is a pass
+#   files/      optional: copied into $W before setup
+# Usage: run_cli_cases.sh MASQ CASES [NAME...]
+set -u
+export LC_ALL=C
+masq=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
+cases=$(cd "$2" && pwd)
+
+shift 2
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+passed=0
+failed=0
+names=("$@")
+if [ ${#names[@]} -eq 0 ]; then
+  for d in "$cases"/*/; do names+=("$(basename "$d")"); done
+fi
+for name in "${names[@]}"; do
+  CASE=$cases/$name
+  W=$work/$name
+  mkdir -p "$W"
+  [ -d "$CASE/files" ] && cp -a "$CASE/files/." "$W/"
+  why=""
+  if [ ! -f "$CASE/args" ] || [ ! -f "$CASE/exit" ]; then
+    why="no args or exit file"
+  fi
+  if [ -z "$why" ] && [ -f "$CASE/setup" ]; then
+    (cd "$W" && W=$W CASE=$CASE MASQ=$masq bash -e "$CASE/setup") >"$W/.setup.log" 2>&1 ||
+      why="setup failed: $(head -c 300 "$W/.setup.log")"
+  fi
+  if [ -z "$why" ]; then
+    OUT=$W/.stdout ERR=$W/.stderr
+    input=/dev/null
+    [ -f "$CASE/stdin" ] && input=$CASE/stdin
+    eval "args=($(cat "$CASE/args"))"
+    (cd "$W" && timeout 60 "$masq" "${args[@]}" <"$input" >"$OUT" 2>"$ERR")
+    code=$?
+    expected=$(tr -d ' \n' <"$CASE/exit")
+    [ "$code" = "$expected" ] || why="exit $code, expected $expected"
+    while [ -z "$why" ] && IFS= read -r line; do
+      [ -n "$line" ] && ! grep -qF -- "$line" "$ERR" && why="stderr lacks '$line'"
+    done < <([ -f "$CASE/stderr" ] && cat "$CASE/stderr")
+    while [ -z "$why" ] && IFS= read -r line; do
+      [ -n "$line" ] && grep -qF -- "$line" "$ERR" && why="stderr holds '$line'"
+    done < <([ -f "$CASE/stderr_not" ] && cat "$CASE/stderr_not")
+    while [ -z "$why" ] && IFS= read -r line; do
+      [ -n "$line" ] && ! grep -qF -- "$line" "$OUT" && why="stdout lacks '$line'"
+    done < <([ -f "$CASE/stdout" ] && cat "$CASE/stdout")
+    while [ -z "$why" ] && IFS= read -r line; do
+      [ -n "$line" ] && grep -qF -- "$line" "$OUT" && why="stdout holds '$line'"
+    done < <([ -f "$CASE/stdout_not" ] && cat "$CASE/stdout_not")
+    if [ -z "$why" ] && [ -f "$CASE/check" ]; then
+      (cd "$W" && W=$W CASE=$CASE OUT=$OUT ERR=$ERR MASQ=$masq bash -e "$CASE/check") >"$W/.check.log" 2>&1 ||
+        why="check failed: $(head -c 400 "$W/.check.log")"
+    fi
+    [ -n "$why" ] && why="$why; stderr: $(head -c 600 "$ERR")"
+  fi
+  if [ -z "$why" ]; then
+    passed=$((passed + 1))
+  else
+    failed=$((failed + 1))
+    echo "FAIL: $name: $why" >&2
+  fi
+done
+echo "cli_cases: $passed passed, $failed failed"
+[ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]
