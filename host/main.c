@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "cli/options.h"
+#include "cli/version.h"
 #include "masq.h"
 #include "util/log.h"
 
@@ -134,8 +135,7 @@ int main(int argc, char **argv)
     }
     switch (options.command) {
     case MASQ_COMMAND_VERSION:
-        printf("masq %s\n", MASQ_VERSION);
-        return 0;
+        return masq_version_print(stdout);
     case MASQ_COMMAND_HELP:
         masq_usage_print(stdout, MASQ_COMMAND_HELP);
         return 0;

@@ -23,7 +23,7 @@ def start_spark(tmp, app_name, master="local[2]", driver_memory="2g", partitions
     try:
         from pyspark.sql import SparkSession
     except ImportError:
-        print("%s: pyspark is required (tools/install_dependencies.sh)" % app_name, file=sys.stderr)
+        print("%s: pyspark is required (sh tools/setup.sh --tests)" % app_name, file=sys.stderr)
         sys.exit(2)
     spark = (SparkSession.builder
              .master(master)

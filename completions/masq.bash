@@ -1,0 +1,59 @@
+# bash completion for masq                                   -*- shell-script -*-
+_masq()
+{
+    local cur prev words cword
+    _init_completion 2>/dev/null || {
+        cur=${COMP_WORDS[COMP_CWORD]}; prev=${COMP_WORDS[COMP_CWORD-1]}
+        words=("${COMP_WORDS[@]}"); cword=$COMP_CWORD
+    }
+    local commands="scan demo merge devices publish help"
+    local scan_opts="--profile --known --allow --schema --frequent-threshold
+        --infrequent-threshold --similarity-threshold --backend --device --threads
+        --format -o --output --demo --seed --strict --since --until --emit-names --shard
+        -q --quiet -v --verbose -h --help --publish --ingestion-endpoint --dcr-id --stream
+        --managed-identity --token-audience --workspace-id --workspace-key-file --endpoint
+        --spool --publish-demo --dry-run --publish-timeout --publish-retries
+        --publish-backoff --batch-bytes --work-group-size --frequent-per-group --tile-size
+        --candidate-capacity"
+    local publish_opts="--spool --dry-run --managed-identity --token-audience
+        --workspace-key-file --publish-timeout --publish-retries --publish-backoff -h --help"
+    local demo_opts="--seed --no-background -h --help"
+    local merge_opts="-o --output -h --help"
+
+    if [ "$cword" -eq 1 ]; then
+        COMPREPLY=($(compgen -W "$commands --version --help" -- "$cur"))
+        return
+    fi
+    case $prev in
+    --profile) COMPREPLY=($(compgen -W "default notebook" -- "$cur")); return ;;
+    --schema) COMPREPLY=($(compgen -W "auto securityevent sysmon mde csv names" -- "$cur")); return ;;
+    --backend) COMPREPLY=($(compgen -W "auto cpu opencl" -- "$cur")); return ;;
+    --format) COMPREPLY=($(compgen -W "table json ndjson csv" -- "$cur")); return ;;
+    --publish) COMPREPLY=($(compgen -W "logs-ingestion data-collector" -- "$cur")); return ;;
+    --device) COMPREPLY=($(compgen -W "cpu gpu 0 1" -- "$cur")); return ;;
+    --spool) COMPREPLY=($(compgen -d -- "$cur")); return ;;
+    -o | --output | --known | --allow | --emit-names | --workspace-key-file)
+        COMPREPLY=($(compgen -f -- "$cur")); return ;;
+    --frequent-threshold | --infrequent-threshold | --similarity-threshold | --threads | \
+    --seed | --since | --until | --shard | --ingestion-endpoint | --dcr-id | --stream | \
+    --token-audience | --workspace-id | --endpoint | --publish-timeout | --publish-retries | \
+    --publish-backoff | --batch-bytes | --work-group-size | --frequent-per-group | \
+    --tile-size | --candidate-capacity)
+        return ;;
+    esac
+    local opts
+    case ${words[1]} in
+    scan) opts=$scan_opts ;;
+    publish) opts=$publish_opts ;;
+    demo) opts=$demo_opts ;;
+    merge) opts=$merge_opts ;;
+    help) COMPREPLY=($(compgen -W "$commands" -- "$cur")); return ;;
+    *) opts="-h --help" ;;
+    esac
+    if [[ $cur == -* ]]; then
+        COMPREPLY=($(compgen -W "$opts" -- "$cur"))
+    elif [ "${words[1]}" = scan ] || [ "${words[1]}" = merge ]; then
+        COMPREPLY=($(compgen -f -- "$cur"))
+    fi
+}
+complete -o filenames -F _masq masq
