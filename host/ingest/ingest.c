@@ -5,10 +5,12 @@
 #include <pthread.h>
 #include <stdatomic.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "../names/name_table_io.h"
 #include "../names/unicode.h"
@@ -344,6 +346,8 @@ static masq_status ingest_json_line(masq_ingest *ingest, const char *line, size_
             return ingest_row(ingest, &row);
         }
     }
+    if (masq_json_has_escaped_nul(line, length))
+        return bad_line(ingest, "\\u0000 (NUL) in a JSON string");
     const char *end = NULL;
     cJSON *row = cJSON_ParseWithLengthOpts(line, length, &end, 0);
     if (row == NULL)
@@ -658,9 +662,15 @@ static masq_status read_parallel(masq_ingest *ingest, const input_list *inputs, 
     masq_status status = shared && readers && ids ? MASQ_OK : MASQ_ERR_NOMEM;
     if (shared)
         atomic_store(&shared->reported, ingest->reported);
-    int started = 0;
+    /* A reader whose thread cannot be created leaves its share to the others;
+     * when none can be, the calling thread reads everything. */
+    bool *ran = calloc((size_t)threads, sizeof *ran);
+    if (ran == NULL)
+        status = MASQ_ERR_NOMEM;
+    int initialized = 0, started = 0;
     for (int t = 0; t < threads && status == MASQ_OK; t++) {
         reader *r = &readers[t];
+        initialized++;
         masq_ingest_init(&r->ingest, ingest->names, ingest->strict);
         r->ingest.schema = ingest->schema;
         r->ingest.securityevent_only = ingest->securityevent_only;
@@ -673,21 +683,29 @@ static masq_status read_parallel(masq_ingest *ingest, const input_list *inputs, 
         r->ingest.progress_context = ingest->progress_context;
         r->ingest.progress_total = ingest->progress_total;
         r->inputs = inputs;
-        if (pthread_create(&ids[t], NULL, reader_run, r) == 0)
+        if (pthread_create(&ids[t], NULL, reader_run, r) == 0) {
+            ran[t] = true;
             started++;
+        }
     }
-    for (int t = 0; t < started; t++)
-        pthread_join(ids[t], NULL);
-    for (int t = 0; readers && t < started; t++) {
+    if (status == MASQ_OK && started == 0 && initialized > 0) {
+        masq_warn("cannot start reader threads: reading in one thread");
+        reader_run(&readers[0]);
+    }
+    for (int t = 0; t < initialized; t++)
+        if (ran[t])
+            pthread_join(ids[t], NULL);
+    for (int t = 0; t < initialized; t++) {
         reader *r = &readers[t];
-        if (status == MASQ_OK && r->status != MASQ_OK)
-            status = r->status;
-        add_stats(&ingest->stats, &r->ingest.stats);
-        ingest->reported += r->ingest.reported;
+        if (ran[t] || (started == 0 && t == 0)) {
+            if (status == MASQ_OK && r->status != MASQ_OK)
+                status = r->status;
+            add_stats(&ingest->stats, &r->ingest.stats);
+            ingest->reported += r->ingest.reported;
+        }
         masq_ingest_free(&r->ingest);
     }
-    if (status == MASQ_OK && started == 0)
-        status = MASQ_ERR_INTERNAL;
+    free(ran);
     free(readers);
     free(ids);
     if (shared)
@@ -710,6 +728,24 @@ static bool is_gzip(const char *path)
     return got == 2 && magic[0] == 0x1f && magic[1] == 0x8b;
 }
 
+/* The first line start at or after offset: one past the first '\n' at or
+ * after offset - 1, or size when there is none. */
+static uint64_t line_start_after(int fd, uint64_t offset, uint64_t size)
+{
+    char buffer[1 << 16];
+    uint64_t at = offset - 1;
+    while (at < size) {
+        ssize_t got = pread(fd, buffer, sizeof buffer, (off_t)at);
+        if (got <= 0)
+            return size;
+        char *newline = memchr(buffer, '\n', (size_t)got);
+        if (newline != NULL)
+            return at + (uint64_t)(newline - buffer) + 1;
+        at += (uint64_t)got;
+    }
+    return size;
+}
+
 static masq_status add_input(input_list *items, const char *path, const masq_ingest *ingest,
                              uint64_t *total)
 {
@@ -718,12 +754,29 @@ static masq_status add_input(input_list *items, const char *path, const masq_ing
     *total += size;
     bool split = ingest->threads > 1 && size > 2 * PART_BYTES && ingest->schema != MASQ_SCHEMA_CSV &&
                  !ends_with(path, ".csv") && !is_gzip(path);
-    uint64_t parts = split ? (size + PART_BYTES - 1) / PART_BYTES : 1;
-    for (uint64_t k = 0; k < parts; k++) {
-        input item = {path, k * PART_BYTES, k + 1 == parts ? (split ? size : UINT64_MAX) : (k + 1) * PART_BYTES};
-        if (MASQ_PUSH(*items, item) != 0)
-            return MASQ_ERR_NOMEM;
+    if (!split) {
+        input item = {path, 0, UINT64_MAX};
+        return MASQ_PUSH(*items, item) != 0 ? MASQ_ERR_NOMEM : MASQ_OK;
     }
+    /* Parts end where a line starts, found here once: no line is read by two
+     * readers (a part's reader used to read on to the end of its last line,
+     * however long). Each byte is looked at once at most. */
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    uint64_t start = 0;
+    while (start < size) {
+        uint64_t end = size;
+        if (fd >= 0 && size - start > PART_BYTES + PART_BYTES / 2)
+            end = line_start_after(fd, start + PART_BYTES, size);
+        input item = {path, start, end};
+        if (MASQ_PUSH(*items, item) != 0) {
+            if (fd >= 0)
+                close(fd);
+            return MASQ_ERR_NOMEM;
+        }
+        start = end;
+    }
+    if (fd >= 0)
+        close(fd);
     return MASQ_OK;
 }
 

@@ -45,6 +45,19 @@ int masq_field_of(const char *key)
     return field_of(key, strlen(key));
 }
 
+bool masq_json_has_escaped_nul(const char *line, size_t length)
+{
+    const char *p = line, *end = line + length;
+    while ((p = memchr(p, '\\', (size_t)(end - p))) != NULL) {
+        if (end - p >= 6 && p[1] == 'u' && memcmp(p + 2, "0000", 4) == 0)
+            return true;
+        p += 2; /* the escaped character, whatever it is */
+        if (p >= end)
+            break;
+    }
+    return false;
+}
+
 typedef struct scanner {
     const char *p, *end;
     char *out; /* next free byte of scratch */
@@ -298,7 +311,12 @@ bool masq_json_fields_scan(const char *line, size_t length, masq_json_fields *fi
         for (;;) {
             /* The key is decoded into scratch, then overwritten by the value. */
             size_t key_length, value_length;
+            const char *key = s.p;
             if (s.p == s.end || *s.p != '"' || !scan_string(&s, s.out, &key_length))
+                return false;
+            /* An escaped key ("Event\u0049D"): cJSON decides, so that both
+             * paths read it alike. */
+            if (memchr(key, '\\', (size_t)(s.p - key)) != NULL)
                 return false;
             int field = field_of(s.out, key_length);
             skip_space(&s);

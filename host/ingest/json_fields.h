@@ -45,6 +45,10 @@ typedef struct masq_json_fields {
 /* The key's field, or -1 for a key masq does not read. */
 int masq_field_of(const char *key);
 
+/* Does a string of the line hold the escape \u0000? Both paths read strings
+ * as C strings, where it would cut the text: such a line is malformed. */
+bool masq_json_has_escaped_nul(const char *line, size_t length);
+
 /* Scan one line. Returns true when the line is a well-formed JSON object and
  * the fields are filled; false when cJSON must decide (malformed, or beyond
  * what this scanner handles). */
