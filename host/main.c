@@ -1,13 +1,16 @@
 /* masq: argv -> options -> the library -> exit code. The only exit. */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "cli/options.h"
+#include "cli/output.h"
 #include "cli/version.h"
 #include "masq.h"
+#include "report/escape.h"
 #include "util/log.h"
 
 static void stderr_sink(masq_log_level level, const char *message, void *context)
@@ -53,27 +56,112 @@ static void draw_progress(const masq_progress *p, void *context)
     fflush(stderr);
 }
 
+static const char *format_name(masq_format format)
+{
+    static const char *const names[] = {"table", "json", "ndjson", "csv"};
+    return (unsigned)format < 4 ? names[format] : "json";
+}
+
+/* -o FILE's name picks the format when --format is absent; a --format that
+ * contradicts it is a warning (the explicit choice wins). */
+static masq_format output_format(const masq_options *options)
+{
+    masq_format from_name;
+    bool named = masq_output_format_of(options->output_path, &from_name);
+    if (options->format_given) {
+        if (named && from_name != options->format)
+            masq_warn("--format %s, but -o %s names %s: writing %s", format_name(options->format),
+                      options->output_path, format_name(from_name), format_name(options->format));
+        return options->format;
+    }
+    if (named)
+        return from_name;
+    return options->output_path == NULL && isatty(STDOUT_FILENO) ? MASQ_FORMAT_TABLE
+                                                                 : MASQ_FORMAT_JSON;
+}
+
+static void add_count(char *out, size_t size, uint64_t count, const char *what)
+{
+    if (count == 0)
+        return;
+    size_t used = strlen(out);
+    snprintf(out + used, size - used, "%s%llu %s", used ? ", " : "", (unsigned long long)count,
+             what);
+}
+
+/* Nothing read is not a clean result: say what was read instead. */
+static void empty_cause(const masq_config *config, const masq_ingest_stats *s, char *out, size_t size)
+{
+    out[0] = '\0';
+    if (s->files == 0) {
+        snprintf(out, size, "%s",
+                 s->skipped_files ? "no input file could be read (see above)"
+                                  : "no input files (folders are searched for .json, .jsonl, "
+                                    ".ndjson and .csv files, and their .gz)");
+        return;
+    }
+    if (s->lines == 0) {
+        snprintf(out, size, "the %llu input file%s %s empty", (unsigned long long)s->files,
+                 s->files == 1 ? "" : "s", s->files == 1 ? "is" : "are");
+        return;
+    }
+    char counts[512] = "";
+    char outside[160];
+    if (s->outside_window > 0) {
+        if (s->unreadable_times == s->outside_window)
+            snprintf(outside, sizeof outside,
+                     "without a time masq can read, so outside --since/--until");
+        else if (s->unreadable_times > 0)
+            snprintf(outside, sizeof outside, "outside --since/--until (%llu without a readable time)",
+                     (unsigned long long)s->unreadable_times);
+        else
+            snprintf(outside, sizeof outside, "outside --since/--until");
+        add_count(counts, sizeof counts, s->outside_window, outside);
+    }
+    add_count(counts, sizeof counts, s->other_events,
+              config->profile == MASQ_PROFILE_NOTEBOOK
+                  ? "rows of other events (--profile notebook reads SecurityEvent 4688 only)"
+                  : "rows of other events (not SecurityEvent 4688, Sysmon 1 or Defender "
+                    "ProcessCreated)");
+    add_count(counts, sizeof counts, s->unnamed_events, "events without Process or NewProcessName");
+    add_count(counts, sizeof counts, s->duplicates, "duplicate rows");
+    add_count(counts, sizeof counts, s->malformed_lines, "malformed lines");
+    add_count(counts, sizeof counts, s->damaged_files, "damaged files");
+    add_count(counts, sizeof counts, s->skipped_files, "skipped files");
+    snprintf(out, size, "%llu line%s read from %llu file%s: %s", (unsigned long long)s->lines,
+             s->lines == 1 ? "" : "s", (unsigned long long)s->files, s->files == 1 ? "" : "s",
+             counts[0] ? counts : "blank lines only");
+}
+
+/* One line on stderr after writing to a file: how many, how bad, where. */
+static void print_written(const masq_result *result, const char *path, masq_format format)
+{
+    size_t by_severity[4] = {0};
+    for (size_t i = 0; i < result->anomaly_count; i++)
+        by_severity[(unsigned)result->anomalies[i].severity & 3]++;
+    char *where = masq_escape_dup(path);
+    fprintf(stderr, "masq: %zu anomal%s (%zu high, %zu medium, %zu low) written to %s (%s)\n",
+            result->anomaly_count, result->anomaly_count == 1 ? "y" : "ies",
+            by_severity[MASQ_SEVERITY_HIGH], by_severity[MASQ_SEVERITY_MEDIUM],
+            by_severity[MASQ_SEVERITY_LOW], where ? where : "the output", format_name(format));
+    free(where);
+}
+
 static int run_scan(const masq_options *options)
 {
-    masq_format format = options->format;
-    if (!options->format_given)
-        format = options->output_path == NULL && isatty(STDOUT_FILENO) ? MASQ_FORMAT_TABLE
-                                                                       : MASQ_FORMAT_JSON;
-    FILE *out = stdout;
-    if (options->output_path != NULL) {
-        out = fopen(options->output_path, "w");
-        if (out == NULL) {
-            masq_error("cannot write %s: %s", options->output_path, strerror(errno));
-            return masq_status_exit_code(MASQ_ERR_OUTPUT);
-        }
-    }
-    /* Publishing options are checked before a scan that may take long. */
-    masq_status status = masq_publish_check(&options->publish, false);
-    if (status != MASQ_OK) {
-        if (out != stdout)
-            fclose(out);
+    masq_format format = output_format(options);
+    masq_status status = masq_output_check_inputs(options->output_path, options->config.paths,
+                                                  options->config.path_count);
+    if (status != MASQ_OK)
         return masq_status_exit_code(status);
-    }
+    /* Publishing options are checked before a scan that may take long. */
+    status = masq_publish_check(&options->publish, false);
+    if (status != MASQ_OK)
+        return masq_status_exit_code(status);
+    masq_output output;
+    status = masq_output_open(&output, options->output_path);
+    if (status != MASQ_OK)
+        return masq_status_exit_code(status);
     masq_result result;
     masq_config config = options->config;
     progress_view view;
@@ -84,6 +172,17 @@ static int run_scan(const masq_options *options)
         config.progress_context = &view;
     }
     status = masq_scan(&config, &result);
+    if (status == MASQ_OK && result.summary.ingest.events == 0) {
+        char cause[1024];
+        empty_cause(&config, &result.summary.ingest, cause, sizeof cause);
+        if (options->allow_empty) {
+            masq_warn("no process-creation event read: %s", cause);
+        } else {
+            masq_error("no process-creation event read: %s (--allow-empty accepts an empty result)",
+                       cause);
+            status = MASQ_ERR_INPUT;
+        }
+    }
     if (status == MASQ_OK) {
         masq_info("%llu events, %llu names, %llu x %llu = %llu pairs, %zu anomalies",
                   (unsigned long long)result.summary.ingest.events,
@@ -91,32 +190,38 @@ static int run_scan(const masq_options *options)
                   (unsigned long long)result.summary.frequent,
                   (unsigned long long)result.summary.infrequent,
                   (unsigned long long)result.summary.pairs, result.anomaly_count);
-        status = masq_result_write(&result, format, out);
+        status = masq_result_write(&result, format, output.file);
         if (status != MASQ_OK)
             masq_error("cannot write the results%s%s", options->output_path ? " to " : "",
                        options->output_path ? options->output_path : "");
+        if (status == MASQ_OK)
+            status = masq_output_commit(&output);
+        if (status == MASQ_OK && options->output_path != NULL && options->verbosity >= 1)
+            print_written(&result, options->output_path, format);
         /* Results are on disk (or stdout) first; a failed publish keeps its batches in the spool. */
         if (status == MASQ_OK && options->publish.api != MASQ_PUBLISH_NONE)
             status = masq_publish_result(&options->publish, &result);
     } else if (status != MASQ_ERR_INPUT && status != MASQ_ERR_USAGE && status != MASQ_ERR_DEVICE) {
         masq_error("%s", masq_status_message(status));
     }
+    masq_output_abort(&output); /* after a commit: nothing left to do */
     masq_result_free(&result);
-    if (out != stdout && fclose(out) != 0 && status == MASQ_OK)
-        status = MASQ_ERR_OUTPUT;
     return masq_status_exit_code(status);
 }
 
 static int run_merge(const masq_options *options)
 {
-    FILE *out = options->output_path ? fopen(options->output_path, "w") : stdout;
-    if (out == NULL) {
-        masq_error("cannot write %s: %s", options->output_path, strerror(errno));
-        return masq_status_exit_code(MASQ_ERR_OUTPUT);
-    }
-    masq_status status = masq_merge_tables(options->config.paths, options->config.path_count, out);
-    if (out != stdout && fclose(out) != 0 && status == MASQ_OK)
-        status = MASQ_ERR_OUTPUT;
+    masq_status status = masq_output_check_inputs(options->output_path, options->config.paths,
+                                                  options->config.path_count);
+    masq_output output;
+    if (status == MASQ_OK)
+        status = masq_output_open(&output, options->output_path);
+    if (status != MASQ_OK)
+        return masq_status_exit_code(status);
+    status = masq_merge_tables(options->config.paths, options->config.path_count, output.file);
+    if (status == MASQ_OK)
+        status = masq_output_commit(&output);
+    masq_output_abort(&output);
     return masq_status_exit_code(status);
 }
 

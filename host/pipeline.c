@@ -80,12 +80,16 @@ static masq_status ingest_stage(const masq_config *config, masq_result *result)
     if (stats->unnamed_events > 0)
         masq_warn("%llu events had neither Process nor NewProcessName and were not counted",
                   (unsigned long long)stats->unnamed_events);
-    if (stats->events == 0) {
-        if (stats->malformed_lines > 0 || stats->damaged_files > 0) {
-            masq_error("no usable process-creation events: every line was malformed");
-            return MASQ_ERR_INPUT;
-        }
-        masq_warn("no process-creation events (EventID 4688) in the input");
+    if (stats->unreadable_times > 0)
+        masq_warn("%llu events have a time masq cannot read: their first and last seen are unknown",
+                  (unsigned long long)stats->unreadable_times);
+    /* Every line malformed is bad input; any other empty result is told
+     * apart by the CLI (--allow-empty), with its cause. */
+    if (stats->events == 0 && stats->malformed_lines > 0 && stats->other_events == 0 &&
+        stats->unnamed_events == 0 && stats->outside_window == 0 && stats->duplicates == 0) {
+        masq_error("no usable process-creation events: every line was malformed (%llu line%s)",
+                   (unsigned long long)stats->malformed_lines, stats->malformed_lines == 1 ? "" : "s");
+        return MASQ_ERR_INPUT;
     }
     return MASQ_OK;
 }

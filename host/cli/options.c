@@ -49,6 +49,7 @@ enum {
     OPT_PUBLISH_RETRIES,
     OPT_PUBLISH_BACKOFF,
     OPT_BATCH_BYTES,
+    OPT_ALLOW_EMPTY,
 };
 
 static const struct option long_options[] = {
@@ -96,6 +97,7 @@ static const struct option long_options[] = {
     {"publish-retries", required_argument, NULL, OPT_PUBLISH_RETRIES},
     {"publish-backoff", required_argument, NULL, OPT_PUBLISH_BACKOFF},
     {"batch-bytes", required_argument, NULL, OPT_BATCH_BYTES},
+    {"allow-empty", no_argument, NULL, OPT_ALLOW_EMPTY},
     {NULL, 0, NULL, 0},
 };
 
@@ -316,6 +318,9 @@ masq_status masq_options_parse(int argc, char **argv, masq_options *options)
             break;
         case OPT_STRICT:
             config->strict = true;
+            break;
+        case OPT_ALLOW_EMPTY:
+            options->allow_empty = true;
             break;
         case OPT_THREADS:
             MASQ_TRY(parse_unsigned("--threads", optarg, 256, &number));

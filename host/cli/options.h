@@ -26,6 +26,7 @@ typedef struct masq_options {
     bool background;         /* masq demo: include the built-in fleet day */
     int verbosity;           /* 0 quiet, 1 warnings (default), 2 info, 3 debug */
     bool help;               /* --help after a command: that command's usage */
+    bool allow_empty;        /* --allow-empty: no event read is a result, not an error */
     masq_publish_config publish; /* --publish and its options; masq publish */
 } masq_options;
 

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -18,6 +19,7 @@
 #include "../util/memory.h"
 #include "../util/time_iso.h"
 #include "csv_row.h"
+#include "input_sniff.h"
 #include "line_reader.h"
 
 
@@ -251,6 +253,8 @@ masq_status masq_ingest_event(masq_ingest *ingest, const masq_event *event)
             (ingest->since_ms != MASQ_TIME_NONE && when < ingest->since_ms) ||
             (ingest->until_ms != MASQ_TIME_NONE && when >= ingest->until_ms)) {
             ingest->stats.outside_window++;
+            if (event->time_generated != NULL && masq_time_parse(event->time_generated, &when) != 0)
+                ingest->stats.unreadable_times++;
             return MASQ_OK;
         }
     }
@@ -291,8 +295,8 @@ masq_status masq_ingest_event(masq_ingest *ingest, const masq_event *event)
     }
     masq_sighting sighting = {lowered, lowered_length, event->new_process_name, event->computer,
                               original, MASQ_TIME_NONE, event->demo};
-    if (event->time_generated != NULL)
-        masq_time_parse(event->time_generated, &sighting.time_ms);
+    if (event->time_generated != NULL && masq_time_parse(event->time_generated, &sighting.time_ms) != 0)
+        ingest->stats.unreadable_times++;
     masq_status status = ingest->shared ? batch_add(ingest, &sighting)
                                         : masq_name_table_add(ingest->names, &sighting);
     free(lowered);
@@ -397,19 +401,33 @@ static masq_status ingest_line(masq_ingest *ingest, masq_csv *csv, const char *l
     return csv ? ingest_csv_line(ingest, csv, line, length) : ingest_json_line(ingest, line, length);
 }
 
-static bool ends_with(const char *text, const char *suffix)
-{
-    size_t n = strlen(text), m = strlen(suffix);
-    return n >= m && strcmp(text + n - m, suffix) == 0;
-}
-
 /* What one reader reads at a time: a whole file, or a part of a large plain
  * file (the lines that start in bytes [start, end)). */
 typedef struct input {
     const char *path;
     uint64_t start;
     uint64_t end; /* UINT64_MAX: to the end */
+    bool csv;     /* named .csv (any case), or a CSV header by its bytes */
+    bool feed;    /* read through a feed (input_sniff.h): UTF-16, a JSON document, a stream */
+    bool stream;  /* not a regular file: stdin, a FIFO, a device */
+    masq_sniff sniff;
 } input;
+
+static bool ends_with_nocase(const char *text, const char *suffix)
+{
+    size_t n = strlen(text), m = strlen(suffix);
+    return n >= m && strcasecmp(text + n - m, suffix) == 0;
+}
+
+/* A file that cannot be read, or is not a format masq reads: reported,
+ * counted, and skipped (fatal under --strict). */
+static masq_status skip_file(masq_ingest *ingest, const char *path, const char *why)
+{
+    ingest->stats.skipped_files++;
+    masq_warn("%s: %s; skipped%s", strcmp(path, "-") == 0 ? "(stdin)" : path, why,
+              ingest->strict ? "" : " (--strict makes it fatal)");
+    return ingest->strict ? MASQ_ERR_INPUT : MASQ_OK;
+}
 
 static uint64_t item_bytes(const input *item)
 {
@@ -419,16 +437,27 @@ static uint64_t item_bytes(const input *item)
 static masq_status ingest_input(masq_ingest *ingest, const input *item)
 {
     const char *path = item->path;
-    char error[256];
+    char error[1024], fed_path[32];
     masq_line_reader *reader;
     bool part = item->start > 0 || item->end != UINT64_MAX;
-    masq_status status = part ? masq_line_reader_open_range(&reader, path, item->start, item->end,
-                                                            error, sizeof error)
-                              : masq_line_reader_open(&reader, path, error, sizeof error);
-    if (status == MASQ_ERR_INPUT)
-        masq_error("cannot read %s: %s", path, error);
-    if (status != MASQ_OK)
-        return status;
+    masq_feed *feed = NULL;
+    masq_sniff sniff = item->sniff;
+    const char *open_path = path;
+    masq_status status = MASQ_OK;
+    if (item->feed) {
+        status = masq_feed_open(&feed, path, item->stream, &sniff, fed_path, sizeof fed_path, error,
+                                sizeof error);
+        open_path = fed_path;
+    }
+    if (status == MASQ_OK)
+        status = part ? masq_line_reader_open_range(&reader, open_path, item->start, item->end,
+                                                    error, sizeof error)
+                      : masq_line_reader_open(&reader, open_path, error, sizeof error);
+    masq_feed_opened(feed);
+    if (status != MASQ_OK) {
+        masq_feed_close(feed, NULL, NULL, 0);
+        return status == MASQ_ERR_INPUT ? skip_file(ingest, path, error) : status;
+    }
     if (item->start == 0)
         ingest->stats.files++;
     ingest->current_file = strcmp(path, "-") == 0 ? "(stdin)" : path;
@@ -437,8 +466,7 @@ static masq_status ingest_input(masq_ingest *ingest, const input *item)
     ingest->line_base = item->start == 0 ? 0 : -1;
     masq_csv csv;
     masq_csv_init(&csv);
-    bool is_csv = ingest->schema == MASQ_SCHEMA_CSV || ends_with(path, ".csv") ||
-                  ends_with(path, ".csv.gz");
+    bool is_csv = ingest->schema == MASQ_SCHEMA_CSV || item->csv || sniff.kind == MASQ_INPUT_CSV;
     for (;;) {
         const char *line;
         size_t length;
@@ -449,7 +477,7 @@ static masq_status ingest_input(masq_ingest *ingest, const input *item)
         if ((ingest->current_line & 0xFFFF) == 0)
             report_progress(ingest,
                             part ? masq_line_reader_position(reader) - item->start
-                                 : masq_line_reader_bytes(reader),
+                                 : feed ? 0 : masq_line_reader_bytes(reader),
                             false);
         if (result == MASQ_LINE_READ_ERROR) {
             ingest->stats.damaged_files++;
@@ -471,11 +499,17 @@ static masq_status ingest_input(masq_ingest *ingest, const input *item)
     if (status == MASQ_OK && csv.pending != NULL)
         status = bad_line(ingest, "CSV file ends inside a quoted field");
     masq_csv_free(&csv);
-    uint64_t bytes = part ? item_bytes(item) : masq_line_reader_bytes(reader);
+    uint64_t bytes = part ? item_bytes(item) : feed ? 0 : masq_line_reader_bytes(reader);
+    masq_line_reader_close(reader);
+    if (feed != NULL && masq_feed_close(feed, &bytes, error, sizeof error) != 0 && status == MASQ_OK) {
+        ingest->stats.damaged_files++;
+        masq_warn("%s: %s", ingest->current_file, error);
+        if (ingest->strict)
+            status = MASQ_ERR_INPUT;
+    }
     ingest->stats.bytes += bytes;
     ingest->progress_done += bytes;
     report_progress(ingest, 0, false);
-    masq_line_reader_close(reader);
     ingest->current_file = NULL;
     return status;
 }
@@ -486,7 +520,7 @@ static bool is_event_file(const char *name)
     static const char *const suffixes[] = {".json",    ".jsonl",    ".ndjson",    ".csv",
                                            ".json.gz", ".jsonl.gz", ".ndjson.gz", ".csv.gz"};
     for (size_t i = 0; i < sizeof suffixes / sizeof *suffixes; i++)
-        if (ends_with(name, suffixes[i]))
+        if (ends_with_nocase(name, suffixes[i]))
             return true;
     return false;
 }
@@ -497,16 +531,26 @@ typedef struct path_list {
     size_t capacity;
 } path_list;
 
-static masq_status collect_files(const char *folder, path_list *files, int depth)
+/* A walk of the folders given: each folder and file once by device and inode
+ * (symbolic link loops and second links are reported, not followed); only
+ * regular files are read in folders (a FIFO or device there is skipped, and
+ * read only when named on the command line). */
+typedef struct walk {
+    masq_ingest *ingest;
+    masq_seen_set folders;
+    masq_seen_set files;
+    uint64_t evtx, xml, other; /* files of other names, not read */
+} walk;
+
+static masq_status collect_files(walk *w, const char *folder, path_list *files, int depth)
 {
-    if (depth > 64) {
-        masq_warn("%s: folders nested too deep, not read", folder);
-        return MASQ_OK;
-    }
+    if (depth > 64)
+        return skip_file(w->ingest, folder, "folders nested too deep");
     DIR *dir = opendir(folder);
     if (dir == NULL) {
-        masq_error("cannot read folder %s: %s", folder, strerror(errno));
-        return MASQ_ERR_INPUT;
+        char why[300];
+        snprintf(why, sizeof why, "cannot read this folder: %s", strerror(errno));
+        return skip_file(w->ingest, folder, why);
     }
     masq_status status = MASQ_OK;
     struct dirent *entry;
@@ -522,19 +566,41 @@ static masq_status collect_files(const char *folder, path_list *files, int depth
         snprintf(path, size, "%s/%s", folder, entry->d_name);
         struct stat info;
         if (stat(path, &info) != 0) {
-            masq_warn("cannot read %s: %s", path, strerror(errno));
+            char why[300];
+            snprintf(why, sizeof why, "cannot read: %s", strerror(errno));
+            status = skip_file(w->ingest, path, why);
             free(path);
             continue;
         }
         if (S_ISDIR(info.st_mode)) {
-            status = collect_files(path, files, depth + 1);
+            bool failed;
+            const char *first = masq_seen_add(&w->folders, info.st_dev, info.st_ino, path, &failed);
+            if (failed)
+                status = MASQ_ERR_NOMEM;
+            else if (first != NULL)
+                masq_warn("%s is the folder %s again (a symbolic link loop, or a second link): "
+                          "read once",
+                          path, first);
+            else
+                status = collect_files(w, path, files, depth + 1);
             free(path);
-        } else if (S_ISREG(info.st_mode) && is_event_file(entry->d_name)) {
+        } else if (!S_ISREG(info.st_mode)) {
+            status = skip_file(w->ingest, path,
+                               "not a regular file (a FIFO, device or socket): in folders only "
+                               "regular files are read; name it on the command line to read it");
+            free(path);
+        } else if (is_event_file(entry->d_name)) {
             if (MASQ_PUSH(*files, path) != 0) {
                 free(path);
                 status = MASQ_ERR_NOMEM;
             }
         } else {
+            if (ends_with_nocase(entry->d_name, ".evtx"))
+                w->evtx++;
+            else if (ends_with_nocase(entry->d_name, ".xml"))
+                w->xml++;
+            else
+                w->other++;
             masq_debug("skipping %s (not a .json, .jsonl, .ndjson or .csv file)", path);
             free(path);
         }
@@ -548,22 +614,53 @@ static int compare_paths(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+/* Is this file new to the walk? A second name for one already taken is
+ * reported and dropped. */
+static bool first_sight(walk *w, const char *path, masq_status *status)
+{
+    struct stat info;
+    if (stat(path, &info) != 0)
+        return true;
+    bool failed;
+    const char *first = masq_seen_add(&w->files, info.st_dev, info.st_ino, path, &failed);
+    if (failed)
+        *status = MASQ_ERR_NOMEM;
+    if (first != NULL)
+        masq_warn("%s is the same file as %s: read once", path, first);
+    return first == NULL && !failed;
+}
+
 /* The files of a folder, sorted (the export's y=/m=/d=/h= order). */
-static masq_status add_folder(path_list *inputs, const char *folder)
+static masq_status add_folder(walk *w, path_list *inputs, const char *folder)
 {
     path_list files = {0};
-    masq_status status = collect_files(folder, &files, 0);
+    w->evtx = w->xml = w->other = 0;
+    struct stat info;
+    bool failed = false;
+    if (stat(folder, &info) == 0)
+        masq_seen_add(&w->folders, info.st_dev, info.st_ino, folder, &failed);
+    masq_status status = failed ? MASQ_ERR_NOMEM : collect_files(w, folder, &files, 0);
     if (status == MASQ_OK) {
         if (files.count > 1)
             qsort(files.items, files.count, sizeof *files.items, compare_paths);
+        if (w->evtx > 0)
+            masq_warn("%s: %llu .evtx file%s not read: %s", folder, (unsigned long long)w->evtx,
+                      w->evtx == 1 ? "" : "s", masq_sniff_refusal(MASQ_INPUT_EVTX));
+        if (w->xml > 0)
+            masq_warn("%s: %llu .xml file%s not read: %s", folder, (unsigned long long)w->xml,
+                      w->xml == 1 ? "" : "s", masq_sniff_refusal(MASQ_INPUT_XML));
         if (files.count == 0)
-            masq_warn("%s: no .json, .jsonl, .ndjson or .csv files in this folder", folder);
+            masq_warn("%s: no .json, .jsonl, .ndjson or .csv files in this folder%s", folder,
+                      w->other > 0 ? " (files of other names are read only when named on the "
+                                     "command line)"
+                                   : "");
     }
     for (size_t i = 0; i < files.count; i++) {
-        if (status == MASQ_OK && MASQ_PUSH(*inputs, files.items[i]) == 0)
+        if (status == MASQ_OK && first_sight(w, files.items[i], &status) &&
+            MASQ_PUSH(*inputs, files.items[i]) == 0)
             continue;
         free(files.items[i]);
-        if (status == MASQ_OK)
+        if (status == MASQ_OK && errno == ENOMEM)
             status = MASQ_ERR_NOMEM;
     }
     free(files.items);
@@ -613,6 +710,8 @@ static void add_stats(masq_ingest_stats *to, const masq_ingest_stats *from)
     to->duplicates += from->duplicates;
     to->malformed_lines += from->malformed_lines;
     to->damaged_files += from->damaged_files;
+    to->skipped_files += from->skipped_files;
+    to->unreadable_times += from->unreadable_times;
 }
 
 static masq_ingest_shared *shared_open(int readers)
@@ -746,18 +845,42 @@ static uint64_t line_start_after(int fd, uint64_t offset, uint64_t size)
     return size;
 }
 
-static masq_status add_input(input_list *items, const char *path, const masq_ingest *ingest,
+/* How a file is read is told by its bytes (input_sniff.h): JSON lines, CSV
+ * (named .csv in any case, or by its header), UTF-16 and JSON documents
+ * through a feed; EVTX and XML refused with the next step. Streams (stdin, a
+ * FIFO, a device named on the command line) go through a bounded feed. */
+static masq_status add_input(input_list *items, const char *path, masq_ingest *ingest,
                              uint64_t *total)
 {
     struct stat info;
-    uint64_t size = strcmp(path, "-") != 0 && stat(path, &info) == 0 ? (uint64_t)info.st_size : 0;
+    bool is_stdin = strcmp(path, "-") == 0;
+    bool known = is_stdin ? fstat(STDIN_FILENO, &info) == 0 : stat(path, &info) == 0;
+    input whole = {.path = path, .start = 0, .end = UINT64_MAX};
+    whole.csv = ends_with_nocase(path, ".csv") || ends_with_nocase(path, ".csv.gz");
+    if (is_stdin || !known || !S_ISREG(info.st_mode)) {
+        whole.feed = whole.stream = true;
+        return MASQ_PUSH(*items, whole) != 0 ? MASQ_ERR_NOMEM : MASQ_OK;
+    }
+    char error[300];
+    if (masq_sniff_file(path, &whole.sniff, error, sizeof error) != 0)
+        return skip_file(ingest, path, error);
+    masq_input_kind kind = whole.sniff.kind;
+    if (kind == MASQ_INPUT_EVTX || kind == MASQ_INPUT_XML)
+        return skip_file(ingest, path, masq_sniff_refusal(kind));
+    if (kind == MASQ_INPUT_CSV && !whole.csv && ingest->schema != MASQ_SCHEMA_CSV)
+        masq_info("%s: read as CSV (its first line is a CSV header)", path);
+    if (kind == MASQ_INPUT_DOCUMENT)
+        masq_info("%s: a JSON document, read whole%s", path, whole.sniff.utf16 ? " (UTF-16)" : "");
+    else if (whole.sniff.utf16)
+        masq_info("%s: UTF-16 text, read as UTF-8", path);
+    whole.csv = whole.csv || kind == MASQ_INPUT_CSV;
+    whole.feed = kind == MASQ_INPUT_DOCUMENT || whole.sniff.utf16;
+    uint64_t size = (uint64_t)info.st_size;
     *total += size;
     bool split = ingest->threads > 1 && size > 2 * PART_BYTES && ingest->schema != MASQ_SCHEMA_CSV &&
-                 !ends_with(path, ".csv") && !is_gzip(path);
-    if (!split) {
-        input item = {path, 0, UINT64_MAX};
-        return MASQ_PUSH(*items, item) != 0 ? MASQ_ERR_NOMEM : MASQ_OK;
-    }
+                 !whole.csv && !whole.feed && !is_gzip(path);
+    if (!split)
+        return MASQ_PUSH(*items, whole) != 0 ? MASQ_ERR_NOMEM : MASQ_OK;
     /* Parts end where a line starts, found here once: no line is read by two
      * readers (a part's reader used to read on to the end of its last line,
      * however long). Each byte is looked at once at most. */
@@ -767,7 +890,7 @@ static masq_status add_input(input_list *items, const char *path, const masq_ing
         uint64_t end = size;
         if (fd >= 0 && size - start > PART_BYTES + PART_BYTES / 2)
             end = line_start_after(fd, start + PART_BYTES, size);
-        input item = {path, start, end};
+        input item = {.path = path, .start = start, .end = end};
         if (MASQ_PUSH(*items, item) != 0) {
             if (fd >= 0)
                 close(fd);
@@ -793,12 +916,15 @@ masq_status masq_ingest_paths(masq_ingest *ingest, const char *const *paths, siz
     path_list inputs = {0};
     bool stdin_read = false;
     masq_status status = MASQ_OK;
+    walk w = {.ingest = ingest};
     for (size_t i = 0; i < count && status == MASQ_OK; i++) {
         struct stat info;
         if (strcmp(paths[i], "-") == 0) {
             stdin_read = true;
         } else if (stat(paths[i], &info) == 0 && S_ISDIR(info.st_mode)) {
-            status = add_folder(&inputs, paths[i]);
+            status = add_folder(&w, &inputs, paths[i]);
+            continue;
+        } else if (!first_sight(&w, paths[i], &status)) {
             continue;
         }
         char *copy = strdup(paths[i]);
@@ -807,6 +933,8 @@ masq_status masq_ingest_paths(masq_ingest *ingest, const char *const *paths, siz
             status = MASQ_ERR_NOMEM;
         }
     }
+    masq_seen_free(&w.folders);
+    masq_seen_free(&w.files);
     input_list items = {0};
     for (size_t i = 0; i < inputs.count && status == MASQ_OK; i++)
         status = add_input(&items, inputs.items[i], ingest, &ingest->progress_total);

@@ -26,6 +26,8 @@ typedef struct masq_ingest_stats {
     uint64_t duplicates;      /* rows the export wrote twice (same EventOriginId), skipped */
     uint64_t malformed_lines; /* lines that are not a JSON object, invalid UTF-8, too long */
     uint64_t damaged_files;   /* files whose reading stopped early (truncated gzip...) */
+    uint64_t skipped_files;   /* files not read: unreadable, EVTX, XML, binary, a loop... */
+    uint64_t unreadable_times; /* events whose time masq cannot read */
 } masq_ingest_stats;
 
 /* Progress of a long read, for the CLI to show (on a terminal). */

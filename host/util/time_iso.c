@@ -37,9 +37,73 @@ static int digits(const char *text, int count, int *value)
     return 0;
 }
 
+/* 1 or 2 digits; the count read, 0 when none. */
+static int short_number(const char *text, int *value)
+{
+    if (text[0] < '0' || text[0] > '9')
+        return 0;
+    *value = text[0] - '0';
+    if (text[1] < '0' || text[1] > '9')
+        return 1;
+    *value = *value * 10 + (text[1] - '0');
+    return 2;
+}
+
+/* The Sentinel portal's CSV export writes "TimeGenerated [UTC]" as it shows
+ * it: "6/3/2024, 3:28:10.590 PM" (month/day/year, 12-hour clock, UTC). */
+static int parse_display(const char *text, int64_t *milliseconds)
+{
+    int month, day, year, hour, minute, second, n;
+    const char *p = text;
+    if (!(n = short_number(p, &month)) || p[n] != '/')
+        return -1;
+    p += n + 1;
+    if (!(n = short_number(p, &day)) || p[n] != '/')
+        return -1;
+    p += n + 1;
+    if (digits(p, 4, &year))
+        return -1;
+    p += 4;
+    if (*p == ',')
+        p++;
+    if (*p != ' ')
+        return -1;
+    p++;
+    if (!(n = short_number(p, &hour)) || p[n] != ':')
+        return -1;
+    p += n + 1;
+    if (digits(p, 2, &minute) || p[2] != ':' || digits(p + 3, 2, &second))
+        return -1;
+    p += 5;
+    int64_t fraction_ms = 0;
+    if (*p == '.') {
+        int scale = 100;
+        p++;
+        if (*p < '0' || *p > '9')
+            return -1;
+        while (*p >= '0' && *p <= '9') {
+            fraction_ms += (*p - '0') * scale;
+            scale /= 10;
+            p++;
+        }
+    }
+    if (*p != ' ' || (p[1] != 'A' && p[1] != 'P') || p[2] != 'M' || p[3] != '\0')
+        return -1;
+    if (month < 1 || month > 12 || day < 1 || day > 31 || hour < 1 || hour > 12 || minute > 59 ||
+        second > 60)
+        return -1;
+    hour = hour % 12 + (p[1] == 'P' ? 12 : 0);
+    int64_t days = days_from_civil(year, (unsigned)month, (unsigned)day);
+    *milliseconds = (days * 86400 + hour * 3600 + minute * 60 + second) * 1000 + fraction_ms;
+    return 0;
+}
+
 int masq_time_parse(const char *text, int64_t *milliseconds)
 {
     int year, month, day, hour, minute, second;
+    if (text[0] >= '0' && text[0] <= '9' &&
+        (text[1] == '/' || (text[1] >= '0' && text[1] <= '9' && text[2] == '/')))
+        return parse_display(text, milliseconds);
     if (digits(text, 4, &year) || text[4] != '-' || digits(text + 5, 2, &month) ||
         text[7] != '-' || digits(text + 8, 2, &day) || (text[10] != 'T' && text[10] != ' ') ||
         digits(text + 11, 2, &hour) || text[13] != ':' || digits(text + 14, 2, &minute) ||

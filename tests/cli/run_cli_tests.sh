@@ -38,8 +38,7 @@ events_in_real=$(grep -c '"EventID": 4688' "$real")
 run real 0 scan --format json "$real"
 expect_json real "j['summary']['events'] == $events_in_real and j['summary']['malformed_lines'] == 0"
 
-run stdin 0 scan --format json - <"$real"
-"$masq" scan --format json - <"$real" >"$work/stdin.out" 2>"$work/stdin.err"
+"$masq" scan --format json - <"$real" >"$work/stdin.out" 2>"$work/stdin.err" && ok || fail "stdin: exit $?: $(head -c 300 "$work/stdin.err")"
 expect_json stdin "j['summary']['events'] == $events_in_real"
 
 gzip -c "$real" >"$work/real.jsonl.gz"
@@ -75,9 +74,9 @@ sysmon=$(dirname "$real")/sysmon_1.jsonl
 sysmon_events=$(grep -c '"EventID": 1,' "$sysmon")
 run sysmon 0 scan --format json "$sysmon"
 expect_json sysmon "j['summary']['events'] == $sysmon_events"
-run sysmon_notebook 0 scan --profile notebook --format json "$sysmon"
+run sysmon_notebook 0 scan --allow-empty --profile notebook --format json "$sysmon"
 expect_json sysmon_notebook "j['summary']['events'] == 0"
-run sysmon_as_securityevent 0 scan --schema securityevent --format json "$sysmon"
+run sysmon_as_securityevent 0 scan --allow-empty --schema securityevent --format json "$sysmon"
 expect_json sysmon_as_securityevent "j['summary']['events'] == 0"
 # Defender rows: a renamed PowerShell (its PE name kept) and a look-alike
 python3 - "$work/mde.jsonl" "$work/mde.csv" <<'PY'
@@ -236,9 +235,11 @@ expect_json spellings "[(a['Reason'], a['Detail']) for a in j['anomalies']] == [
 
 # --- bad input ---------------------------------------------------------------
 : >"$work/empty.jsonl"
-run empty 0 scan --format json "$work/empty.jsonl"
-expect_json empty "j['summary']['events'] == 0 and j['anomalies'] == []"
-expect_err empty "no process-creation events"
+run empty 1 scan --format json "$work/empty.jsonl"
+expect_err empty "no process-creation event read: the 1 input file is empty"
+run empty_allowed 0 scan --allow-empty --format json "$work/empty.jsonl"
+expect_json empty_allowed "j['summary']['events'] == 0 and j['anomalies'] == []"
+expect_err empty_allowed "no process-creation event read"
 
 python3 -c "import random,sys; r=random.Random(5); sys.stdout.buffer.write(bytes(r.randrange(256) for _ in range(20000)))" >"$work/garbage.bin"
 run garbage 1 scan --format json "$work/garbage.bin"
@@ -288,11 +289,14 @@ if [ ! -s "$work/missing.out" ]; then ok; else fail "missing: wrote results"; fi
 mkdir -p "$work/no-events/sub"
 echo "hello" >"$work/no-events/notes.txt"
 : >"$work/no-events/sub/PT05M.json"
-run no_events 0 scan --format json "$work/no-events"
-expect_json no_events "j['summary']['events'] == 0 and j['summary']['files'] == 1"
+run no_events 1 scan --format json "$work/no-events"
+expect_err no_events "no process-creation event read: the 1 input file is empty"
+run no_events_allowed 0 scan --allow-empty --format json "$work/no-events"
+expect_json no_events_allowed "j['summary']['events'] == 0 and j['summary']['files'] == 1"
 mkdir -p "$work/nothing"
-run nothing 0 scan --format json "$work/nothing"
+run nothing 1 scan --format json "$work/nothing"
 expect_err nothing "no .json, .jsonl, .ndjson or .csv files"
+expect_err nothing "no process-creation event read: no input files"
 
 # --- usage and exit codes ------------------------------------------------------
 run no_command 0
