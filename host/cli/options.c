@@ -48,6 +48,7 @@ enum {
     OPT_PUBLISH_TIMEOUT,
     OPT_PUBLISH_RETRIES,
     OPT_PUBLISH_BACKOFF,
+    OPT_PUBLISH_MAX_WAIT,
     OPT_BATCH_BYTES,
     OPT_ALLOW_EMPTY,
 };
@@ -96,6 +97,7 @@ static const struct option long_options[] = {
     {"publish-timeout", required_argument, NULL, OPT_PUBLISH_TIMEOUT},
     {"publish-retries", required_argument, NULL, OPT_PUBLISH_RETRIES},
     {"publish-backoff", required_argument, NULL, OPT_PUBLISH_BACKOFF},
+    {"publish-max-wait", required_argument, NULL, OPT_PUBLISH_MAX_WAIT},
     {"batch-bytes", required_argument, NULL, OPT_BATCH_BYTES},
     {"allow-empty", no_argument, NULL, OPT_ALLOW_EMPTY},
     {NULL, 0, NULL, 0},
@@ -380,6 +382,10 @@ masq_status masq_options_parse(int argc, char **argv, masq_options *options)
         case OPT_PUBLISH_BACKOFF:
             MASQ_TRY(parse_seconds("--publish-backoff", optarg, 0.0,
                                    &options->publish.backoff_seconds));
+            break;
+        case OPT_PUBLISH_MAX_WAIT:
+            MASQ_TRY(parse_seconds("--publish-max-wait", optarg, 0.0,
+                                   &options->publish.max_wait_seconds));
             break;
         case OPT_BATCH_BYTES:
             MASQ_TRY(parse_unsigned("--batch-bytes", optarg,

@@ -1,6 +1,7 @@
-/* The legacy HTTP Data Collector API: POST {endpoint}/api/logs?api-version=
- * 2016-04-01 with "Authorization: SharedKey <workspace id>:<signature>",
- * Log-Type and x-ms-date; 200 acknowledges. The signature is re-computed for
+/* The legacy HTTP Data Collector API (retired by Microsoft on 14 September
+ * 2026; kept for workspaces that still answer it): POST {endpoint}/api/logs?
+ * api-version=2016-04-01 with "Authorization: SharedKey <workspace id>:
+ * <signature>", Log-Type and x-ms-date; 200 acknowledges (any 2xx counts). The signature is re-computed for
  * every try, since it covers x-ms-date. */
 #include <errno.h>
 #include <fcntl.h>
@@ -242,7 +243,7 @@ masq_send_result masq_data_collector_send(masq_publish_session *session,
         result = send.bad_key ? MASQ_SEND_NO_CREDENTIALS : MASQ_SEND_UNDELIVERED;
     } else {
         masq_http_describe(&response, message, message_size);
-        result = outcome == MASQ_HTTP_REJECTED ? MASQ_SEND_REJECTED : MASQ_SEND_UNDELIVERED;
+        result = masq_send_result_of(outcome, &response);
     }
     masq_http_response_free(&response);
     free(url);

@@ -1,6 +1,6 @@
 /* The Logs Ingestion API: POST {endpoint}/dataCollectionRules/{DCR immutable
  * id}/streams/{stream}?api-version=2023-01-01, a gzip JSON array body,
- * "Authorization: Bearer <token>"; 204 acknowledges. */
+ * "Authorization: Bearer <token>"; 204 acknowledges (any 2xx counts). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -137,7 +137,7 @@ masq_send_result masq_logs_ingestion_send(masq_publish_session *session,
                  send.token_status != MASQ_OK ? "no token" : "the request could not be built");
     } else {
         masq_http_describe(&response, message, message_size);
-        result = outcome == MASQ_HTTP_REJECTED ? MASQ_SEND_REJECTED : MASQ_SEND_UNDELIVERED;
+        result = masq_send_result_of(outcome, &response);
         if (response.curl_code == CURLE_OK && response.status == 403)
             masq_info("a 403 usually means the identity lacks the Monitoring Metrics Publisher "
                       "role on the DCR (it may take 30 minutes to apply)");

@@ -1,7 +1,9 @@
 /* Publishing: a scan's anomalies to Microsoft Sentinel (Azure Monitor Logs),
- * through the Logs Ingestion API or the legacy HTTP Data Collector API, in
- * batches under each API's size limit, with retries; batches still not
- * delivered go to a spool folder that masq_publish_spool() sends later.
+ * through the Logs Ingestion API or the legacy HTTP Data Collector API
+ * (retired by Microsoft on 14 September 2026, kept for workspaces that still
+ * take it), in batches under each API's size limit, with retries. Every
+ * batch is in the spool folder before it is sent and leaves it only when
+ * acknowledged; masq_publish_spool() sends what a failure or a crash left.
  * Secrets come only from the environment (and, for the workspace key, a
  * file of mode 0600); they never appear in messages, dry runs or spool files. */
 #ifndef MASQ_PUBLISH_H
@@ -49,15 +51,20 @@ typedef struct masq_publish_config {
     double timeout_seconds; /* per request (30) */
     int retries;            /* after the first try, on 429, 5xx, timeouts, resets (5) */
     double backoff_seconds; /* first backoff; doubles each retry, with jitter (1) */
+    double max_wait_seconds; /* all the backoff waits of a run together (900) */
     size_t batch_bytes;     /* 0: the API's limit; smaller values only lower it */
 } masq_publish_config;
 
 void masq_publish_config_defaults(masq_publish_config *config);
 
-/* Check a configuration before a scan: required options, URLs (https, or
- * http to a loopback address only), credentials present and, for a key
- * file, readable and of mode 0600. MASQ_ERR_USAGE with the reason logged.
- * for_spool: checking `masq publish --spool` (the targets come from the spool). */
+/* Check a configuration before any input is read: required options, every
+ * URL (the endpoints, AZURE_AUTHORITY_HOST, the IMDS override: https, or
+ * http to a loopback address only), ids that reach a URL or a header,
+ * credentials present and, for a key file, the user's and of mode 0600, and
+ * the spool folder (no symlink, the user's, not writable by others). Core
+ * dumps are turned off first. MASQ_ERR_USAGE with the reason logged.
+ * for_spool: checking `masq publish` (which needs the target too: a spool
+ * file's own target is only compared with it). */
 masq_status masq_publish_check(const masq_publish_config *config, bool for_spool);
 
 /* Publish the result's anomalies (demo ones only with publish_demo).
@@ -67,9 +74,10 @@ masq_status masq_publish_check(const masq_publish_config *config, bool for_spool
 masq_status masq_publish_result(const masq_publish_config *config,
                                 const struct masq_result *result);
 
-/* Send the batches waiting in the spool folder, each to the target it was
- * meant for; an acknowledged batch's file is removed at once, so it is never
- * sent again. MASQ_ERR_PUBLISH when some remain. */
+/* Send the batches waiting in the spool folder for the configured target
+ * (files naming another target are left, and counted); an acknowledged
+ * batch's file is removed at once, so it is never sent again.
+ * MASQ_ERR_PUBLISH when some remain. */
 masq_status masq_publish_spool(const masq_publish_config *config);
 
 /* The spool folder a configuration uses, into out; -1 when there is none

@@ -108,3 +108,52 @@ masq_status masq_publish_gzip(const void *data, size_t size, unsigned char **out
     *out_size = produced;
     return MASQ_OK;
 }
+
+/* The records of a body are the top-level elements of its array; commas
+ * inside strings and nested values are skipped, so the halves are the
+ * original bytes, never re-serialized. */
+int masq_batch_split_point(const char *body, size_t size, size_t *left_end, size_t *right_start,
+                           size_t *left_records, size_t *right_records)
+{
+    size_t commas_capacity = 64, commas_count = 0;
+    size_t *commas = malloc(commas_capacity * sizeof *commas);
+    if (commas == NULL || size < 2 || body[0] != '[')
+        goto fail;
+    int depth = 0, in_string = 0;
+    for (size_t i = 0; i < size; i++) {
+        char c = body[i];
+        if (in_string) {
+            if (c == '\\')
+                i++;
+            else if (c == '"')
+                in_string = 0;
+        } else if (c == '"') {
+            in_string = 1;
+        } else if (c == '[' || c == '{') {
+            depth++;
+        } else if (c == ']' || c == '}') {
+            depth--;
+        } else if (c == ',' && depth == 1) {
+            if (commas_count == commas_capacity) {
+                commas_capacity *= 2;
+                size_t *grown = realloc(commas, commas_capacity * sizeof *grown);
+                if (grown == NULL)
+                    goto fail;
+                commas = grown;
+            }
+            commas[commas_count++] = i;
+        }
+    }
+    if (commas_count == 0 || depth != 0 || in_string)
+        goto fail;
+    size_t records = commas_count + 1, middle = commas_count / 2;
+    *left_end = commas[middle];
+    *right_start = commas[middle] + 1;
+    *left_records = middle + 1;
+    *right_records = records - *left_records;
+    free(commas);
+    return 0;
+fail:
+    free(commas);
+    return -1;
+}

@@ -1,5 +1,8 @@
 /* HTTP through libcurl: one exchange = attempts with exponential backoff and
- * jitter on 429, 5xx, timeouts and broken connections, honouring Retry-After.
+ * jitter on 429, 5xx, timeouts and broken connections, honouring Retry-After
+ * (at most max_wait_seconds each, and max_total_wait for all the waits of a
+ * client). Any other transport failure is tried once more on a new
+ * connection: a reused one may be broken in ways no error code names.
  * TLS verification stays on (libcurl's default, never changed here); plain
  * http is refused except to loopback addresses (and the IMDS address). */
 #include <ctype.h>
@@ -167,6 +170,14 @@ static size_t on_header(char *data, size_t size, size_t count, void *context)
     return bytes;
 }
 
+int masq_http_header_clean(const char *line)
+{
+    for (const unsigned char *p = (const unsigned char *)line; *p; p++)
+        if ((*p < 0x20 && *p != '\t') || *p == 0x7f)
+            return -1;
+    return 0;
+}
+
 /* One attempt. The response is reset first. */
 static masq_status attempt(masq_http_client *client, const masq_http_request *request,
                            masq_http_response *response)
@@ -183,8 +194,19 @@ static masq_status attempt(masq_http_client *client, const masq_http_request *re
         masq_error("refusing %s: %s", request->url, why);
         return MASQ_ERR_USAGE;
     }
+    /* The last line of defence against header injection: whatever a value
+     * came from, a line with CR or LF in it is never sent. */
+    for (const struct curl_slist *line = request->headers; line != NULL; line = line->next) {
+        if (masq_http_header_clean(line->data) != 0) {
+            masq_error("refusing to send a request: a header holds a control character");
+            return MASQ_ERR_USAGE;
+        }
+    }
     curl_easy_reset(curl);
     curl_easy_setopt(curl, CURLOPT_URL, request->url);
+    if (client->fresh_connect)
+        curl_easy_setopt(curl, CURLOPT_FRESH_CONNECT, 1L);
+    client->fresh_connect = false;
     curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
     curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 0L); /* never carry credentials elsewhere */
     curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
@@ -239,6 +261,29 @@ static int transport_retriable(CURLcode code)
     }
 }
 
+/* Failures that a new connection cannot change: TLS verification, a bad URL,
+ * no memory. */
+static int transport_final(CURLcode code)
+{
+    switch (code) {
+    case CURLE_URL_MALFORMAT:
+    case CURLE_OUT_OF_MEMORY:
+    case CURLE_PEER_FAILED_VERIFICATION:
+    case CURLE_SSL_CACERT_BADFILE:
+    case CURLE_SSL_CERTPROBLEM:
+    case CURLE_SSL_CIPHER:
+    case CURLE_SSL_ISSUER_ERROR:
+    case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
+    case CURLE_SSL_INVALIDCERTSTATUS:
+    case CURLE_SSL_CRL_BADFILE:
+    case CURLE_FUNCTION_NOT_FOUND:
+    case CURLE_NOT_BUILT_IN:
+        return 1;
+    default:
+        return 0;
+    }
+}
+
 static int status_retriable(long status)
 {
     return status == 408 || status == 429 || status >= 500;
@@ -259,6 +304,7 @@ masq_http_outcome masq_http_exchange(masq_http_client *client, masq_http_prepare
 {
     memset(response, 0, sizeof *response);
     response->retry_after = -1;
+    bool unlisted_retried = false;
     for (int try = 0;; try++) {
         masq_http_request request = {.method = "POST"};
         if (prepare(context, &request, try == 0 ? NULL : response) != MASQ_OK) {
@@ -269,10 +315,26 @@ masq_http_outcome masq_http_exchange(masq_http_client *client, masq_http_prepare
         curl_slist_free_all(request.headers);
         if (status != MASQ_OK)
             return MASQ_HTTP_LOCAL_ERROR;
-        if (response->curl_code == CURLE_OK && response->status == success_status)
+        if (response->curl_code == CURLE_OK && response->status >= 200 && response->status < 300) {
+            /* The service took it: counting an unexpected 2xx as a refusal
+             * would send the batch again. */
+            if (response->status != success_status)
+                masq_warn("HTTP %ld where %ld was expected; counted as accepted",
+                          response->status, success_status);
             return MASQ_HTTP_ACKNOWLEDGED;
-        int retriable = response->curl_code == CURLE_OK ? status_retriable(response->status)
-                                                        : transport_retriable(response->curl_code);
+        }
+        int retriable;
+        if (response->curl_code == CURLE_OK) {
+            retriable = status_retriable(response->status);
+        } else {
+            /* Whatever broke, the next try never reuses this connection. */
+            client->fresh_connect = true;
+            retriable = transport_retriable(response->curl_code);
+            if (!retriable && !unlisted_retried && !transport_final(response->curl_code)) {
+                retriable = 1; /* once, on a new connection */
+                unlisted_retried = true;
+            }
+        }
         char what[600];
         masq_http_describe(response, what, sizeof what);
         if (!retriable)
@@ -295,9 +357,27 @@ masq_http_outcome masq_http_exchange(masq_http_client *client, masq_http_prepare
             }
             wait = response->retry_after;
         }
+        if (client->waited + wait > client->policy.max_total_wait) {
+            masq_warn("%s; waiting %.2f s more would pass --publish-max-wait (%.0f s, %.2f s "
+                      "waited): giving up",
+                      what, wait, client->policy.max_total_wait, client->waited);
+            return MASQ_HTTP_UNDELIVERED;
+        }
         masq_info("%s; retry %d of %d in %.2f s", what, try + 1, client->policy.retries, wait);
         sleep_seconds(wait);
+        client->waited += wait;
     }
+}
+
+masq_send_result masq_send_result_of(masq_http_outcome outcome, const masq_http_response *response)
+{
+    if (outcome == MASQ_HTTP_ACKNOWLEDGED)
+        return MASQ_SEND_ACKNOWLEDGED;
+    if (outcome != MASQ_HTTP_REJECTED)
+        return MASQ_SEND_UNDELIVERED;
+    if (response->status == 413)
+        return MASQ_SEND_TOO_LARGE;
+    return response->status == 400 ? MASQ_SEND_BAD_BATCH : MASQ_SEND_REJECTED;
 }
 
 /* Azure's error bodies: {"error":{"code":..,"message":..}} (Logs Ingestion,

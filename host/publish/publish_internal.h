@@ -28,7 +28,8 @@ typedef struct masq_http_policy {
     double timeout_seconds;
     int retries;
     double backoff_seconds;
-    double max_wait_seconds; /* a Retry-After longer than this ends the retries */
+    double max_wait_seconds;  /* a Retry-After longer than this ends the retries */
+    double max_total_wait;    /* all the waits of a client together (--publish-max-wait) */
 } masq_http_policy;
 
 typedef struct masq_http_request {
@@ -50,7 +51,7 @@ typedef struct masq_http_response {
 } masq_http_response;
 
 typedef enum masq_http_outcome {
-    MASQ_HTTP_ACKNOWLEDGED, /* the success status came back */
+    MASQ_HTTP_ACKNOWLEDGED, /* a 2xx came back (an unexpected one is logged) */
     MASQ_HTTP_REJECTED,     /* a status that retrying cannot fix (4xx but 408/429) */
     MASQ_HTTP_UNDELIVERED,  /* still 429, 5xx, timeouts or resets after the retries */
     MASQ_HTTP_LOCAL_ERROR,  /* out of memory, a bad URL: nothing was sent */
@@ -66,6 +67,8 @@ typedef struct masq_http_client {
     CURL *curl;
     masq_http_policy policy;
     uint64_t jitter_state;
+    double waited;      /* seconds slept in backoff so far */
+    bool fresh_connect; /* the next attempt opens a new connection */
 } masq_http_client;
 
 masq_status masq_http_client_init(masq_http_client *client, const masq_http_policy *policy);
@@ -76,7 +79,8 @@ void masq_http_response_free(masq_http_response *response);
  * link_local). 0 when allowed; -1 with the reason in why. */
 int masq_http_url_allowed(const char *url, bool link_local, char *why, size_t size);
 
-/* One exchange with retries and backoff: success_status acknowledges;
+/* One exchange with retries and backoff: every 2xx acknowledges (one that is
+ * not success_status is logged);
  * response holds the last answer (free it). */
 masq_http_outcome masq_http_exchange(masq_http_client *client, masq_http_prepare prepare,
                                      void *context, long success_status,
@@ -100,6 +104,11 @@ typedef struct masq_token {
 masq_status masq_token_get(masq_http_client *client, masq_token *token, const char *audience,
                            bool managed_identity, bool force);
 void masq_token_free(masq_token *token);
+
+/* AZURE_AUTHORITY_HOST (or, with a managed identity,
+ * AZURE_POD_IDENTITY_AUTHORITY_HOST): https, or http to loopback (IMDS's
+ * link-local address too). MASQ_ERR_USAGE with the reason logged. */
+masq_status masq_token_check_endpoints(bool managed_identity);
 
 /* MASQ_OK when the environment holds what the token source needs. */
 masq_status masq_token_check_environment(bool managed_identity);
@@ -126,9 +135,15 @@ typedef struct masq_publish_session {
 typedef enum masq_send_result {
     MASQ_SEND_ACKNOWLEDGED,
     MASQ_SEND_REJECTED,    /* the server refused it: retrying the same is pointless */
+    MASQ_SEND_BAD_BATCH,   /* 400: this batch's data refused; others may pass */
+    MASQ_SEND_TOO_LARGE,   /* 413: split it (records are independent) */
     MASQ_SEND_UNDELIVERED, /* not acknowledged after the retries */
     MASQ_SEND_NO_CREDENTIALS,
 } masq_send_result;
+
+/* What a failed exchange means for the batch: 413 too large, 400 bad data,
+ * another refusal, or not delivered. */
+masq_send_result masq_send_result_of(masq_http_outcome outcome, const masq_http_response *response);
 
 masq_status masq_publish_session_open(masq_publish_session *session,
                                       const masq_publish_config *config);
@@ -195,33 +210,102 @@ void masq_batch_list_free(masq_batch_list *batches);
 /* gzip (RFC 1952) of data; MASQ_ERR_NOMEM. */
 masq_status masq_publish_gzip(const void *data, size_t size, unsigned char **out, size_t *out_size);
 
-/* ---- spool (spool.c) ----------------------------------------------------- */
+/* ---- spool (spool.c): a write-ahead log of batches ------------------------ */
 
-/* Keep one batch in the spool folder (created 0700; file 0600, written to a
- * temporary name, synced, then renamed). path receives the file written. */
-masq_status masq_spool_write(const char *dir, const masq_publish_target *target, const char *body,
-                             size_t body_size, size_t records, char *path, size_t path_size);
+/* The spool folder, opened without following a symlink; every name in it is
+ * opened relative to fd. */
+typedef struct masq_spool {
+    char path[4096];
+    int fd; /* -1: the folder does not exist (nothing spooled) */
+} masq_spool;
+
+/* Open the folder (created 0700 with its parents when create). Refused
+ * (MASQ_ERR_USAGE, reason logged) when it is a symlink, not the user's, or
+ * writable by group or others. Temporary names left by a crashed masq
+ * (unlocked, a minute old) are removed. */
+masq_status masq_spool_open_dir(const char *dir, bool create, masq_spool *spool);
+void masq_spool_close_dir(masq_spool *spool);
+
+/* A run's batches are written as one unit: into a locked staging folder,
+ * each file synced, then the folder renamed into view in one step. Before
+ * the commit, `masq publish` sees none of them; after it, all. */
+typedef struct masq_spool_run {
+    char name[96]; /* STAMP-RANDOM: committed as run-NAME */
+    int fd;
+    size_t batches;
+    bool committed;
+} masq_spool_run;
+
+masq_status masq_spool_run_begin(masq_spool *spool, masq_spool_run *run);
+masq_status masq_spool_run_add(masq_spool *spool, masq_spool_run *run,
+                               const masq_publish_target *target, const char *body,
+                               size_t body_size, size_t records);
+masq_status masq_spool_run_commit(masq_spool *spool, masq_spool_run *run);
+/* Remove an uncommitted run (nothing of it was sent). */
+void masq_spool_run_abort(masq_spool *spool, masq_spool_run *run);
+
+typedef struct masq_spool_counts {
+    size_t refused;   /* unsafe folders (symlinks, another owner, writable by others) */
+    size_t set_aside; /* batches of one record too large for the service */
+} masq_spool_counts;
+
+/* The batch files (names relative to the folder), sorted: runs and files by
+ * their creation time, the batches of a run in order. only_run: one run's
+ * (its masq_spool_run name). */
+masq_status masq_spool_list(masq_spool *spool, const char *only_run, char ***names,
+                            size_t *count, masq_spool_counts *counts);
 
 typedef struct masq_spool_entry {
-    char *path;
-    int fd; /* locked (flock) while the entry is open */
-    masq_publish_target target;
+    char *path;  /* for messages: the folder's path and name */
+    char *name;  /* relative to the spool folder */
+    char *base;  /* its name in dir_fd */
+    int dir_fd;  /* the folder holding it */
+    int fd;      /* locked (flock) while the entry is open */
+    masq_publish_target target; /* what the file names: checked, never trusted */
     char *body;
     size_t body_size;
     size_t records;
 } masq_spool_entry;
 
-/* The spool files in dir, sorted by name (they carry their creation time). */
-masq_status masq_spool_list(const char *dir, char ***paths, size_t *count);
+typedef enum masq_spool_open_result {
+    MASQ_SPOOL_OPENED,
+    MASQ_SPOOL_SKIPPED, /* gone, or being sent by another masq */
+    MASQ_SPOOL_REFUSED, /* unsafe (symlink, owner, mode, links) or damaged: logged, not read */
+} masq_spool_open_result;
 
-/* Open and lock one spool file. 1: opened; 0: gone or being sent by another
- * masq (skip it); MASQ status error codes as negatives are not used: -1 with
- * the reason logged when the file is damaged. */
-int masq_spool_open(const char *path, masq_spool_entry *entry);
+/* Check, open, lock and read one batch file. */
+masq_spool_open_result masq_spool_open(masq_spool *spool, const char *name,
+                                       masq_spool_entry *entry);
 
-/* Remove an acknowledged entry's file (while still locked) and close it. */
+/* Remove an acknowledged entry's file (while still locked), sync the
+ * removal, and close it. */
 masq_status masq_spool_remove(masq_spool_entry *entry);
+
+/* Replace a batch by its two halves (written and synced first, then the
+ * whole removed); names receive the halves' names (free them). The entry
+ * stays open: close it. */
+masq_status masq_spool_split(masq_spool_entry *entry, const char *left, size_t left_size,
+                             size_t left_records, const char *right, size_t right_size,
+                             size_t right_records, char *names[2]);
+
+/* Rename a batch the service will never take to NAME.too-large, which
+ * `masq publish` does not send; path receives the new path. */
+masq_status masq_spool_set_aside(masq_spool_entry *entry, char *path, size_t path_size);
 void masq_spool_close(masq_spool_entry *entry);
+
+/* Where a JSON array body can be cut in two between records: the left
+ * half is body[0, left_end) + "]", the right "[" + body[right_start, size).
+ * -1 when it holds fewer than two records. */
+int masq_batch_split_point(const char *body, size_t size, size_t *left_end, size_t *right_start,
+                           size_t *left_records, size_t *right_records);
+
+/* Core dumps off (PR_SET_DUMPABLE 0, RLIMIT_CORE 0) for the rest of the
+ * process, before any secret is read: a memory image would hold them. */
+void masq_publish_protect_process(void);
+
+/* Every header line of a request is checked: no CR, LF, NUL or other
+ * control character can reach the wire. 0 when it is clean. */
+int masq_http_header_clean(const char *line);
 
 /* Monotonic seconds, and the wall clock in ms since the epoch. */
 double masq_publish_now(void);

@@ -40,6 +40,35 @@ masq_status masq_token_check_environment(bool managed_identity)
     return MASQ_OK;
 }
 
+masq_status masq_token_check_endpoints(bool managed_identity)
+{
+    /* Checked before any input is read: a token request carries the client
+     * secret, and its answer is a credential. */
+    const char *name = managed_identity ? "AZURE_POD_IDENTITY_AUTHORITY_HOST" : "AZURE_AUTHORITY_HOST";
+    const char *url = env(name);
+    if (url == NULL)
+        return MASQ_OK; /* the built-in https address, or IMDS */
+    char why[160];
+    if (masq_http_url_allowed(url, managed_identity, why, sizeof why) != 0) {
+        masq_error("%s=%s: %s", name, url, why);
+        return MASQ_ERR_USAGE;
+    }
+    return MASQ_OK;
+}
+
+/* A bearer token goes into a header: only the characters of RFC 6750's
+ * b64token (and none that could end the line). */
+static int token_characters_ok(const char *token)
+{
+    for (const char *p = token; *p; p++) {
+        char c = *p;
+        if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+              strchr("-._~+/=", c) != NULL))
+            return 0;
+    }
+    return 1;
+}
+
 typedef struct token_request {
     char *url;
     char *form; /* client credentials: holds the secret; wiped after use */
@@ -207,7 +236,12 @@ masq_status masq_token_get(masq_http_client *client, masq_token *token, const ch
     if (outcome == MASQ_HTTP_ACKNOWLEDGED) {
         cJSON *root = cJSON_Parse(response.body ? response.body : "");
         const cJSON *access = cJSON_GetObjectItemCaseSensitive(root, "access_token");
-        if (cJSON_IsString(access) && access->valuestring[0] != '\0') {
+        if (cJSON_IsString(access) && access->valuestring[0] != '\0' &&
+            !token_characters_ok(access->valuestring)) {
+            masq_publish_secret_add(access->valuestring);
+            masq_error("the token from %s holds characters a header may not carry; not used",
+                       source);
+        } else if (cJSON_IsString(access) && access->valuestring[0] != '\0') {
             token->access_token = strdup(access->valuestring);
             masq_publish_secret_add(access->valuestring);
             double lifetime = seconds_field(cJSON_GetObjectItemCaseSensitive(root, "expires_in"));

@@ -1,9 +1,22 @@
-/* The spool: batches not delivered, one file each, for `masq publish --spool
- * DIR` to send later. A file is a line of JSON naming the target (never a
- * credential) and then the batch's body, byte for byte as it would have been
- * sent. Files are written whole (temporary name, fsync, rename) and are
- * locked while being sent, so two senders never send one batch; the file of
- * an acknowledged batch is removed before the next batch is sent. */
+/* The spool: a write-ahead log of batches. Every batch of a run is on disk
+ * before the first one is sent, and a batch's file is removed only when the
+ * service has acknowledged it, so a crash at any point leaves exactly the
+ * batches not yet acknowledged (plus, at most, the one whose answer was
+ * lost) for `masq publish` to send.
+ *
+ * Layout, inside the spool folder (0700, the user's, never a symlink):
+ *   .run-STAMP-RANDOM/        a run being written (locked by its writer)
+ *   run-STAMP-RANDOM/         a committed run: renamed from .run-... in one
+ *                             step once every batch in it is synced
+ *     batch-NNNNNN-RANDOM.spool       one batch (0600)
+ *     .part-RANDOM                    a half of a split batch being written
+ *   batch-...spool            a batch spooled by masq before write-ahead runs
+ *   *.too-large               a batch set aside: one record the service
+ *                             refuses as too large (never sent again)
+ * A file is a line of JSON naming the target (never a credential), then the
+ * batch's body, byte for byte. Every name is opened relative to the folder's
+ * descriptor, without following symlinks, and checked (owner, mode, type)
+ * before it is read. */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -16,6 +29,7 @@
 #include <unistd.h>
 
 #include <cjson/cJSON.h>
+#include <openssl/rand.h>
 
 #include "../util/log.h"
 #include "../util/time_iso.h"
@@ -23,27 +37,209 @@
 
 #define SPOOL_FORMAT "masq-spool-1"
 #define SPOOL_SUFFIX ".spool"
+#define SET_ASIDE_SUFFIX ".too-large"
+#define STAGING_PREFIX ".run-"
+#define RUN_PREFIX "run-"
+#define PART_PREFIX ".part-"
+#define LEGACY_TEMPORARY_PREFIX ".writing-"
+/* An unlocked temporary name this old is left over from a crash. (Younger
+ * ones may be a writer between creating the name and locking it.) */
+#define STALE_SECONDS 60
+#define MAX_FILE_BYTES (64L * 1024 * 1024)
 
-static masq_status make_folders(const char *dir)
+static int has_suffix(const char *name, const char *suffix)
+{
+    size_t length = strlen(name), size = strlen(suffix);
+    return length > size && strcmp(name + length - size, suffix) == 0;
+}
+
+static int has_prefix(const char *name, const char *prefix)
+{
+    return strncmp(name, prefix, strlen(prefix)) == 0;
+}
+
+/* Unpredictable letters for a new name, as mkstemp's XXXXXX. */
+static void random_letters(char *out, size_t count)
+{
+    static const char letters[] =
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+    unsigned char bytes[32];
+    if (count > sizeof bytes)
+        count = sizeof bytes;
+    if (RAND_bytes(bytes, (int)count) != 1) {
+        uint64_t x = (uint64_t)masq_publish_wall_ms() ^ ((uint64_t)getpid() << 20);
+        for (size_t i = 0; i < count; i++) {
+            x = x * 6364136223846793005ull + 1442695040888963407ull;
+            bytes[i] = (unsigned char)(x >> 33);
+        }
+    }
+    for (size_t i = 0; i < count; i++)
+        out[i] = letters[bytes[i] % (sizeof letters - 1)];
+    out[count] = '\0';
+}
+
+/* Only the user's own folders and files, writable by nobody else. */
+static int safe_stat(const struct stat *info, mode_t type, char *why, size_t size)
+{
+    if ((info->st_mode & S_IFMT) != type) {
+        snprintf(why, size, "%s", S_ISLNK(info->st_mode) ? "a symbolic link" : "of the wrong type");
+        return -1;
+    }
+    if (info->st_uid != geteuid()) {
+        snprintf(why, size, "owned by user %ld, not by you", (long)info->st_uid);
+        return -1;
+    }
+    if ((info->st_mode & 022) != 0) {
+        snprintf(why, size, "writable by others (mode %04o)", (unsigned)(info->st_mode & 07777));
+        return -1;
+    }
+    return 0;
+}
+
+static masq_status make_parents(const char *dir)
 {
     char path[4096];
     if (snprintf(path, sizeof path, "%s", dir) >= (int)sizeof path)
         return MASQ_ERR_PUBLISH;
-    for (char *p = path + 1;; p++) {
-        if (*p == '/' || *p == '\0') {
-            char saved = *p;
-            *p = '\0';
-            if (mkdir(path, 0700) != 0 && errno != EEXIST) {
-                masq_error("cannot create the spool folder %s: %s", path, strerror(errno));
-                return MASQ_ERR_PUBLISH;
-            }
-            *p = saved;
-            if (saved == '\0')
-                break;
+    for (char *p = path + 1; *p; p++) {
+        if (*p != '/')
+            continue;
+        *p = '\0';
+        if (mkdir(path, 0700) != 0 && errno != EEXIST) {
+            masq_error("cannot create the spool folder %s: %s", path, strerror(errno));
+            return MASQ_ERR_PUBLISH;
         }
+        *p = '/';
+    }
+    if (mkdir(path, 0700) != 0 && errno != EEXIST) {
+        masq_error("cannot create the spool folder %s: %s", path, strerror(errno));
+        return MASQ_ERR_PUBLISH;
     }
     return MASQ_OK;
 }
+
+static void clean_stale(masq_spool *spool);
+
+masq_status masq_spool_open_dir(const char *dir, bool create, masq_spool *spool)
+{
+    memset(spool, 0, sizeof *spool);
+    spool->fd = -1;
+    size_t length = strlen(dir);
+    while (length > 1 && dir[length - 1] == '/')
+        length--;
+    if (length == 0 || length >= sizeof spool->path) {
+        masq_error("the spool folder's name is empty or too long");
+        return MASQ_ERR_USAGE;
+    }
+    memcpy(spool->path, dir, length);
+    spool->path[length] = '\0';
+    if (create)
+        MASQ_TRY(make_parents(spool->path));
+    /* O_NOFOLLOW: a spool folder replaced by a symlink is refused, not followed. */
+    int fd = open(spool->path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0) {
+        if (errno == ENOENT && !create)
+            return MASQ_OK; /* nothing spooled yet */
+        masq_error("cannot open the spool folder %s: %s", spool->path,
+                   errno == ELOOP || errno == ENOTDIR ? "it is a symbolic link or not a folder"
+                                                      : strerror(errno));
+        return MASQ_ERR_USAGE;
+    }
+    struct stat info;
+    char why[96];
+    if (fstat(fd, &info) != 0 || safe_stat(&info, S_IFDIR, why, sizeof why) != 0) {
+        masq_error("the spool folder %s is %s: refused (it must be yours and writable only by "
+                   "you; chmod 700 %s)",
+                   spool->path, why, spool->path);
+        close(fd);
+        return MASQ_ERR_USAGE;
+    }
+    spool->fd = fd;
+    clean_stale(spool);
+    return MASQ_OK;
+}
+
+void masq_spool_close_dir(masq_spool *spool)
+{
+    if (spool->fd >= 0)
+        close(spool->fd);
+    spool->fd = -1;
+}
+
+/* A temporary name that no writer holds (no lock) and that has not changed
+ * for a while. */
+static int unlocked_and_old(int fd)
+{
+    struct stat info;
+    if (fstat(fd, &info) != 0 || time(NULL) - info.st_mtime < STALE_SECONDS)
+        return 0;
+    return flock(fd, LOCK_EX | LOCK_NB) == 0;
+}
+
+/* Remove the regular files of a folder and then the folder. */
+static void remove_folder(int parent, const char *name, int fd)
+{
+    int copy = dup(fd);
+    DIR *folder = copy >= 0 ? fdopendir(copy) : NULL;
+    if (folder == NULL) {
+        if (copy >= 0)
+            close(copy);
+        return;
+    }
+    struct dirent *item;
+    while ((item = readdir(folder)) != NULL) {
+        struct stat info;
+        if (item->d_name[0] == '.' && (item->d_name[1] == '\0' || strcmp(item->d_name, "..") == 0))
+            continue;
+        if (fstatat(fd, item->d_name, &info, AT_SYMLINK_NOFOLLOW) == 0 && !S_ISDIR(info.st_mode))
+            unlinkat(fd, item->d_name, 0);
+    }
+    closedir(folder);
+    unlinkat(parent, name, AT_REMOVEDIR);
+}
+
+static void clean_entry(int parent, const char *spool_path, const char *name, bool folder)
+{
+    int fd = openat(parent, name,
+                    (folder ? O_RDONLY | O_DIRECTORY : O_RDONLY | O_NONBLOCK) | O_NOFOLLOW |
+                        O_CLOEXEC);
+    struct stat info;
+    char why[96];
+    if (fd < 0)
+        return;
+    if (fstat(fd, &info) == 0 &&
+        safe_stat(&info, folder ? S_IFDIR : S_IFREG, why, sizeof why) == 0 &&
+        unlocked_and_old(fd)) {
+        masq_info("removing %s/%s, left over from a masq that stopped while writing it",
+                  spool_path, name);
+        if (folder)
+            remove_folder(parent, name, fd);
+        else
+            unlinkat(parent, name, 0);
+    }
+    close(fd);
+}
+
+static void clean_stale(masq_spool *spool)
+{
+    int copy = dup(spool->fd);
+    DIR *folder = copy >= 0 ? fdopendir(copy) : NULL;
+    if (folder == NULL) {
+        if (copy >= 0)
+            close(copy);
+        return;
+    }
+    struct dirent *item;
+    while ((item = readdir(folder)) != NULL) {
+        if (has_prefix(item->d_name, STAGING_PREFIX))
+            clean_entry(spool->fd, spool->path, item->d_name, true);
+        else if (has_prefix(item->d_name, LEGACY_TEMPORARY_PREFIX))
+            clean_entry(spool->fd, spool->path, item->d_name, false);
+    }
+    closedir(folder);
+}
+
+/* ---- writing -------------------------------------------------------------- */
 
 static int write_all(int fd, const char *data, size_t size)
 {
@@ -84,48 +280,174 @@ static cJSON *target_json(const masq_publish_target *target, size_t records)
     return meta;
 }
 
-masq_status masq_spool_write(const char *dir, const masq_publish_target *target, const char *body,
-                             size_t body_size, size_t records, char *path, size_t path_size)
+/* A new file in dir_fd under a fresh unpredictable temporary name, locked,
+ * holding the target line and the body, synced. */
+static int write_temporary(int dir_fd, const masq_publish_target *target, const char *body,
+                           size_t body_size, size_t records, char *name, size_t name_size)
 {
-    static unsigned sequence;
-    MASQ_TRY(make_folders(dir));
     cJSON *meta = target_json(target, records);
     char *line = meta ? cJSON_PrintUnformatted(meta) : NULL;
     cJSON_Delete(meta);
     if (line == NULL)
-        return MASQ_ERR_NOMEM;
-    /* The name sorts by creation time, so `masq publish` keeps the order. */
+        return -1;
+    int fd = -1;
+    for (int tries = 0; tries < 100 && fd < 0; tries++) {
+        char letters[16];
+        random_letters(letters, 12);
+        snprintf(name, name_size, PART_PREFIX "%s", letters);
+        fd = openat(dir_fd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+        if (fd < 0 && errno != EEXIST)
+            break;
+    }
+    if (fd < 0) {
+        free(line);
+        return -1;
+    }
+    flock(fd, LOCK_EX); /* a cleaner leaves a locked temporary name alone */
+    int failed = write_all(fd, line, strlen(line)) || write_all(fd, "\n", 1) ||
+                 write_all(fd, body, body_size) || write_all(fd, "\n", 1) || fsync(fd) != 0;
+    free(line);
+    if (failed) {
+        int saved = errno;
+        unlinkat(dir_fd, name, 0);
+        close(fd);
+        errno = saved;
+        return -1;
+    }
+    return fd;
+}
+
+/* Write a batch as batch-PREFIX-RANDOM.spool in dir_fd (temporary name,
+ * sync, rename); final receives the name. The directory itself is synced by
+ * the caller. */
+static masq_status write_batch(int dir_fd, const char *where, const char *prefix,
+                               const masq_publish_target *target, const char *body,
+                               size_t body_size, size_t records, char *final, size_t final_size)
+{
+    char temporary[64], letters[16];
+    int fd = write_temporary(dir_fd, target, body, body_size, records, temporary, sizeof temporary);
+    if (fd < 0) {
+        masq_error("cannot write a batch in the spool folder %s: %s", where, strerror(errno));
+        return MASQ_ERR_PUBLISH;
+    }
+    masq_status status = MASQ_ERR_PUBLISH;
+    for (int tries = 0; tries < 100; tries++) {
+        random_letters(letters, 6);
+        snprintf(final, final_size, "batch-%s-%s" SPOOL_SUFFIX, prefix, letters);
+        struct stat info;
+        if (fstatat(dir_fd, final, &info, AT_SYMLINK_NOFOLLOW) == 0)
+            continue; /* rename would replace it */
+        if (renameat(dir_fd, temporary, dir_fd, final) == 0)
+            status = MASQ_OK;
+        break;
+    }
+    if (status != MASQ_OK) {
+        masq_error("cannot write a batch in the spool folder %s: %s", where, strerror(errno));
+        unlinkat(dir_fd, temporary, 0);
+    }
+    close(fd);
+    return status;
+}
+
+masq_status masq_spool_run_begin(masq_spool *spool, masq_spool_run *run)
+{
+    memset(run, 0, sizeof *run);
+    run->fd = -1;
     int64_t now = masq_publish_wall_ms();
     time_t seconds = (time_t)(now / 1000);
     struct tm utc;
     gmtime_r(&seconds, &utc);
-    char stamp[32], temporary[4200];
+    char stamp[32], letters[16];
+    /* Names sort by creation time, so `masq publish` keeps the order of runs. */
     strftime(stamp, sizeof stamp, "%Y%m%dT%H%M%S", &utc);
-    snprintf(path, path_size, "%s/batch-%s.%03dZ-%ld-%04u" SPOOL_SUFFIX, dir, stamp,
-             (int)(now % 1000), (long)getpid(), sequence++);
-    snprintf(temporary, sizeof temporary, "%s/.writing-%ld-%u", dir, (long)getpid(), sequence);
-    int fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-    masq_status status = MASQ_ERR_PUBLISH;
-    if (fd < 0) {
-        masq_error("cannot write in the spool folder %s: %s", dir, strerror(errno));
-    } else {
-        int failed = write_all(fd, line, strlen(line)) || write_all(fd, "\n", 1) ||
-                     write_all(fd, body, body_size) || write_all(fd, "\n", 1) || fsync(fd) != 0;
-        failed |= close(fd) != 0;
-        if (!failed && rename(temporary, path) == 0) {
-            int dir_fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-            if (dir_fd >= 0) {
-                fsync(dir_fd); /* the rename itself survives a crash */
-                close(dir_fd);
-            }
-            status = MASQ_OK;
-        } else {
-            masq_error("cannot write the spool file %s: %s", path, strerror(errno));
-            unlink(temporary);
+    for (int tries = 0; tries < 100; tries++) {
+        random_letters(letters, 8);
+        snprintf(run->name, sizeof run->name, "%s.%03dZ-%s", stamp, (int)(now % 1000), letters);
+        char staging[sizeof run->name + 8];
+        snprintf(staging, sizeof staging, STAGING_PREFIX "%s", run->name);
+        if (mkdirat(spool->fd, staging, 0700) == 0) {
+            run->fd = openat(spool->fd, staging, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+            if (run->fd >= 0 && flock(run->fd, LOCK_EX) == 0)
+                return MASQ_OK;
+            break;
         }
+        if (errno != EEXIST)
+            break;
     }
-    free(line);
-    return status;
+    masq_error("cannot write in the spool folder %s: %s", spool->path, strerror(errno));
+    if (run->fd >= 0)
+        close(run->fd);
+    run->fd = -1;
+    return MASQ_ERR_PUBLISH;
+}
+
+masq_status masq_spool_run_add(masq_spool *spool, masq_spool_run *run,
+                               const masq_publish_target *target, const char *body,
+                               size_t body_size, size_t records)
+{
+    char prefix[32];
+    /* The sequence keeps the batches of a run in order. */
+    snprintf(prefix, sizeof prefix, "%06zu", ++run->batches);
+    char final[256];
+    return write_batch(run->fd, spool->path, prefix, target, body, body_size, records, final,
+                       sizeof final);
+}
+
+masq_status masq_spool_run_commit(masq_spool *spool, masq_spool_run *run)
+{
+    char staging[sizeof run->name + 8], committed[sizeof run->name + 8];
+    snprintf(staging, sizeof staging, STAGING_PREFIX "%s", run->name);
+    snprintf(committed, sizeof committed, RUN_PREFIX "%s", run->name);
+    /* Every file first, then the one rename that makes the run visible to
+     * `masq publish`, then the folder that holds the rename. */
+    if (fsync(run->fd) != 0 || renameat(spool->fd, staging, spool->fd, committed) != 0 ||
+        fsync(spool->fd) != 0) {
+        masq_error("cannot commit the batches to the spool folder %s: %s", spool->path,
+                   strerror(errno));
+        return MASQ_ERR_PUBLISH;
+    }
+    close(run->fd); /* releases the writer's lock */
+    run->fd = -1;
+    run->committed = true;
+    return MASQ_OK;
+}
+
+void masq_spool_run_abort(masq_spool *spool, masq_spool_run *run)
+{
+    if (run->fd >= 0 && !run->committed) {
+        char staging[sizeof run->name + 8];
+        snprintf(staging, sizeof staging, STAGING_PREFIX "%s", run->name);
+        remove_folder(spool->fd, staging, run->fd);
+    }
+    if (run->fd >= 0)
+        close(run->fd);
+    run->fd = -1;
+}
+
+/* ---- listing -------------------------------------------------------------- */
+
+typedef struct name_list {
+    char **items;
+    size_t count, capacity;
+} name_list;
+
+static int add_name(name_list *list, const char *folder, const char *name)
+{
+    if (list->count == list->capacity) {
+        size_t capacity = list->capacity ? list->capacity * 2 : 16;
+        char **grown = realloc(list->items, capacity * sizeof *grown);
+        if (grown == NULL)
+            return -1;
+        list->items = grown;
+        list->capacity = capacity;
+    }
+    size_t size = (folder ? strlen(folder) + 1 : 0) + strlen(name) + 1;
+    char *copy = malloc(size);
+    if (copy == NULL)
+        return -1;
+    snprintf(copy, size, "%s%s%s", folder ? folder : "", folder ? "/" : "", name);
+    list->items[list->count++] = copy;
+    return 0;
 }
 
 static int compare_names(const void *a, const void *b)
@@ -133,49 +455,107 @@ static int compare_names(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-masq_status masq_spool_list(const char *dir, char ***paths, size_t *count)
+/* The batches of one committed run folder (or none, when only_run names
+ * another); an empty one is removed. */
+static int list_run(masq_spool *spool, const char *run, name_list *list, masq_spool_counts *counts)
 {
-    *paths = NULL;
-    *count = 0;
-    DIR *folder = opendir(dir);
-    if (folder == NULL) {
-        if (errno == ENOENT)
-            return MASQ_OK;
-        masq_error("cannot read the spool folder %s: %s", dir, strerror(errno));
-        return MASQ_ERR_PUBLISH;
+    int fd = openat(spool->fd, run, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    struct stat info;
+    char why[96];
+    if (fd < 0 || fstat(fd, &info) != 0 || safe_stat(&info, S_IFDIR, why, sizeof why) != 0) {
+        masq_error("%s/%s is %s: not read, not sent (remove it)", spool->path, run,
+                   fd < 0 ? "a symbolic link or unreadable" : why);
+        counts->refused++;
+        if (fd >= 0)
+            close(fd);
+        return 0;
     }
-    size_t capacity = 0;
-    masq_status status = MASQ_OK;
-    struct dirent *entry;
-    while ((entry = readdir(folder)) != NULL) {
-        size_t length = strlen(entry->d_name);
-        size_t suffix = sizeof SPOOL_SUFFIX - 1;
-        if (entry->d_name[0] == '.' || length <= suffix ||
-            strcmp(entry->d_name + length - suffix, SPOOL_SUFFIX) != 0)
+    int copy = dup(fd);
+    DIR *folder = copy >= 0 ? fdopendir(copy) : NULL;
+    if (folder == NULL) {
+        if (copy >= 0)
+            close(copy);
+        close(fd);
+        return -1;
+    }
+    size_t found = 0;
+    int failed = 0;
+    struct dirent *item;
+    while ((item = readdir(folder)) != NULL && !failed) {
+        if (strcmp(item->d_name, ".") == 0 || strcmp(item->d_name, "..") == 0)
             continue;
-        if (*count == capacity) {
-            capacity = capacity ? capacity * 2 : 16;
-            char **grown = realloc(*paths, capacity * sizeof *grown);
-            if (grown == NULL) {
-                status = MASQ_ERR_NOMEM;
-                break;
-            }
-            *paths = grown;
-        }
-        size_t size = strlen(dir) + length + 2;
-        char *path = malloc(size);
-        if (path == NULL) {
-            status = MASQ_ERR_NOMEM;
-            break;
-        }
-        snprintf(path, size, "%s/%s", dir, entry->d_name);
-        (*paths)[(*count)++] = path;
+        found++;
+        if (has_prefix(item->d_name, PART_PREFIX))
+            clean_entry(fd, spool->path, item->d_name, false);
+        else if (has_suffix(item->d_name, SET_ASIDE_SUFFIX))
+            counts->set_aside++;
+        else if (item->d_name[0] != '.' && has_suffix(item->d_name, SPOOL_SUFFIX))
+            failed = add_name(list, run, item->d_name);
     }
     closedir(folder);
-    if (*count > 1)
-        qsort(*paths, *count, sizeof **paths, compare_names);
-    return status;
+    if (found == 0)
+        unlinkat(spool->fd, run, AT_REMOVEDIR); /* all its batches were delivered */
+    close(fd);
+    return failed;
 }
+
+masq_status masq_spool_list(masq_spool *spool, const char *only_run, char ***names,
+                            size_t *count, masq_spool_counts *counts)
+{
+    *names = NULL;
+    *count = 0;
+    memset(counts, 0, sizeof *counts);
+    if (spool->fd < 0)
+        return MASQ_OK; /* no folder: nothing spooled */
+    name_list list = {0};
+    masq_status status = MASQ_OK;
+    if (only_run != NULL) {
+        char run[128];
+        snprintf(run, sizeof run, RUN_PREFIX "%s", only_run);
+        if (list_run(spool, run, &list, counts) != 0)
+            status = MASQ_ERR_NOMEM;
+    } else {
+        int copy = dup(spool->fd);
+        DIR *folder = copy >= 0 ? fdopendir(copy) : NULL;
+        if (folder == NULL) {
+            if (copy >= 0)
+                close(copy);
+            masq_error("cannot read the spool folder %s: %s", spool->path, strerror(errno));
+            return MASQ_ERR_PUBLISH;
+        }
+        rewinddir(folder);
+        struct dirent *item;
+        while ((item = readdir(folder)) != NULL && status == MASQ_OK) {
+            const char *name = item->d_name;
+            if (name[0] == '.')
+                continue;
+            if (has_prefix(name, RUN_PREFIX)) {
+                if (list_run(spool, name, &list, counts) != 0)
+                    status = MASQ_ERR_NOMEM;
+            } else if (has_suffix(name, SET_ASIDE_SUFFIX)) {
+                counts->set_aside++;
+            } else if (has_suffix(name, SPOOL_SUFFIX)) {
+                if (add_name(&list, NULL, name) != 0)
+                    status = MASQ_ERR_NOMEM;
+            }
+        }
+        closedir(folder);
+    }
+    if (status != MASQ_OK) {
+        for (size_t i = 0; i < list.count; i++)
+            free(list.items[i]);
+        free(list.items);
+        return status;
+    }
+    /* Legacy files (batch-STAMP...) and runs (run-STAMP...) each sort by time. */
+    if (list.count > 1)
+        qsort(list.items, list.count, sizeof *list.items, compare_names);
+    *names = list.items;
+    *count = list.count;
+    return MASQ_OK;
+}
+
+/* ---- reading -------------------------------------------------------------- */
 
 static char *string_field(const cJSON *meta, const char *name)
 {
@@ -183,7 +563,7 @@ static char *string_field(const cJSON *meta, const char *name)
     return cJSON_IsString(item) ? strdup(item->valuestring) : NULL;
 }
 
-static int parse_entry(const char *path, char *text, size_t size, masq_spool_entry *entry)
+static int parse_entry(char *text, size_t size, masq_spool_entry *entry)
 {
     char *newline = memchr(text, '\n', size);
     if (newline == NULL)
@@ -194,7 +574,8 @@ static int parse_entry(const char *path, char *text, size_t size, masq_spool_ent
     const cJSON *api = cJSON_GetObjectItemCaseSensitive(meta, "api");
     const cJSON *records = cJSON_GetObjectItemCaseSensitive(meta, "records");
     int ok = cJSON_IsString(format) && strcmp(format->valuestring, SPOOL_FORMAT) == 0 &&
-             cJSON_IsString(api) && cJSON_IsNumber(records);
+             cJSON_IsString(api) && cJSON_IsNumber(records) && records->valuedouble >= 1 &&
+             records->valuedouble < 1e9;
     masq_publish_target *target = &entry->target;
     if (ok && strcmp(api->valuestring, "logs-ingestion") == 0) {
         target->api = MASQ_PUBLISH_LOGS_INGESTION;
@@ -218,10 +599,8 @@ static int parse_entry(const char *path, char *text, size_t size, masq_spool_ent
     size_t body_size = size - (size_t)(body - text);
     if (body_size > 0 && body[body_size - 1] == '\n')
         body_size--;
-    if (!ok || body_size < 2 || body[0] != '[' || body[body_size - 1] != ']') {
-        masq_error("%s is not a masq spool file, or it is damaged; left as it is", path);
+    if (!ok || body_size < 2 || body[0] != '[' || body[body_size - 1] != ']')
         return -1;
-    }
     entry->body = malloc(body_size + 1);
     if (entry->body == NULL)
         return -1;
@@ -231,55 +610,100 @@ static int parse_entry(const char *path, char *text, size_t size, masq_spool_ent
     return 0;
 }
 
-int masq_spool_open(const char *path, masq_spool_entry *entry)
+static masq_spool_open_result refuse(masq_spool_entry *entry, const char *why)
+{
+    masq_error("%s is %s: not read, not sent (remove it)", entry->path, why);
+    masq_spool_close(entry);
+    return MASQ_SPOOL_REFUSED;
+}
+
+masq_spool_open_result masq_spool_open(masq_spool *spool, const char *name,
+                                       masq_spool_entry *entry)
 {
     memset(entry, 0, sizeof *entry);
-    entry->fd = -1;
-    int fd = open(path, O_RDWR | O_CLOEXEC | O_NOFOLLOW);
-    if (fd < 0)
-        return errno == ENOENT ? 0 : (masq_error("cannot open %s: %s", path, strerror(errno)), -1);
-    if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
-        close(fd);
-        masq_info("%s is being sent by another masq; skipped", path);
-        return 0;
-    }
-    /* Another sender may have sent and removed it between our open and lock. */
-    struct stat opened, named;
-    if (fstat(fd, &opened) != 0 || stat(path, &named) != 0 || opened.st_ino != named.st_ino ||
-        opened.st_dev != named.st_dev) {
-        close(fd);
-        return 0;
-    }
-    if (opened.st_size <= 0 || opened.st_size > 64L * 1024 * 1024) {
-        masq_error("%s has an unexpected size; left as it is", path);
-        close(fd);
-        return -1;
-    }
-    size_t size = (size_t)opened.st_size;
-    char *text = malloc(size + 1);
-    ssize_t got = text ? pread(fd, text, size, 0) : -1;
-    if (got != (ssize_t)size) {
-        masq_error("cannot read %s", path);
-        free(text);
-        close(fd);
-        return -1;
-    }
-    text[size] = '\0';
-    entry->path = strdup(path);
-    entry->fd = fd;
-    int parsed = entry->path ? parse_entry(path, text, size, entry) : -1;
-    free(text);
-    if (parsed != 0) {
+    entry->fd = entry->dir_fd = -1;
+    size_t size = strlen(spool->path) + strlen(name) + 2;
+    entry->path = malloc(size);
+    const char *slash = strrchr(name, '/');
+    entry->base = strdup(slash ? slash + 1 : name);
+    entry->name = strdup(name);
+    if (entry->path == NULL || entry->base == NULL || entry->name == NULL) {
         masq_spool_close(entry);
-        return -1;
+        return MASQ_SPOOL_REFUSED;
     }
-    return 1;
+    snprintf(entry->path, size, "%s/%s", spool->path, name);
+    struct stat info;
+    char why[96];
+    if (slash != NULL) {
+        char folder[256];
+        snprintf(folder, sizeof folder, "%.*s", (int)(slash - name), name);
+        entry->dir_fd = openat(spool->fd, folder, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        if (entry->dir_fd < 0) {
+            masq_spool_close(entry);
+            return MASQ_SPOOL_SKIPPED; /* delivered and removed by another masq */
+        }
+        if (fstat(entry->dir_fd, &info) != 0 || safe_stat(&info, S_IFDIR, why, sizeof why) != 0)
+            return refuse(entry, "in a folder that is not safe");
+    } else {
+        entry->dir_fd = dup(spool->fd);
+    }
+    /* Type, owner and mode before opening (no FIFO or device is ever opened)... */
+    if (fstatat(entry->dir_fd, entry->base, &info, AT_SYMLINK_NOFOLLOW) != 0) {
+        masq_spool_close(entry);
+        return MASQ_SPOOL_SKIPPED;
+    }
+    if (safe_stat(&info, S_IFREG, why, sizeof why) != 0)
+        return refuse(entry, why);
+    int fd = openat(entry->dir_fd, entry->base, O_RDWR | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0) {
+        if (errno == ENOENT) {
+            masq_spool_close(entry);
+            return MASQ_SPOOL_SKIPPED;
+        }
+        return refuse(entry, errno == ELOOP ? "a symbolic link" : "unreadable");
+    }
+    entry->fd = fd;
+    if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+        masq_info("%s is being sent by another masq; skipped", entry->path);
+        masq_spool_close(entry);
+        return MASQ_SPOOL_SKIPPED;
+    }
+    /* ...and again on what was opened: it is the same file, still named so
+     * (another sender may have delivered and removed it before our lock). */
+    struct stat opened;
+    if (fstat(fd, &opened) != 0 || fstatat(entry->dir_fd, entry->base, &info,
+                                           AT_SYMLINK_NOFOLLOW) != 0 ||
+        opened.st_ino != info.st_ino || opened.st_dev != info.st_dev) {
+        masq_spool_close(entry);
+        return MASQ_SPOOL_SKIPPED;
+    }
+    if (safe_stat(&opened, S_IFREG, why, sizeof why) != 0)
+        return refuse(entry, why);
+    if (opened.st_nlink != 1)
+        return refuse(entry, "a file with other names (hard links)");
+    if (opened.st_size <= 0 || opened.st_size > MAX_FILE_BYTES)
+        return refuse(entry, "of an unexpected size");
+    size_t length = (size_t)opened.st_size;
+    char *text = malloc(length + 1);
+    ssize_t got = text ? pread(fd, text, length, 0) : -1;
+    if (got != (ssize_t)length) {
+        free(text);
+        return refuse(entry, "unreadable");
+    }
+    text[length] = '\0';
+    int parsed = parse_entry(text, length, entry);
+    free(text);
+    if (parsed != 0)
+        return refuse(entry, "not a masq spool file, or damaged");
+    return MASQ_SPOOL_OPENED;
 }
 
 masq_status masq_spool_remove(masq_spool_entry *entry)
 {
     masq_status status = MASQ_OK;
-    if (unlink(entry->path) != 0) {
+    /* Removed and the removal synced before the next batch goes: a crash
+     * after this point never sends it again. */
+    if (unlinkat(entry->dir_fd, entry->base, 0) != 0 || fsync(entry->dir_fd) != 0) {
         masq_error("the batch in %s was delivered, but its file cannot be removed (%s): "
                    "remove it before the next 'masq publish', or it is sent twice",
                    entry->path, strerror(errno));
@@ -289,13 +713,82 @@ masq_status masq_spool_remove(masq_spool_entry *entry)
     return status;
 }
 
+masq_status masq_spool_split(masq_spool_entry *entry, const char *left, size_t left_size,
+                             size_t left_records, const char *right, size_t right_size,
+                             size_t right_records, char *names[2])
+{
+    names[0] = names[1] = NULL;
+    /* The halves sort where the batch was: its name without the suffix, then 1 and 2. */
+    char prefix[2][200], final[2][256];
+    size_t stem = strlen(entry->base) - strlen(SPOOL_SUFFIX);
+    const char *start = has_prefix(entry->base, "batch-") ? entry->base + 6 : entry->base;
+    stem -= (size_t)(start - entry->base);
+    if (stem > 150) {
+        masq_error("%s: split too many times", entry->path);
+        return MASQ_ERR_PUBLISH;
+    }
+    snprintf(prefix[0], sizeof prefix[0], "%.*s.1", (int)stem, start);
+    snprintf(prefix[1], sizeof prefix[1], "%.*s.2", (int)stem, start);
+    const char *bodies[2] = {left, right};
+    size_t sizes[2] = {left_size, right_size}, records[2] = {left_records, right_records};
+    int written = 0;
+    for (int i = 0; i < 2; i++) {
+        if (write_batch(entry->dir_fd, entry->path, prefix[i], &entry->target, bodies[i],
+                        sizes[i], records[i], final[i], sizeof final[i]) != MASQ_OK)
+            break;
+        written++;
+    }
+    if (written < 2 || fsync(entry->dir_fd) != 0) {
+        if (written > 0)
+            unlinkat(entry->dir_fd, final[0], 0);
+        masq_error("%s: cannot write its halves; it stays as it is", entry->path);
+        return MASQ_ERR_PUBLISH;
+    }
+    /* The halves are on disk; now the whole goes. (A crash between the two
+     * steps leaves both, and their records are sent twice.) */
+    if (unlinkat(entry->dir_fd, entry->base, 0) != 0 || fsync(entry->dir_fd) != 0) {
+        masq_error("%s: split, but it cannot be removed (%s): remove it, or its records are "
+                   "sent twice",
+                   entry->path, strerror(errno));
+        return MASQ_ERR_PUBLISH;
+    }
+    /* The new names, relative to the spool folder, for the caller to send. */
+    size_t folder = strlen(entry->name) - strlen(entry->base);
+    for (int i = 0; i < 2; i++) {
+        size_t size = folder + strlen(final[i]) + 1;
+        names[i] = malloc(size);
+        if (names[i] != NULL)
+            snprintf(names[i], size, "%.*s%s", (int)folder, entry->name, final[i]);
+    }
+    return names[0] && names[1] ? MASQ_OK : MASQ_ERR_NOMEM;
+}
+
+masq_status masq_spool_set_aside(masq_spool_entry *entry, char *path, size_t path_size)
+{
+    char name[300];
+    size_t stem = strlen(entry->base) - strlen(SPOOL_SUFFIX);
+    snprintf(name, sizeof name, "%.*s" SET_ASIDE_SUFFIX, (int)stem, entry->base);
+    size_t dir = strlen(entry->path) - strlen(entry->base);
+    snprintf(path, path_size, "%.*s%s", (int)dir, entry->path, name);
+    if (renameat(entry->dir_fd, entry->base, entry->dir_fd, name) != 0 ||
+        fsync(entry->dir_fd) != 0) {
+        masq_error("cannot set %s aside: %s", entry->path, strerror(errno));
+        return MASQ_ERR_PUBLISH;
+    }
+    return MASQ_OK;
+}
+
 void masq_spool_close(masq_spool_entry *entry)
 {
     if (entry->fd >= 0)
         close(entry->fd); /* releases the lock */
+    if (entry->dir_fd >= 0)
+        close(entry->dir_fd);
     masq_publish_target_free(&entry->target);
     free(entry->body);
     free(entry->path);
+    free(entry->base);
+    free(entry->name);
     memset(entry, 0, sizeof *entry);
-    entry->fd = -1;
+    entry->fd = entry->dir_fd = -1;
 }

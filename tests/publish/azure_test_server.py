@@ -14,8 +14,15 @@ It implements, as far as masq's tests need them:
 Scripted faults, consumed one per request of an endpoint: "429" (with
 Retry-After), "500", "503", "slow" (answers nothing until past the client's
 timeout), "reset" (a TCP reset after reading the request), "403" (Azure's
-error body), "401". A batch is ingested only when it is acknowledged (204 or
-200), so "every record arrives exactly once" can be checked.
+error body), "401", "http09" (bytes that are no HTTP status line, as a broken
+reused connection may give), and "200"/"202" (the batch is ingested and
+acknowledged with that status instead of 204/200). A batch is ingested only
+when it is acknowledged, so "every record arrives exactly once" can be
+checked; `batches` keeps each acknowledged batch's records, in order.
+Also: `ingestion_limit` (413 above it), `delay` (seconds before each
+ingestion answer), `on_ingestion(phase, n)` (called with "received" before
+and "ingested" after the n-th batch is taken: the crash tests kill masq
+there; True at "received" drops the batch untaken), and `token_text` (the next tokens issued, e.g. with CR LF in them).
 
 Used in-process by run_publish_tests.py, or standalone:
   azure_test_server.py --lifetime 60   (prints the port, stops by itself)
@@ -76,7 +83,14 @@ class FakeAzure:
             self.faults = {"token": [], "imds": [], "ingestion": [], "collector": []}
             self.sticky = {}  # endpoint -> fault repeated for every request
             self.received = {"ingestion": [], "collector": []}  # acknowledged records
+            self.batches = {"ingestion": [], "collector": []}  # acknowledged batches
             self.requests = []  # (time, endpoint, status or fault)
+            self.headers_seen = []  # every request's header lines, for injection checks
+            self.ingestion_limit = LOGS_INGESTION_LIMIT
+            self.delay = 0.0
+            self.on_ingestion = None
+            self.ingestion_count = 0
+            self.token_text = None
 
     def script(self, endpoint, *faults, sticky=None):
         with self.lock:
@@ -103,7 +117,7 @@ class FakeAzure:
             self.requests.append((time.monotonic(), endpoint, outcome))
 
     def issue_token(self):
-        token = "eyJ0eXAi." + secrets.token_urlsafe(24)
+        token = (self.token_text or "eyJ0eXAi.") + secrets.token_urlsafe(24)
         with self.lock:
             self.tokens.add(token)
         return token
@@ -139,7 +153,11 @@ class Handler(BaseHTTPRequestHandler):
     def fault(self, endpoint):
         """Apply the next scripted fault; True when it answered (or broke) the request."""
         fault = self.azure.next_fault(endpoint)
+        self.ok_status = None
         if fault is None:
+            return False
+        if fault in ("200", "202"):
+            self.ok_status = int(fault)
             return False
         self.azure.log(endpoint, fault)
         if fault == "429":
@@ -161,6 +179,12 @@ class Handler(BaseHTTPRequestHandler):
             self.answer(403, body)
         elif fault == "401":
             self.answer(401, {"error": {"code": "InvalidToken", "message": "Token expired"}})
+        elif fault == "http09":
+            self.wfile.write(b"garbage without a status line\r\n\r\n")
+            self.wfile.flush()
+            self.close_connection = True
+        elif fault in ("200", "202"):
+            return False  # taken by the endpoint, which answers with this status
         else:
             raise ValueError("unknown fault " + fault)
         return True
@@ -185,6 +209,8 @@ class Handler(BaseHTTPRequestHandler):
     def do_POST(self):
         url = urllib.parse.urlsplit(self.path)
         body = self.body()
+        with self.azure.lock:
+            self.azure.headers_seen.append(str(self.headers))
         parts = url.path.strip("/").split("/")
         if len(parts) == 4 and parts[1:] == ["oauth2", "v2.0", "token"]:
             return self.token(parts[0], body)
@@ -238,7 +264,7 @@ class Handler(BaseHTTPRequestHandler):
         if problem:
             self.azure.log("ingestion", 400)
             return self.answer(400, {"error": {"code": "InvalidRequest", "message": "bad " + problem}})
-        if len(body) > LOGS_INGESTION_LIMIT:
+        if len(body) > self.azure.ingestion_limit:
             self.azure.log("ingestion", 413)
             return self.answer(413, {"error": {"code": "ContentLengthLimitExceeded", "message": "over 1 MB"}})
         try:
@@ -246,7 +272,7 @@ class Handler(BaseHTTPRequestHandler):
         except OSError:
             self.azure.log("ingestion", 400)
             return self.answer(400, {"error": {"code": "InvalidContentEncoding", "message": "not gzip"}})
-        if len(data) > LOGS_INGESTION_LIMIT:
+        if len(data) > self.azure.ingestion_limit:
             self.azure.log("ingestion", 413)
             return self.answer(413, {"error": {"code": "ContentLengthLimitExceeded", "message": "over 1 MB"}})
         try:
@@ -257,9 +283,23 @@ class Handler(BaseHTTPRequestHandler):
             self.azure.log("ingestion", 400)
             return self.answer(400, {"error": {"code": "InvalidJson", "message": "not an array of objects"}})
         with self.azure.lock:
+            self.azure.ingestion_count += 1
+            n = self.azure.ingestion_count
+        hook = self.azure.on_ingestion
+        if hook and hook("received", n):
+            self.azure.log("ingestion", "dropped")
+            self.close_connection = True
+            return
+        if self.azure.delay:
+            time.sleep(self.azure.delay)
+        with self.azure.lock:
             self.azure.received["ingestion"].extend(records)
-        self.azure.log("ingestion", 204)
-        self.answer(204)
+            self.azure.batches["ingestion"].append(records)
+        if hook:
+            hook("ingested", n)
+        status = self.ok_status or 204
+        self.azure.log("ingestion", status)
+        self.answer(status)
 
     def collector(self, query, body):
         if self.fault("collector"):
@@ -297,8 +337,10 @@ class Handler(BaseHTTPRequestHandler):
             return reject(400, "InvalidDataFormat", "not an array of objects")
         with self.azure.lock:
             self.azure.received["collector"].extend(records)
-        self.azure.log("collector", 200)
-        self.answer(200)
+            self.azure.batches["collector"].append(records)
+        status = self.ok_status or 200
+        self.azure.log("collector", status)
+        self.answer(status)
 
 
 class Server(ThreadingHTTPServer):

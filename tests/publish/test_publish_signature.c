@@ -1,6 +1,6 @@
 /* Known answers for the Data Collector's SharedKey signature, and checks of
  * the publishing helpers that need no server: batch sizes, gzip, redaction,
- * the URL rule.
+ * the URL rule, the 413 split point, the header check, core dumps off.
  *
  * The expected signatures were computed independently with Python:
  *   base64.b64encode(hmac.new(base64.b64decode(key), ("POST\n%d\napplication/json\n"
@@ -11,6 +11,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
 
 #include <zlib.h>
 
@@ -149,6 +151,49 @@ static void test_redaction_and_urls(void)
     EXPECT(masq_http_url_allowed("not a url", false, why, sizeof why) != 0);
 }
 
+/* Split points are between top-level records only, whatever the strings and
+ * nested values hold, and the halves are the original bytes. */
+static void test_split_point(void)
+{
+    static const char body[] = "[{\"a\":\"x,]}\\\"\",\"b\":[1,2,{\"c\":\",\"}]},"
+                               "{\"a\":2},{\"s\":\"[[,\"},{\"d\":{\"e\":[3,4]}}]";
+    size_t left_end, right_start, left_records, right_records;
+    EXPECT(masq_batch_split_point(body, strlen(body), &left_end, &right_start, &left_records,
+                                  &right_records) == 0);
+    EXPECT(left_records == 2 && right_records == 2);
+    EXPECT(body[left_end] == ',' && right_start == left_end + 1);
+    EXPECT(strncmp(body + right_start, "{\"s\":", 5) == 0);
+    static const char one[] = "[{\"a\":\"1,2,3\",\"b\":[1,2]}]";
+    EXPECT(masq_batch_split_point(one, strlen(one), &left_end, &right_start, &left_records,
+                                  &right_records) != 0);
+    static const char three[] = "[1,2,3]";
+    EXPECT(masq_batch_split_point(three, strlen(three), &left_end, &right_start, &left_records,
+                                  &right_records) == 0);
+    EXPECT(left_records == 2 && right_records == 1 && left_end == 4);
+    static const char broken[] = "[{\"a\":\"unterminated,1},{\"b\":2}]";
+    EXPECT(masq_batch_split_point(broken, strlen(broken), &left_end, &right_start, &left_records,
+                                  &right_records) != 0);
+}
+
+static void test_header_check(void)
+{
+    EXPECT(masq_http_header_clean("Log-Type: MasqueradingProcessNameResult") == 0);
+    EXPECT(masq_http_header_clean("x-ms-date: Mon, 04 Apr 2016 08:00:00 GMT\t") == 0);
+    EXPECT(masq_http_header_clean("Log-Type: X\r\nInjected: 1") != 0);
+    EXPECT(masq_http_header_clean("Log-Type: X\nInjected: 1") != 0);
+    EXPECT(masq_http_header_clean("Authorization: Bearer a\rb") != 0);
+    EXPECT(masq_http_header_clean("x: \x7f") != 0);
+}
+
+/* Last: the process stays undumpable. */
+static void test_core_dumps_off(void)
+{
+    masq_publish_protect_process();
+    struct rlimit core;
+    EXPECT(getrlimit(RLIMIT_CORE, &core) == 0 && core.rlim_cur == 0 && core.rlim_max == 0);
+    EXPECT(prctl(PR_GET_DUMPABLE, 0, 0, 0, 0) == 0);
+}
+
 int main(int argc, char **argv)
 {
     if (argc > 1 && strcmp(argv[1], "--stdin") == 0)
@@ -156,5 +201,8 @@ int main(int argc, char **argv)
     test_known_answers();
     test_batches();
     test_redaction_and_urls();
+    test_split_point();
+    test_header_check();
+    test_core_dumps_off();
     return check_finish("publish_signature");
 }
