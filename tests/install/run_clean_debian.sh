@@ -87,7 +87,15 @@ new_root() {
     local root="$work/$1"
     cp -a "$pristine" "$root"
     printf '127.0.0.1 localhost %s\n::1 localhost\n' "$(uname -n)" >"$root/etc/hosts"
+    # This machine's network settings, as any machine on its network has them: DNS, and
+    # the local certificate authorities its HTTPS goes through (taken in when the root
+    # installs ca-certificates) with pip's configuration naming the system's bundle.
     cp /etc/resolv.conf "$root/etc/resolv.conf" 2>/dev/null || true
+    if [ -d /usr/local/share/ca-certificates ]; then
+        mkdir -p "$root/usr/local/share/ca-certificates"
+        cp -a /usr/local/share/ca-certificates/. "$root/usr/local/share/ca-certificates/"
+    fi
+    if [ -f /etc/pip.conf ]; then cp /etc/pip.conf "$root/etc/pip.conf"; fi
     echo "$root"
 }
 
