@@ -9,7 +9,8 @@
 #   stderr_not  optional: fixed strings that stderr must not hold
 #   stdout      optional: fixed strings that stdout must hold
 #   stdout_not  optional: fixed strings that stdout must not hold
-#   check       optional: bash run in $W after masq, with $OUT, $ERR: exit 0 is a pass
+#   check       optional: bash -e run in $W after masq, with $OUT, $ERR, $MASQ: exit 0
+#               is a pass ("! cmd" does not stop bash -e: write "! cmd || exit 1")
 #   files/      optional: copied into $W before setup
 # Usage: run_cli_cases.sh MASQ CASES [NAME...]
 set -u
