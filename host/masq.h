@@ -81,6 +81,15 @@ typedef struct masq_anomaly {
     masq_severity severity;
     char *edit;                  /* owned: how normal_text turns into the suspicious name */
     char *detail;                /* owned: the unexpected folder, the displayed name...; or NULL */
+    /* The evidence: the offending sightings themselves. All of the suspicious
+     * name's for look-alikes and tricks; those in the wrong folders; those
+     * claiming the original file name. */
+    const masq_evidence *evidence;   /* the table's, or evidence_owned */
+    masq_evidence *evidence_owned;   /* owned: several folders' evidence merged */
+    uint64_t evidence_count;         /* how many sightings */
+    const char *claimed_original;    /* renamed: the original file name they claim */
+    const char *folders[MASQ_CONTEXT_LIMIT]; /* wrong folder: the folders flagged */
+    uint32_t folder_count;
 } masq_anomaly;
 
 typedef struct masq_summary {

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "ingest/demo.h"
+#include "ingest/twins.h"
 #include "masq.h"
 #include "detect/detect.h"
 #include "match/match.h"
@@ -52,6 +53,12 @@ static masq_status ingest_stage(const masq_config *config, masq_result *result)
     masq_ingest_init(&ingest, &result->names, config->strict);
     ingest.schema = config->schema;
     ingest.securityevent_only = config->profile == MASQ_PROFILE_NOTEBOOK;
+    /* The default profile counts process starts, not the rows of each sensor. */
+    masq_twins twins;
+    bool count_starts = !ingest.securityevent_only && config->schema != MASQ_SCHEMA_NAMES;
+    if (count_starts)
+        MASQ_TRY(masq_twins_init(&twins));
+    ingest.twins = count_starts ? &twins : NULL;
     ingest.since_ms = config->since_ms;
     ingest.progress = config->progress;
     ingest.progress_context = config->progress_context;
@@ -64,6 +71,10 @@ static masq_status ingest_stage(const masq_config *config, masq_result *result)
         status = masq_demo_generate(config->seed, config->path_count == 0, demo_event_sink,
                                     &ingest);
     }
+    if (status == MASQ_OK && count_starts)
+        status = masq_twins_apply(&twins, &result->names, &ingest.stats.twins);
+    if (count_starts)
+        masq_twins_free(&twins);
     result->summary.ingest = ingest.stats;
     masq_ingest_free(&ingest);
     malloc_trim(0); /* the readers' buffers and the de-duplication go back to the system */
@@ -190,6 +201,10 @@ void masq_result_free(masq_result *result)
     for (size_t i = 0; i < result->anomaly_count; i++) {
         free(result->anomalies[i].edit);
         free(result->anomalies[i].detail);
+        if (result->anomalies[i].evidence_owned != NULL) {
+            masq_evidence_free(result->anomalies[i].evidence_owned);
+            free(result->anomalies[i].evidence_owned);
+        }
     }
     masq_name_table_free(&result->names);
     free(result->anomalies);

@@ -39,7 +39,12 @@ masq_status masq_anomaly_add(masq_result *result, const masq_anomaly *anomaly)
     if (masq_grow((void **)&result->anomalies, &result->anomaly_capacity,
                   result->anomaly_count + 1, sizeof *result->anomalies) != 0)
         return MASQ_ERR_NOMEM;
-    result->anomalies[result->anomaly_count++] = *anomaly;
+    masq_anomaly *added = &result->anomalies[result->anomaly_count++];
+    *added = *anomaly;
+    if (added->evidence == NULL) { /* the suspicious name itself: all its sightings */
+        added->evidence = &added->suspicious->all;
+        added->evidence_count = masq_name_total(added->suspicious);
+    }
     return MASQ_OK;
 }
 
@@ -401,21 +406,19 @@ static masq_status unicode_tricks(detector *d)
     return status;
 }
 
-/* A kept path in a folder, for the analyst; the folder itself otherwise. */
-static const char *path_in(const masq_text_set *paths, const char *folder)
+/* The first path of a folder's sightings, for the analyst; the folder itself
+ * when none was kept. */
+static const char *path_in(const masq_evidence *evidence, const char *folder)
 {
-    for (uint32_t p = 0; p < paths->count; p++) {
-        char its[1024];
-        masq_folder_of(paths->entries[p].text, its, sizeof its);
-        if (strcmp(its, folder) == 0)
-            return paths->entries[p].text;
-    }
-    return folder;
+    uint32_t order[MASQ_CONTEXT_LIMIT];
+    masq_text_set_order(&evidence->paths, order);
+    return evidence->paths.count ? evidence->paths.entries[order[0]].text : folder;
 }
 
 /* Known names in folders they never live in (T1036.005). The folders are
- * counted per name at ingest, so a name's few folders are all there however
- * many spellings of paths it has. */
+ * counted per name at ingest, each with the evidence of its sightings, and
+ * folders users can write to are kept first, so a name's wrong folder is
+ * there however many other folders and spellings of paths it has. */
 static masq_status wrong_folders(detector *d)
 {
     masq_name_table *names = &d->result->names;
@@ -427,32 +430,55 @@ static masq_status wrong_folders(detector *d)
         const masq_text_set *folders = &names->names[i].folders;
         uint32_t order[MASQ_CONTEXT_LIMIT];
         masq_text_set_order(folders, order);
-        char *detail = NULL;
-        size_t detail_length = 0;
-        for (uint32_t k = 0; k < folders->count; k++) {
-            const char *folder = folders->entries[order[k]].text;
-            if (folder[0] == '\0' || masq_folder_expected(known, folder))
-                continue;
-            const char *shown = path_in(&names->names[i].paths, folder);
-            size_t add = strlen(shown) + 3;
-            char *grown = realloc(detail, detail_length + add + 1);
-            if (grown == NULL) {
-                free(detail);
-                return MASQ_ERR_NOMEM;
-            }
-            detail = grown;
-            detail_length += (size_t)sprintf(detail + detail_length, "%s%s",
-                                             detail_length ? "; " : "", shown);
-        }
-        if (detail == NULL)
-            continue;
         masq_anomaly a = {.normal = &names->names[i],
                           .normal_text = names->names[i].text,
                           .suspicious = &names->names[i],
                           .score = 1.0f,
                           .reasons = MASQ_REASON_WRONG_FOLDER,
-                          .severity = MASQ_SEVERITY_HIGH,
-                          .detail = detail};
+                          .severity = MASQ_SEVERITY_HIGH};
+        char *detail = NULL;
+        size_t detail_length = 0;
+        for (uint32_t k = 0; k < folders->count && status == MASQ_OK; k++) {
+            const masq_text_entry *entry = &folders->entries[order[k]];
+            if (entry->text[0] == '\0' || masq_folder_expected(known, entry->text))
+                continue;
+            const char *shown = path_in(entry->evidence, entry->text);
+            char *grown = realloc(detail, detail_length + strlen(shown) + 3);
+            if (grown == NULL) {
+                status = MASQ_ERR_NOMEM;
+                break;
+            }
+            detail = grown;
+            detail_length += (size_t)sprintf(detail + detail_length, "%s%s",
+                                             detail_length ? "; " : "", shown);
+            a.folders[a.folder_count++] = entry->text;
+            a.evidence_count += entry->count;
+            if (a.evidence == NULL) {
+                a.evidence = entry->evidence;
+            } else { /* several wrong folders: their evidence together */
+                if (a.evidence_owned == NULL) {
+                    a.evidence_owned = malloc(sizeof *a.evidence_owned);
+                    if (a.evidence_owned == NULL) {
+                        status = MASQ_ERR_NOMEM;
+                        break;
+                    }
+                    masq_evidence_init(a.evidence_owned);
+                    status = masq_evidence_merge(names, a.evidence_owned, a.evidence);
+                    a.evidence = a.evidence_owned;
+                }
+                if (status == MASQ_OK)
+                    status = masq_evidence_merge(names, a.evidence_owned, entry->evidence);
+            }
+        }
+        a.detail = detail;
+        if (status != MASQ_OK || detail == NULL) {
+            free(detail);
+            if (a.evidence_owned) {
+                masq_evidence_free(a.evidence_owned);
+                free(a.evidence_owned);
+            }
+            continue;
+        }
         a.source = source_of(a.normal, a.suspicious);
         status = masq_anomaly_add(d->result, &a);
     }
@@ -499,6 +525,9 @@ static masq_status renamed(detector *d)
                 a.normal = &names->names[i];
             if (a.detail)
                 snprintf(a.detail, size, "original file name %s", original);
+            a.claimed_original = original;
+            a.evidence = originals->entries[o].evidence;
+            a.evidence_count = originals->entries[o].count;
             a.source = source_of(a.normal, a.suspicious);
             status = masq_anomaly_add(d->result, &a);
         }
@@ -553,6 +582,52 @@ static char *join_details(char *a, char *b)
     return joined;
 }
 
+static void evidence_release(masq_anomaly *a)
+{
+    if (a->evidence_owned != NULL) {
+        masq_evidence_free(a->evidence_owned);
+        free(a->evidence_owned);
+        a->evidence_owned = NULL;
+    }
+}
+
+/* The evidence of two findings of one pair: all the name's sightings when
+ * either rests on them; otherwise both together (a wrong folder and a
+ * claimed original: sightings may be in both, so the count is at most the
+ * sum, and never more than the name's). */
+static masq_status join_evidence(masq_name_table *names, masq_anomaly *into, masq_anomaly *a)
+{
+    const masq_evidence *whole = &into->suspicious->all;
+    if (into->evidence == whole || a->evidence == whole) {
+        if (into->evidence != whole) {
+            evidence_release(into);
+            into->evidence = whole;
+            into->evidence_count = masq_name_total(into->suspicious);
+        }
+        evidence_release(a);
+        return MASQ_OK;
+    }
+    if (into->evidence_owned == NULL) {
+        into->evidence_owned = malloc(sizeof *into->evidence_owned);
+        if (into->evidence_owned == NULL)
+            return MASQ_ERR_NOMEM;
+        masq_evidence_init(into->evidence_owned);
+        MASQ_TRY(masq_evidence_merge(names, into->evidence_owned, into->evidence));
+        into->evidence = into->evidence_owned;
+    }
+    MASQ_TRY(masq_evidence_merge(names, into->evidence_owned, a->evidence));
+    uint64_t total = masq_name_total(into->suspicious);
+    into->evidence_count += a->evidence_count;
+    if (into->evidence_count > total)
+        into->evidence_count = total;
+    for (uint32_t f = 0; f < a->folder_count && into->folder_count < MASQ_CONTEXT_LIMIT; f++)
+        into->folders[into->folder_count++] = a->folders[f];
+    if (into->claimed_original == NULL)
+        into->claimed_original = a->claimed_original;
+    evidence_release(a);
+    return MASQ_OK;
+}
+
 static masq_status finish(masq_result *result)
 {
     if (result->anomaly_count > 1)
@@ -572,6 +647,7 @@ static masq_status finish(masq_result *result)
                 into->severity = a->severity;
             into->detail = join_details(into->detail, a->detail);
             free(a->edit);
+            MASQ_TRY(join_evidence(&result->names, into, a));
             continue;
         }
         result->anomalies[kept++] = *a;

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "../names/name_table.h"
 #include "../util/random.h"
 #include "../util/time_iso.h"
 
@@ -194,7 +195,8 @@ static masq_status emit(emitter *e, const char *folder, const char *name, const 
     snprintf(path, sizeof path, "%s%s", folder, name);
     masq_time_format(DEMO_DAY_MS + (int64_t)(masq_random_next(&e->random) % DAY_MS), when,
                      sizeof when);
-    masq_event event = {.process = name, .new_process_name = path, .computer = computer,
+    masq_event event = {.sensor = MASQ_SENSOR_SECURITY_EVENT,
+                        .process = name, .new_process_name = path, .computer = computer,
                         .time_generated = when, .demo = true};
     return e->sink(&event, e->context);
 }

@@ -21,6 +21,7 @@
 #include "csv_row.h"
 #include "input_sniff.h"
 #include "line_reader.h"
+#include "twins.h"
 
 
 void masq_ingest_init(masq_ingest *ingest, masq_name_table *names, bool strict)
@@ -111,9 +112,10 @@ static void report_progress(masq_ingest *ingest, uint64_t file_bytes, bool finis
 #define BATCH_BYTES ((size_t)1 << 20)
 
 typedef struct batch_item {
-    size_t process, path, computer, original; /* arena offsets; SIZE_MAX: none */
+    size_t process, path, computer, original, user, parent; /* arena offsets; SIZE_MAX: none */
     size_t process_length;
     int64_t time_ms;
+    uint32_t sensor;
     bool demo;
 } batch_item;
 
@@ -139,8 +141,12 @@ static masq_status batch_flush(masq_ingest *ingest)
     for (size_t i = 0; i < b->count && status == MASQ_OK; i++) {
         const batch_item *item = &b->items[i];
         masq_sighting s = {at(b, item->process), item->process_length, at(b, item->path),
-                           at(b, item->computer), at(b, item->original), item->time_ms, item->demo};
-        status = masq_name_table_add(ingest->names, &s);
+                           at(b, item->computer), at(b, item->original), at(b, item->user),
+                           at(b, item->parent), item->time_ms, item->sensor, item->demo};
+        size_t index;
+        status = masq_name_table_add(ingest->names, &s, &index);
+        if (status == MASQ_OK && ingest->twins != NULL)
+            status = masq_twins_add(ingest->twins, &s, index);
     }
     pthread_mutex_unlock(&ingest->shared->table_lock);
     b->count = 0;
@@ -162,11 +168,15 @@ static masq_status batch_add(masq_ingest *ingest, const masq_sighting *s)
 {
     size_t need = s->process_length + 1 + (s->path ? strlen(s->path) + 1 : 0) +
                   (s->computer ? strlen(s->computer) + 1 : 0) +
-                  (s->original ? strlen(s->original) + 1 : 0);
+                  (s->original ? strlen(s->original) + 1 : 0) +
+                  (s->user ? strlen(s->user) + 1 : 0) + (s->parent ? strlen(s->parent) + 1 : 0);
     if (need > BATCH_BYTES / 2) { /* a huge row: straight in, under the lock */
         MASQ_TRY(batch_flush(ingest));
         pthread_mutex_lock(&ingest->shared->table_lock);
-        masq_status status = masq_name_table_add(ingest->names, s);
+        size_t index;
+        masq_status status = masq_name_table_add(ingest->names, s, &index);
+        if (status == MASQ_OK && ingest->twins != NULL)
+            status = masq_twins_add(ingest->twins, s, index);
         pthread_mutex_unlock(&ingest->shared->table_lock);
         return status;
     }
@@ -181,7 +191,8 @@ static masq_status batch_add(masq_ingest *ingest, const masq_sighting *s)
         MASQ_TRY(batch_flush(ingest));
     b->items[b->count++] = (batch_item){copy_in(b, s->process), copy_in(b, s->path),
                                         copy_in(b, s->computer), copy_in(b, s->original),
-                                        s->process_length, s->time_ms, s->demo};
+                                        copy_in(b, s->user), copy_in(b, s->parent),
+                                        s->process_length, s->time_ms, s->sensor, s->demo};
     return MASQ_OK;
 }
 
@@ -293,12 +304,28 @@ masq_status masq_ingest_event(masq_ingest *ingest, const masq_event *event)
             strcmp(original + original_length - 4, ".mui") == 0)
             original[original_length - 4] = '\0';
     }
+    /* DOMAIN\\user, as SecurityEvent's Account writes it, whatever the log. */
+    char user[512];
+    const char *who = event->user;
+    if (who != NULL && event->user_domain != NULL && event->user_domain[0] != '\0' &&
+        strchr(who, '\\') == NULL) {
+        snprintf(user, sizeof user, "%s\\%s", event->user_domain, who);
+        who = user;
+    }
     masq_sighting sighting = {lowered, lowered_length, event->new_process_name, event->computer,
-                              original, MASQ_TIME_NONE, event->demo};
+                              original, who, event->parent, MASQ_TIME_NONE, event->sensor,
+                              event->demo};
     if (event->time_generated != NULL && masq_time_parse(event->time_generated, &sighting.time_ms) != 0)
         ingest->stats.unreadable_times++;
-    masq_status status = ingest->shared ? batch_add(ingest, &sighting)
-                                        : masq_name_table_add(ingest->names, &sighting);
+    masq_status status;
+    if (ingest->shared) {
+        status = batch_add(ingest, &sighting);
+    } else {
+        size_t index;
+        status = masq_name_table_add(ingest->names, &sighting, &index);
+        if (status == MASQ_OK && ingest->twins != NULL)
+            status = masq_twins_add(ingest->twins, &sighting, index);
+    }
     free(lowered);
     free(original);
     if (status == MASQ_OK) {
@@ -775,6 +802,7 @@ static masq_status read_parallel(masq_ingest *ingest, const input_list *inputs, 
         r->ingest.securityevent_only = ingest->securityevent_only;
         r->ingest.since_ms = ingest->since_ms;
         r->ingest.until_ms = ingest->until_ms;
+        r->ingest.twins = ingest->twins;
         r->ingest.report_limit = ingest->report_limit;
         r->ingest.shared = shared;
         r->ingest.reader_index = t;

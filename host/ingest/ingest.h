@@ -24,6 +24,7 @@ typedef struct masq_ingest_stats {
     uint64_t unnamed_events;  /* 4688 rows with neither Process nor NewProcessName */
     uint64_t outside_window;  /* events outside --since/--until (or without a time then) */
     uint64_t duplicates;      /* rows the export wrote twice (same EventOriginId), skipped */
+    uint64_t twins;           /* rows of a process start another sensor logged too, not counted */
     uint64_t malformed_lines; /* lines that are not a JSON object, invalid UTF-8, too long */
     uint64_t damaged_files;   /* files whose reading stopped early (truncated gzip...) */
     uint64_t skipped_files;   /* files not read: unreadable, EVTX, XML, binary, a loop... */
@@ -49,6 +50,7 @@ typedef struct masq_ingest {
     int64_t since_ms;        /* events before this time are skipped (MASQ_TIME_NONE: no bound) */
     int64_t until_ms;        /* events at or after this time are skipped */
     masq_dedup dedup;
+    struct masq_twins *twins; /* records starts to find twins (the default profile), or NULL */
     char *scratch; /* the fast scanner's field values */
     size_t scratch_capacity;
     int threads;   /* files read in parallel (<= 1: one at a time) */

@@ -23,6 +23,18 @@ static const struct {
     FIELD(MASQ_FIELD_DEVICE_NAME, "DeviceName"),
     FIELD(MASQ_FIELD_TIMESTAMP, "Timestamp"),
     FIELD(MASQ_FIELD_ACTION_TYPE, "ActionType"),
+    FIELD(MASQ_FIELD_ACCOUNT, "Account"),
+    FIELD(MASQ_FIELD_SUBJECT_USER_NAME, "SubjectUserName"),
+    FIELD(MASQ_FIELD_SUBJECT_DOMAIN_NAME, "SubjectDomainName"),
+    FIELD(MASQ_FIELD_PARENT_PROCESS_NAME, "ParentProcessName"),
+    FIELD(MASQ_FIELD_NEW_PROCESS_ID, "NewProcessId"),
+    FIELD(MASQ_FIELD_USER, "User"),
+    FIELD(MASQ_FIELD_PARENT_IMAGE, "ParentImage"),
+    FIELD(MASQ_FIELD_PROCESS_ID, "ProcessId"),
+    FIELD(MASQ_FIELD_PROCESS_GUID, "ProcessGuid"),
+    FIELD(MASQ_FIELD_ACCOUNT_NAME, "AccountName"),
+    FIELD(MASQ_FIELD_ACCOUNT_DOMAIN, "AccountDomain"),
+    FIELD(MASQ_FIELD_INITIATING_PROCESS_FOLDER_PATH, "InitiatingProcessFolderPath"),
 };
 #undef FIELD
 

@@ -2,6 +2,8 @@
 
 #include <string.h>
 
+#include "../names/name_table.h"
+
 static bool read_securityevent(const masq_row *row, masq_event *e)
 {
     if (!masq_row_event_id_is(row, "4688"))
@@ -10,7 +12,15 @@ static bool read_securityevent(const masq_row *row, masq_event *e)
                       .new_process_name = masq_row_string(row, "NewProcessName"),
                       .computer = masq_row_string(row, "Computer"),
                       .time_generated = masq_row_string(row, "TimeGenerated"),
-                      .origin_id = masq_row_string(row, "EventOriginId")};
+                      .origin_id = masq_row_string(row, "EventOriginId"),
+                      .user = masq_row_string(row, "Account"),
+                      .parent = masq_row_string(row, "ParentProcessName"),
+                      .process_id = masq_row_string(row, "NewProcessId"),
+                      .sensor = MASQ_SENSOR_SECURITY_EVENT};
+    if (e->user == NULL) {
+        e->user = masq_row_string(row, "SubjectUserName");
+        e->user_domain = masq_row_string(row, "SubjectDomainName");
+    }
     return true;
 }
 
@@ -23,7 +33,11 @@ static bool read_sysmon(const masq_row *row, masq_event *e)
     *e = (masq_event){.new_process_name = image,
                       .original_file_name = masq_row_string(row, "OriginalFileName"),
                       .computer = masq_row_string(row, "Computer"),
-                      .time_generated = when ? when : masq_row_string(row, "UtcTime")};
+                      .time_generated = when ? when : masq_row_string(row, "UtcTime"),
+                      .user = masq_row_string(row, "User"),
+                      .parent = masq_row_string(row, "ParentImage"),
+                      .process_id = masq_row_string(row, "ProcessId"),
+                      .sensor = MASQ_SENSOR_SYSMON};
     return true;
 }
 
@@ -39,7 +53,12 @@ static bool read_mde(const masq_row *row, masq_event *e)
                       .new_process_name = folder,
                       .original_file_name = masq_row_string(row, "ProcessVersionInfoOriginalFileName"),
                       .computer = masq_row_string(row, "DeviceName"),
-                      .time_generated = when ? when : masq_row_string(row, "TimeGenerated")};
+                      .time_generated = when ? when : masq_row_string(row, "TimeGenerated"),
+                      .user = masq_row_string(row, "AccountName"),
+                      .user_domain = masq_row_string(row, "AccountDomain"),
+                      .parent = masq_row_string(row, "InitiatingProcessFolderPath"),
+                      .process_id = masq_row_string(row, "ProcessId"),
+                      .sensor = MASQ_SENSOR_DEFENDER};
     return true;
 }
 

@@ -42,3 +42,23 @@ void masq_folder_of(const char *path, char *out, size_t size)
     out[n < size ? n : size - 1] = '\0';
 }
 
+
+unsigned masq_folder_rank(const char *folder)
+{
+    static const char *const writable[] = {
+        "\\temp\\", "\\tmp\\", "\\users\\", "\\programdata\\", "\\$recycle.bin\\",
+        "\\perflogs\\", "\\recycler\\", "\\appdata\\", "\\downloads\\", "/tmp/",
+        "/var/tmp/", "/dev/shm/", "/home/", NULL};
+    for (const char *const *w = writable; *w; w++)
+        if (strstr(folder, *w) != NULL)
+            return 0;
+    if (strcmp(folder, "\\") == 0 || strcmp(folder, "/") == 0)
+        return 0; /* the root of a drive */
+    static const char *const system[] = {"\\windows\\", "\\program files\\",
+                                         "\\program files (x86)\\", "/usr/", "/bin/",
+                                         "/sbin/", "/lib/", "/opt/", NULL};
+    for (const char *const *p = system; *p; p++)
+        if (strncmp(folder, *p, strlen(*p)) == 0)
+            return 2;
+    return 1;
+}

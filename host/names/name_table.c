@@ -23,15 +23,35 @@ void masq_name_table_init(masq_name_table *table)
 
 static void text_set_free(masq_text_set *set)
 {
+    for (uint32_t i = 0; i < set->count; i++)
+        if (set->entries[i].evidence != NULL) {
+            masq_evidence_free(set->entries[i].evidence);
+            free(set->entries[i].evidence);
+        }
     free(set->entries); /* the strings belong to the table's pool */
+}
+
+void masq_evidence_init(masq_evidence *evidence)
+{
+    memset(evidence, 0, sizeof *evidence);
+    evidence->first_seen_ms = MASQ_TIME_NONE;
+    evidence->last_seen_ms = MASQ_TIME_NONE;
+}
+
+void masq_evidence_free(masq_evidence *evidence)
+{
+    text_set_free(&evidence->paths);
+    text_set_free(&evidence->computers);
+    text_set_free(&evidence->users);
+    text_set_free(&evidence->parents);
+    masq_evidence_init(evidence);
 }
 
 void masq_name_table_free(masq_name_table *table)
 {
     for (size_t i = 0; i < table->count; i++) {
         free(table->names[i].text);
-        text_set_free(&table->names[i].paths);
-        text_set_free(&table->names[i].computers);
+        masq_evidence_free(&table->names[i].all);
         text_set_free(&table->names[i].originals);
         text_set_free(&table->names[i].folders);
     }
@@ -95,7 +115,15 @@ void masq_text_set_order(const masq_text_set *set, uint32_t *order)
     }
 }
 
-static uint32_t text_hash(const char *text)
+/* The order in which a full set keeps values: rank, then bytes. */
+static int kept_order(uint32_t rank_a, const char *a, uint32_t rank_b, const char *b)
+{
+    if (rank_a != rank_b)
+        return rank_a < rank_b ? -1 : 1;
+    return strcmp(a, b);
+}
+
+uint32_t masq_text_hash(const char *text)
 {
     uint32_t hash = 2166136261u; /* FNV-1a */
     for (const unsigned char *p = (const unsigned char *)text; *p; p++)
@@ -107,29 +135,45 @@ static void find_largest(masq_text_set *set)
 {
     set->largest = 0;
     for (uint32_t i = 1; i < set->count; i++)
-        if (strcmp(set->entries[i].text, set->entries[set->largest].text) > 0)
+        if (kept_order(set->entries[i].rank, set->entries[i].text,
+                       set->entries[set->largest].rank, set->entries[set->largest].text) > 0)
             set->largest = i;
 }
 
-masq_status masq_text_set_add(masq_name_table *table, masq_text_set *set, const char *text,
-                              uint64_t count)
+static void entry_free(masq_text_entry *entry)
 {
+    if (entry->evidence != NULL) {
+        masq_evidence_free(entry->evidence);
+        free(entry->evidence);
+        entry->evidence = NULL;
+    }
+}
+
+masq_status masq_text_set_add(masq_name_table *table, masq_text_set *set, const char *text,
+                              uint32_t rank, uint64_t count, masq_evidence **evidence)
+{
+    if (evidence != NULL)
+        *evidence = NULL;
     if (text == NULL || text[0] == '\0' || count == 0)
         return MASQ_OK;
-    uint32_t hash = text_hash(text);
+    uint32_t hash = masq_text_hash(text);
     for (uint32_t i = 0; i < set->count; i++)
         if (set->entries[i].hash == hash && strcmp(set->entries[i].text, text) == 0) {
-            set->entries[i].count += count;
+            /* Saturating: a count past 2^64 stays at the top, never wraps. */
+            uint64_t *c = &set->entries[i].count;
+            *c = *c > UINT64_MAX - count ? UINT64_MAX : *c + count;
+            if (evidence != NULL)
+                *evidence = set->entries[i].evidence;
             return MASQ_OK;
         }
     uint32_t slot = set->count;
     if (set->count == MASQ_CONTEXT_LIMIT) {
-        /* Full: keep the smallest values. A value once passed over never
-         * comes back, so kept counts are exact, and the set of a merge of
-         * tables is the set of one run over all their events. */
+        /* Full: keep the first values in (rank, bytes) order. A value once
+         * passed over never comes back, so kept counts are exact, and the set
+         * of a merge of tables is the set of one run over all their events. */
         slot = set->largest;
-        if (strcmp(text, set->entries[slot].text) > 0) {
-            set->more += count;
+        if (kept_order(rank, text, set->entries[slot].rank, set->entries[slot].text) > 0) {
+            set->more = set->more > UINT64_MAX - count ? UINT64_MAX : set->more + count;
             return MASQ_OK;
         }
     } else if (set->count == set->capacity) {
@@ -145,14 +189,25 @@ masq_status masq_text_set_add(masq_name_table *table, masq_text_set *set, const 
     const char *copy = masq_string_pool_intern(&table->strings, text, hash);
     if (copy == NULL)
         return MASQ_ERR_NOMEM;
+    masq_evidence *kept = NULL;
+    if (set->with_evidence) {
+        kept = malloc(sizeof *kept);
+        if (kept == NULL)
+            return MASQ_ERR_NOMEM;
+        masq_evidence_init(kept);
+    }
     if (slot < set->count) {
-        set->more += set->entries[slot].count;
+        uint64_t evicted = set->entries[slot].count;
+        set->more = set->more > UINT64_MAX - evicted ? UINT64_MAX : set->more + evicted;
+        entry_free(&set->entries[slot]);
     } else {
         set->count++;
     }
-    set->entries[slot] = (masq_text_entry){copy, count, hash};
+    set->entries[slot] = (masq_text_entry){copy, count, hash, rank, kept};
     if (set->count == MASQ_CONTEXT_LIMIT)
         find_largest(set);
+    if (evidence != NULL)
+        *evidence = kept;
     return MASQ_OK;
 }
 
@@ -178,8 +233,9 @@ static masq_status intern(masq_name_table *table, const char *text, size_t lengt
     if (name->text == NULL)
         return MASQ_ERR_NOMEM;
     name->length = length;
-    name->first_seen_ms = MASQ_TIME_NONE;
-    name->last_seen_ms = MASQ_TIME_NONE;
+    masq_evidence_init(&name->all);
+    name->originals.with_evidence = true;
+    name->folders.with_evidence = true;
     table->slots[slot] = (uint32_t)(table->count + 1);
     *index = table->count++;
     return MASQ_OK;
@@ -193,10 +249,39 @@ masq_status masq_name_table_intern(masq_name_table *table, const char *text, siz
 
 static masq_status merge_set(masq_name_table *table, masq_text_set *dst, const masq_text_set *src)
 {
-    for (uint32_t i = 0; i < src->count; i++)
-        MASQ_TRY(masq_text_set_add(table, dst, src->entries[i].text, src->entries[i].count));
-    dst->more += src->more;
+    for (uint32_t i = 0; i < src->count; i++) {
+        const masq_text_entry *from = &src->entries[i];
+        masq_evidence *evidence;
+        MASQ_TRY(masq_text_set_add(table, dst, from->text, from->rank, from->count, &evidence));
+        if (evidence != NULL && from->evidence != NULL)
+            MASQ_TRY(masq_evidence_merge(table, evidence, from->evidence));
+    }
+    dst->more = dst->more > UINT64_MAX - src->more ? UINT64_MAX : dst->more + src->more;
     return MASQ_OK;
+}
+
+static void widen(int64_t *first, int64_t *last, int64_t from_first, int64_t from_last)
+{
+    if (from_first != MASQ_TIME_NONE && (*first == MASQ_TIME_NONE || from_first < *first))
+        *first = from_first;
+    if (from_last != MASQ_TIME_NONE && (*last == MASQ_TIME_NONE || from_last > *last))
+        *last = from_last;
+}
+
+masq_status masq_evidence_merge(masq_name_table *table, masq_evidence *into,
+                                const masq_evidence *from)
+{
+    widen(&into->first_seen_ms, &into->last_seen_ms, from->first_seen_ms, from->last_seen_ms);
+    into->sensors |= from->sensors;
+    MASQ_TRY(merge_set(table, &into->paths, &from->paths));
+    MASQ_TRY(merge_set(table, &into->computers, &from->computers));
+    MASQ_TRY(merge_set(table, &into->users, &from->users));
+    return merge_set(table, &into->parents, &from->parents);
+}
+
+static uint64_t saturating_add(uint64_t a, uint64_t b)
+{
+    return a > UINT64_MAX - b ? UINT64_MAX : a + b;
 }
 
 masq_status masq_name_table_merge(masq_name_table *dst, const masq_name_table *src)
@@ -206,18 +291,11 @@ masq_status masq_name_table_merge(masq_name_table *dst, const masq_name_table *s
         size_t index;
         MASQ_TRY(intern(dst, from->text, from->length, &index));
         masq_name *to = &dst->names[index];
-        to->user_count += from->user_count;
-        to->demo_count += from->demo_count;
-        MASQ_TRY(merge_set(dst, &to->paths, &from->paths));
-        MASQ_TRY(merge_set(dst, &to->computers, &from->computers));
+        to->user_count = saturating_add(to->user_count, from->user_count);
+        to->demo_count = saturating_add(to->demo_count, from->demo_count);
+        MASQ_TRY(masq_evidence_merge(dst, &to->all, &from->all));
         MASQ_TRY(merge_set(dst, &to->originals, &from->originals));
         MASQ_TRY(merge_set(dst, &to->folders, &from->folders));
-        if (from->first_seen_ms != MASQ_TIME_NONE &&
-            (to->first_seen_ms == MASQ_TIME_NONE || from->first_seen_ms < to->first_seen_ms))
-            to->first_seen_ms = from->first_seen_ms;
-        if (from->last_seen_ms != MASQ_TIME_NONE &&
-            (to->last_seen_ms == MASQ_TIME_NONE || from->last_seen_ms > to->last_seen_ms))
-            to->last_seen_ms = from->last_seen_ms;
     }
     return MASQ_OK;
 }
@@ -238,28 +316,82 @@ masq_status masq_name_table_sort(masq_name_table *table)
                                                                            : MASQ_ERR_NOMEM;
 }
 
-masq_status masq_name_table_add(masq_name_table *table, const masq_sighting *sighting)
+/* One sighting into an evidence: its time, sensor and context. */
+static masq_status evidence_add(masq_name_table *table, masq_evidence *evidence,
+                                const masq_sighting *s)
+{
+    widen(&evidence->first_seen_ms, &evidence->last_seen_ms, s->time_ms, s->time_ms);
+    evidence->sensors |= s->sensor;
+    MASQ_TRY(masq_text_set_add(table, &evidence->paths, s->path, 0, 1, NULL));
+    MASQ_TRY(masq_text_set_add(table, &evidence->computers, s->computer, 0, 1, NULL));
+    MASQ_TRY(masq_text_set_add(table, &evidence->users, s->user, 0, 1, NULL));
+    return masq_text_set_add(table, &evidence->parents, s->parent, 0, 1, NULL);
+}
+
+/* One sighting less of a value, found by its hash; of the set's `more` when
+ * the value was not kept. */
+static void uncount(masq_text_set *set, uint32_t hash)
+{
+    for (uint32_t i = 0; i < set->count; i++)
+        if (set->entries[i].hash == hash) {
+            if (set->entries[i].count > 1)
+                set->entries[i].count--;
+            return;
+        }
+    if (set->more > 0)
+        set->more--;
+}
+
+masq_status masq_name_table_uncount(masq_name_table *table, size_t index, uint32_t path_hash,
+                                    uint32_t computer_hash, uint32_t folder_hash)
+{
+    if (index >= table->count)
+        return MASQ_ERR_INTERNAL;
+    masq_name *name = &table->names[index];
+    if (name->user_count > 1)
+        name->user_count--;
+    else if (name->demo_count > 1)
+        name->demo_count--;
+    uncount(&name->all.paths, path_hash);
+    uncount(&name->all.computers, computer_hash);
+    for (uint32_t i = 0; i < name->folders.count; i++)
+        if (name->folders.entries[i].hash == folder_hash) {
+            masq_text_entry *folder = &name->folders.entries[i];
+            if (folder->count > 1)
+                folder->count--;
+            uncount(&folder->evidence->paths, path_hash);
+            uncount(&folder->evidence->computers, computer_hash);
+            return MASQ_OK;
+        }
+    if (name->folders.more > 0)
+        name->folders.more--;
+    return MASQ_OK;
+}
+
+masq_status masq_name_table_add(masq_name_table *table, const masq_sighting *sighting,
+                                size_t *added)
 {
     size_t index;
     MASQ_TRY(intern(table, sighting->process, sighting->process_length, &index));
+    if (added != NULL)
+        *added = index;
     masq_name *name = &table->names[index];
     if (sighting->demo)
-        name->demo_count++;
+        name->demo_count = saturating_add(name->demo_count, 1);
     else
-        name->user_count++;
-    MASQ_TRY(masq_text_set_add(table, &name->paths, sighting->path, 1));
-    MASQ_TRY(masq_text_set_add(table, &name->computers, sighting->computer, 1));
-    MASQ_TRY(masq_text_set_add(table, &name->originals, sighting->original, 1));
+        name->user_count = saturating_add(name->user_count, 1);
+    MASQ_TRY(evidence_add(table, &name->all, sighting));
+    masq_evidence *evidence;
+    MASQ_TRY(masq_text_set_add(table, &name->originals, sighting->original, 0, 1, &evidence));
+    if (evidence != NULL)
+        MASQ_TRY(evidence_add(table, evidence, sighting));
     if (sighting->path != NULL) {
         char folder[1024];
         masq_folder_of(sighting->path, folder, sizeof folder);
-        MASQ_TRY(masq_text_set_add(table, &name->folders, folder, 1));
-    }
-    if (sighting->time_ms != MASQ_TIME_NONE) {
-        if (name->first_seen_ms == MASQ_TIME_NONE || sighting->time_ms < name->first_seen_ms)
-            name->first_seen_ms = sighting->time_ms;
-        if (name->last_seen_ms == MASQ_TIME_NONE || sighting->time_ms > name->last_seen_ms)
-            name->last_seen_ms = sighting->time_ms;
+        MASQ_TRY(masq_text_set_add(table, &name->folders, folder, masq_folder_rank(folder), 1,
+                                   &evidence));
+        if (evidence != NULL)
+            MASQ_TRY(evidence_add(table, evidence, sighting));
     }
     return MASQ_OK;
 }

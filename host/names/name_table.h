@@ -16,13 +16,26 @@
 
 #define MASQ_TIME_NONE INT64_MIN
 
+/* The sensor that logged a sighting: the pivot back to its events queries
+ * that sensor's table (report/pivot.c). */
+enum {
+    MASQ_SENSOR_SECURITY_EVENT = 1u << 0, /* SecurityEvent 4688 */
+    MASQ_SENSOR_SYSMON = 1u << 1,         /* Sysmon event 1 (the Event table) */
+    MASQ_SENSOR_DEFENDER = 1u << 2,       /* DeviceProcessEvents */
+};
+
+struct masq_evidence;
+
 /* Distinct strings with how often each was seen: the MASQ_CONTEXT_LIMIT
- * smallest (by byte order, so that tables merge exactly) are kept with exact
- * counts; `more` counts the sightings of the rest. */
+ * smallest by (rank, bytes) are kept with exact counts, so that tables merge
+ * exactly; `more` counts the sightings of the rest. A rank puts the values a
+ * finding may rest on (a folder users can write to) before the others. */
 typedef struct masq_text_entry {
     const char *text; /* in the table's string pool */
     uint64_t count;
     uint32_t hash; /* of text: most lookups end without a strcmp */
+    uint32_t rank; /* smaller is kept first */
+    struct masq_evidence *evidence; /* owned, for sets that keep it (folders, originals) */
 } masq_text_entry;
 
 /* The entries grow as values come (most names have one or two paths), up to
@@ -31,23 +44,36 @@ typedef struct masq_text_set {
     masq_text_entry *entries;
     uint32_t count;
     uint32_t capacity;
-    uint32_t largest; /* index of the largest text, once full */
+    uint32_t largest; /* index of the last entry in (rank, bytes) order, once full */
+    bool with_evidence; /* each entry keeps the evidence of its sightings */
     uint64_t more;
 } masq_text_set;
+
+/* The sightings behind one value of a name: those in one folder, or those
+ * claiming one original file name. What a finding shows as its evidence. */
+typedef struct masq_evidence {
+    int64_t first_seen_ms; /* MASQ_TIME_NONE when no sighting had a time */
+    int64_t last_seen_ms;
+    uint32_t sensors; /* MASQ_SENSOR_* bits */
+    masq_text_set paths;
+    masq_text_set computers;
+    masq_text_set users;
+    masq_text_set parents;
+} masq_evidence;
 
 typedef struct masq_name {
     char *text;    /* lower-cased process name, UTF-8, NUL-terminated */
     size_t length; /* bytes */
     uint64_t user_count;
     uint64_t demo_count;
-    masq_text_set paths;     /* NewProcessName as written, case kept */
-    masq_text_set computers;
-    masq_text_set originals; /* PE original file names (Sysmon, Defender), lower-cased */
-    masq_text_set folders;   /* the paths' folders, normalized (names/folder_path.h): few
-                                per name, so a folder a binary should not run from is kept
-                                even when its spellings of paths are many */
-    int64_t first_seen_ms; /* MASQ_TIME_NONE when no event had a time */
-    int64_t last_seen_ms;
+    masq_evidence all;       /* every sighting of the name: paths (NewProcessName as
+                                written, case kept), computers, users, parents */
+    masq_text_set originals; /* PE original file names (Sysmon, Defender), lower-cased,
+                                each with its sightings' evidence */
+    masq_text_set folders;   /* the paths' folders, normalized (names/folder_path.h),
+                                ranked (masq_folder_rank), each with its evidence: a
+                                folder a binary should not run from is kept even when
+                                its spellings of paths are many */
 } masq_name;
 
 /* One process-creation event as the name table needs it. `process` is already
@@ -58,7 +84,10 @@ typedef struct masq_sighting {
     const char *path;
     const char *computer;
     const char *original; /* lower-cased PE original file name, or NULL */
+    const char *user;     /* the account that started it, or NULL */
+    const char *parent;   /* the parent process's path, or NULL */
     int64_t time_ms; /* MASQ_TIME_NONE when unknown */
+    uint32_t sensor; /* one MASQ_SENSOR_* bit, or 0 */
     bool demo;
 } masq_sighting;
 
@@ -74,17 +103,37 @@ typedef struct masq_name_table {
 void masq_name_table_init(masq_name_table *table);
 void masq_name_table_free(masq_name_table *table);
 
-/* Count one event for its name, interning the name on first sight. */
-masq_status masq_name_table_add(masq_name_table *table, const masq_sighting *sighting);
+/* Count one event for its name, interning the name on first sight; *index
+ * (when not NULL) gets the name's index. */
+masq_status masq_name_table_add(masq_name_table *table, const masq_sighting *sighting,
+                                size_t *index);
+
+/* Take one sighting of name `index` out of its counts again (a twin: the same
+ * process start logged by another sensor): the name's count and those of its
+ * path, computer and folder (by their masq_text_hash) drop by one, never to 0. */
+masq_status masq_name_table_uncount(masq_name_table *table, size_t index, uint32_t path_hash,
+                                    uint32_t computer_hash, uint32_t folder_hash);
+
+/* The 32-bit FNV-1a hash the sets keep of their values. */
+uint32_t masq_text_hash(const char *text);
 
 /* The set's entries most seen first, then by value (order has room for
  * MASQ_CONTEXT_LIMIT indexes): the same order whatever the order of events. */
 void masq_text_set_order(const masq_text_set *set, uint32_t *order);
 
 /* Count a value `count` more times in a set of one of the table's names
- * (NULL or "" values are ignored). */
+ * (NULL or "" values are ignored), at a rank (0 for unranked sets). With
+ * evidence (sets that keep it), *evidence is the entry's, or NULL when the
+ * value was not kept. */
 masq_status masq_text_set_add(masq_name_table *table, masq_text_set *set, const char *text,
-                              uint64_t count);
+                              uint32_t rank, uint64_t count, masq_evidence **evidence);
+
+/* Fold one evidence into another: times widened, sensors joined, sets merged. */
+masq_status masq_evidence_merge(masq_name_table *table, masq_evidence *into,
+                                const masq_evidence *from);
+
+void masq_evidence_init(masq_evidence *evidence);
+void masq_evidence_free(masq_evidence *evidence);
 
 /* Intern a name without counting an event (an anchor the data may lack). */
 masq_status masq_name_table_intern(masq_name_table *table, const char *text, size_t length,

@@ -6,20 +6,54 @@
 
 #include "../util/json_time.h"
 #include "../util/time_iso.h"
+#include "../util/log.h"
+#include "folder_path.h"
 #include "unicode.h"
 
+static const char *const sensor_names[] = {"SecurityEvent", "Sysmon", "DeviceProcessEvents"};
+
+static cJSON *sensors_json(uint32_t sensors)
+{
+    cJSON *array = cJSON_CreateArray();
+    for (unsigned bit = 0; array && bit < 3; bit++)
+        if (sensors & (1u << bit))
+            cJSON_AddItemToArray(array, cJSON_CreateString(sensor_names[bit]));
+    return array;
+}
+
+static cJSON *evidence_fields(cJSON *object, const masq_evidence *evidence);
+
+/* A set as [{KEY: value, "Count": n, ...evidence}], most seen first. */
 static cJSON *set_json(const masq_text_set *set, const char *key)
 {
     uint32_t order[MASQ_CONTEXT_LIMIT];
     masq_text_set_order(set, order);
     cJSON *array = cJSON_CreateArray();
     for (uint32_t i = 0; array && i < set->count; i++) {
+        const masq_text_entry *entry = &set->entries[order[i]];
         cJSON *item = cJSON_CreateObject();
-        cJSON_AddStringToObject(item, key, set->entries[order[i]].text);
-        cJSON_AddNumberToObject(item, "Count", (double)set->entries[order[i]].count);
+        cJSON_AddStringToObject(item, key, entry->text);
+        cJSON_AddNumberToObject(item, "Count", (double)entry->count);
+        if (entry->evidence != NULL)
+            evidence_fields(item, entry->evidence);
         cJSON_AddItemToArray(array, item);
     }
     return array;
+}
+
+/* The context of some sightings; the sets' `more` where values were left out. */
+static cJSON *evidence_fields(cJSON *object, const masq_evidence *e)
+{
+    cJSON_AddItemToObject(object, "Sensors", sensors_json(e->sensors));
+    cJSON_AddItemToObject(object, "Paths", set_json(&e->paths, "Path"));
+    cJSON_AddItemToObject(object, "Computers", set_json(&e->computers, "Computer"));
+    if (e->computers.more > 0)
+        cJSON_AddNumberToObject(object, "MoreComputerSightings", (double)e->computers.more);
+    cJSON_AddItemToObject(object, "Users", set_json(&e->users, "User"));
+    cJSON_AddItemToObject(object, "Parents", set_json(&e->parents, "Parent"));
+    masq_json_add_time(object, "FirstSeen", e->first_seen_ms);
+    masq_json_add_time(object, "LastSeen", e->last_seen_ms);
+    return object;
 }
 
 static masq_status write_row(const masq_name *name, FILE *out)
@@ -31,12 +65,9 @@ static masq_status write_row(const masq_name *name, FILE *out)
     cJSON_AddNumberToObject(row, "Count", (double)masq_name_total(name));
     cJSON_AddNumberToObject(row, "UserCount", (double)name->user_count);
     cJSON_AddNumberToObject(row, "DemoCount", (double)name->demo_count);
-    cJSON_AddItemToObject(row, "Paths", set_json(&name->paths, "Path"));
-    cJSON_AddItemToObject(row, "Computers", set_json(&name->computers, "Computer"));
+    evidence_fields(row, &name->all);
     cJSON_AddItemToObject(row, "Originals", set_json(&name->originals, "OriginalFileName"));
     cJSON_AddItemToObject(row, "Folders", set_json(&name->folders, "Folder"));
-    masq_json_add_time(row, "FirstSeen", name->first_seen_ms);
-    masq_json_add_time(row, "LastSeen", name->last_seen_ms);
     char *text = cJSON_PrintUnformatted(row);
     cJSON_Delete(row);
     if (text == NULL)
@@ -71,7 +102,9 @@ masq_status masq_name_table_write(const masq_name_table *table, FILE *out)
     return status;
 }
 
-/* Counts are whole numbers a double holds exactly (up to 2^53). */
+/* Counts are whole numbers a double holds exactly (up to 2^53). A table
+ * whose counts passed that (2^53 events of one name) is refused, never read
+ * rounded or wrapped. */
 static bool is_count(const cJSON *item)
 {
     return cJSON_IsNumber(item) && item->valuedouble >= 0 && item->valuedouble <= 9007199254740992.0 &&
@@ -84,15 +117,25 @@ static uint64_t count_of(const cJSON *object, const char *key)
     return is_count(item) ? (uint64_t)item->valuedouble : 0;
 }
 
+static masq_status add_evidence(masq_name_table *table, masq_evidence *evidence, const cJSON *row);
+
 static masq_status add_set(masq_name_table *table, masq_text_set *set, const cJSON *array,
-                           const char *key)
+                           const char *key, bool ranked)
 {
     const cJSON *item;
     cJSON_ArrayForEach(item, array)
     {
         const cJSON *value = cJSON_GetObjectItemCaseSensitive(item, key);
-        if (cJSON_IsString(value))
-            MASQ_TRY(masq_text_set_add(table, set, value->valuestring, count_of(item, "Count")));
+        if (!cJSON_IsString(value))
+            continue;
+        if (!is_count(cJSON_GetObjectItemCaseSensitive(item, "Count")))
+            return MASQ_ERR_INPUT;
+        masq_evidence *evidence;
+        uint32_t rank = ranked ? masq_folder_rank(value->valuestring) : 0;
+        MASQ_TRY(masq_text_set_add(table, set, value->valuestring, rank, count_of(item, "Count"),
+                                   &evidence));
+        if (evidence != NULL)
+            MASQ_TRY(add_evidence(table, evidence, item));
     }
     return MASQ_OK;
 }
@@ -110,6 +153,28 @@ static void widen(int64_t *first, int64_t *last, const cJSON *row)
         *last = ms;
 }
 
+static masq_status add_evidence(masq_name_table *table, masq_evidence *evidence, const cJSON *row)
+{
+    const cJSON *sensor;
+    cJSON_ArrayForEach(sensor, cJSON_GetObjectItemCaseSensitive(row, "Sensors"))
+        for (unsigned bit = 0; bit < 3; bit++)
+            if (cJSON_IsString(sensor) && strcmp(sensor->valuestring, sensor_names[bit]) == 0)
+                evidence->sensors |= 1u << bit;
+    MASQ_TRY(add_set(table, &evidence->paths, cJSON_GetObjectItemCaseSensitive(row, "Paths"),
+                     "Path", false));
+    MASQ_TRY(add_set(table, &evidence->computers,
+                     cJSON_GetObjectItemCaseSensitive(row, "Computers"), "Computer", false));
+    uint64_t more = count_of(row, "MoreComputerSightings");
+    evidence->computers.more =
+        evidence->computers.more > UINT64_MAX - more ? UINT64_MAX : evidence->computers.more + more;
+    MASQ_TRY(add_set(table, &evidence->users, cJSON_GetObjectItemCaseSensitive(row, "Users"),
+                     "User", false));
+    MASQ_TRY(add_set(table, &evidence->parents, cJSON_GetObjectItemCaseSensitive(row, "Parents"),
+                     "Parent", false));
+    widen(&evidence->first_seen_ms, &evidence->last_seen_ms, row);
+    return MASQ_OK;
+}
+
 masq_status masq_name_table_add_row(masq_name_table *table, const cJSON *row)
 {
     const cJSON *process = cJSON_GetObjectItemCaseSensitive(row, "Process");
@@ -125,15 +190,17 @@ masq_status masq_name_table_add_row(masq_name_table *table, const cJSON *row)
         user = (uint64_t)count->valuedouble; /* a table without the split: all the user's */
         demo = 0;
     }
+    uint64_t total = masq_name_total(name);
+    if (total > 9007199254740992ull - user - demo) {
+        /* The sum would pass what a table holds exactly: refuse, never wrap. */
+        masq_error("the counts of %s add up past 2^53 events; the row is refused", process->valuestring);
+        return MASQ_ERR_INPUT;
+    }
     name->user_count += user;
     name->demo_count += demo;
-    MASQ_TRY(add_set(table, &name->paths, cJSON_GetObjectItemCaseSensitive(row, "Paths"), "Path"));
-    MASQ_TRY(add_set(table, &name->computers, cJSON_GetObjectItemCaseSensitive(row, "Computers"),
-                     "Computer"));
+    MASQ_TRY(add_evidence(table, &name->all, row));
     MASQ_TRY(add_set(table, &name->originals, cJSON_GetObjectItemCaseSensitive(row, "Originals"),
-                     "OriginalFileName"));
-    MASQ_TRY(add_set(table, &name->folders, cJSON_GetObjectItemCaseSensitive(row, "Folders"),
-                     "Folder"));
-    widen(&name->first_seen_ms, &name->last_seen_ms, row);
-    return MASQ_OK;
+                     "OriginalFileName", false));
+    return add_set(table, &name->folders, cJSON_GetObjectItemCaseSensitive(row, "Folders"),
+                   "Folder", true);
 }

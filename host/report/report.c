@@ -9,6 +9,7 @@
 #include "../util/json_time.h"
 #include "../util/time_iso.h"
 #include "escape.h"
+#include "pivot.h"
 #include "report.h"
 
 /* The shortest decimal that reads back as the same float32: the score as the
@@ -43,12 +44,58 @@ static const masq_text_set no_texts;
 
 static const masq_text_set *paths_of(const masq_name *name)
 {
-    return name ? &name->paths : &no_texts;
+    return name ? &name->all.paths : &no_texts;
 }
 
 static const masq_text_set *computers_of(const masq_name *name)
 {
-    return name ? &name->computers : &no_texts;
+    return name ? &name->all.computers : &no_texts;
+}
+
+/* The evidence's values first (most seen first), then the name's others, at
+ * most MASQ_CONTEXT_LIMIT: the hosts and paths a finding rests on lead. */
+static cJSON *evidence_first_array(const masq_text_set *evidence, const masq_text_set *all)
+{
+    cJSON *array = text_array(evidence);
+    uint32_t order[MASQ_CONTEXT_LIMIT];
+    masq_text_set_order(all, order);
+    for (uint32_t i = 0; array && i < all->count && cJSON_GetArraySize(array) < MASQ_CONTEXT_LIMIT; i++) {
+        const char *text = all->entries[order[i]].text;
+        bool listed = false;
+        for (uint32_t k = 0; k < evidence->count && !listed; k++)
+            listed = strcmp(evidence->entries[k].text, text) == 0;
+        if (!listed)
+            cJSON_AddItemToArray(array, cJSON_CreateString(text));
+    }
+    return array;
+}
+
+/* The finding's own sightings: Evidence* columns and the KQL pivot. */
+static void add_evidence(cJSON *object, const masq_anomaly *a)
+{
+    const masq_evidence *e = a->evidence;
+    cJSON_AddNumberToObject(object, "EvidenceCount", (double)a->evidence_count);
+    masq_json_add_time(object, "EvidenceFirstSeen", e->first_seen_ms);
+    masq_json_add_time(object, "EvidenceLastSeen", e->last_seen_ms);
+    cJSON_AddItemToObject(object, "EvidenceComputers", text_array(&e->computers));
+    cJSON_AddNumberToObject(object, "EvidenceComputerCount", e->computers.count);
+    cJSON_AddNumberToObject(object, "EvidenceMoreComputerSightings", (double)e->computers.more);
+    cJSON_AddItemToObject(object, "EvidencePaths", text_array(&e->paths));
+    cJSON *folders = cJSON_AddArrayToObject(object, "EvidenceFolders");
+    for (uint32_t f = 0; folders && f < a->folder_count; f++)
+        cJSON_AddItemToArray(folders, cJSON_CreateString(a->folders[f]));
+    cJSON_AddItemToObject(object, "EvidenceUsers", text_array(&e->users));
+    cJSON_AddItemToObject(object, "EvidenceParents", text_array(&e->parents));
+    if (a->claimed_original)
+        cJSON_AddStringToObject(object, "ClaimedOriginalFileName", a->claimed_original);
+    else
+        cJSON_AddNullToObject(object, "ClaimedOriginalFileName");
+    char *pivot = masq_pivot_kql(a);
+    if (pivot)
+        cJSON_AddStringToObject(object, "Pivot", pivot);
+    else
+        cJSON_AddNullToObject(object, "Pivot");
+    free(pivot);
 }
 
 cJSON *masq_report_anomaly_json(const masq_anomaly *anomaly)
@@ -77,14 +124,18 @@ cJSON *masq_report_anomaly_json(const masq_anomaly *anomaly)
     cJSON_AddNumberToObject(object, "NormalCount", normal ? (double)masq_name_total(normal) : 0);
     cJSON_AddNumberToObject(object, "SuspiciousCount", (double)masq_name_total(suspicious));
     cJSON_AddItemToObject(object, "NormalPaths", text_array(paths_of(normal)));
-    cJSON_AddItemToObject(object, "SuspiciousPaths", text_array(&suspicious->paths));
+    cJSON_AddItemToObject(object, "SuspiciousPaths",
+                          evidence_first_array(&anomaly->evidence->paths, &suspicious->all.paths));
     cJSON_AddItemToObject(object, "NormalComputers", text_array(computers_of(normal)));
-    cJSON_AddItemToObject(object, "SuspiciousComputers", text_array(&suspicious->computers));
-    masq_json_add_time(object, "NormalFirstSeen", normal ? normal->first_seen_ms : MASQ_TIME_NONE);
-    masq_json_add_time(object, "NormalLastSeen", normal ? normal->last_seen_ms : MASQ_TIME_NONE);
-    masq_json_add_time(object, "SuspiciousFirstSeen", suspicious->first_seen_ms);
-    masq_json_add_time(object, "SuspiciousLastSeen", suspicious->last_seen_ms);
+    cJSON_AddItemToObject(object, "SuspiciousComputers",
+                          evidence_first_array(&anomaly->evidence->computers,
+                                               &suspicious->all.computers));
+    masq_json_add_time(object, "NormalFirstSeen", normal ? normal->all.first_seen_ms : MASQ_TIME_NONE);
+    masq_json_add_time(object, "NormalLastSeen", normal ? normal->all.last_seen_ms : MASQ_TIME_NONE);
+    masq_json_add_time(object, "SuspiciousFirstSeen", suspicious->all.first_seen_ms);
+    masq_json_add_time(object, "SuspiciousLastSeen", suspicious->all.last_seen_ms);
     cJSON_AddStringToObject(object, "Source", source_name(anomaly->source));
+    add_evidence(object, anomaly);
     return object;
 }
 
@@ -105,6 +156,7 @@ static cJSON *summary_json(const masq_result *result)
     cJSON_AddNumberToObject(object, "unnamed_events", (double)s->ingest.unnamed_events);
     cJSON_AddNumberToObject(object, "events_outside_window", (double)s->ingest.outside_window);
     cJSON_AddNumberToObject(object, "duplicate_events", (double)s->ingest.duplicates);
+    cJSON_AddNumberToObject(object, "twin_events", (double)s->ingest.twins);
     cJSON_AddNumberToObject(object, "bytes", (double)s->ingest.bytes);
     if (c->shard_count > 1) {
         char shard[32];
@@ -223,7 +275,9 @@ static int write_csv(const masq_result *result, FILE *out)
 {
     fputs("NormalProcess,PotentiallyMaliciousProcess,AnomalyScore,Distance,Reason,Severity,Edit,"
           "Detail,NormalCount,SuspiciousCount,NormalPaths,SuspiciousPaths,SuspiciousComputers,"
-          "SuspiciousFirstSeen,SuspiciousLastSeen,Source\n",
+          "SuspiciousFirstSeen,SuspiciousLastSeen,Source,EvidenceCount,EvidenceFirstSeen,"
+          "EvidenceLastSeen,EvidenceComputers,EvidencePaths,EvidenceUsers,EvidenceParents,"
+          "ClaimedOriginalFileName,Pivot\n",
           out);
     for (size_t i = 0; i < result->anomaly_count; i++) {
         const masq_anomaly *a = &result->anomalies[i];
@@ -246,15 +300,33 @@ static int write_csv(const masq_result *result, FILE *out)
         snprintf(number, sizeof number, "%llu", (unsigned long long)masq_name_total(a->suspicious));
         csv_field(out, number, 0);
         csv_list(out, paths_of(a->normal));
-        csv_list(out, &a->suspicious->paths);
-        csv_list(out, &a->suspicious->computers);
-        if (a->suspicious->first_seen_ms != MASQ_TIME_NONE) {
-            masq_time_format(a->suspicious->first_seen_ms, first, sizeof first);
-            masq_time_format(a->suspicious->last_seen_ms, last, sizeof last);
+        csv_list(out, &a->suspicious->all.paths);
+        csv_list(out, &a->suspicious->all.computers);
+        if (a->suspicious->all.first_seen_ms != MASQ_TIME_NONE) {
+            masq_time_format(a->suspicious->all.first_seen_ms, first, sizeof first);
+            masq_time_format(a->suspicious->all.last_seen_ms, last, sizeof last);
         }
         csv_field(out, first, 0);
         csv_field(out, last, 0);
-        csv_field(out, source_name(a->source), 1);
+        csv_field(out, source_name(a->source), 0);
+        const masq_evidence *e = a->evidence;
+        snprintf(number, sizeof number, "%llu", (unsigned long long)a->evidence_count);
+        csv_field(out, number, 0);
+        first[0] = last[0] = '\0';
+        if (e->first_seen_ms != MASQ_TIME_NONE) {
+            masq_time_format(e->first_seen_ms, first, sizeof first);
+            masq_time_format(e->last_seen_ms, last, sizeof last);
+        }
+        csv_field(out, first, 0);
+        csv_field(out, last, 0);
+        csv_list(out, &e->computers);
+        csv_list(out, &e->paths);
+        csv_list(out, &e->users);
+        csv_list(out, &e->parents);
+        csv_field(out, a->claimed_original ? a->claimed_original : "", 0);
+        char *pivot = masq_pivot_kql(a);
+        csv_field(out, pivot ? pivot : "", 1);
+        free(pivot);
     }
     return 0;
 }
@@ -300,10 +372,11 @@ static int write_table(const masq_result *result, FILE *out)
                      (unsigned long long)(a->normal ? masq_name_total(a->normal) : 0));
         else
             snprintf(normal, sizeof normal, "-");
+        const masq_evidence *e = a->evidence;
         uint32_t order[MASQ_CONTEXT_LIMIT];
-        masq_text_set_order(&a->suspicious->paths, order);
+        masq_text_set_order(&e->paths, order);
         const char *where = a->detail ? a->detail
-                            : a->suspicious->paths.count ? a->suspicious->paths.entries[order[0]].text : "";
+                            : e->paths.count ? e->paths.entries[order[0]].text : "";
         print_padded(out, masq_severity_name(a->severity), 8);
         print_padded(out, score, 6);
         print_padded(out, reasons, 18);
@@ -311,7 +384,25 @@ static int write_table(const masq_result *result, FILE *out)
         print_padded(out, normal, 26);
         print_padded(out, source_name(a->source), 6);
         masq_escape_fputs(where, out);
-        fprintf(out, "%s\n", !a->detail && a->suspicious->paths.count > 1 ? " (+more)" : "");
+        fputs(!a->detail && e->paths.count > 1 ? " (+more)" : "", out);
+        /* Which hosts, and when: the finding's own sightings. */
+        if (e->computers.count > 0) {
+            masq_text_set_order(&e->computers, order);
+            fputs(" on ", out);
+            masq_escape_fputs(e->computers.entries[order[0]].text, out);
+            if (e->computers.count > 1 || e->computers.more > 0)
+                fprintf(out, " (+%u%s hosts)", e->computers.count - 1, e->computers.more ? "+" : "");
+        }
+        if (e->first_seen_ms != MASQ_TIME_NONE) {
+            char first[40], last[40];
+            masq_time_format(e->first_seen_ms, first, sizeof first);
+            masq_time_format(e->last_seen_ms, last, sizeof last);
+            if (e->first_seen_ms == e->last_seen_ms)
+                fprintf(out, " at %s", first);
+            else
+                fprintf(out, " %s..%s", first, last);
+        }
+        fputc('\n', out);
     }
     fprintf(out,
             "%zu anomalies; %llu events, %llu names (%llu frequent x %llu infrequent), "

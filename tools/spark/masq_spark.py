@@ -4,14 +4,17 @@ machine, the frequent x infrequent matrix fanned out to executors running masq.
 
   1. Reads the export (a local folder, or abfss:// / wasbs:// / dbfs:/ on Synapse or
      Databricks: any path spark.read.json takes) with the notebook's schema plus
-     Computer and EventOriginId; keeps EventID 4688 (number or string); takes Process,
-     or the file name of NewProcessName where a row has none; lower-cases it with
-     Spark's (Unicode) lower; drops rows the export wrote twice (same EventOriginId).
+     Computer, EventOriginId, Account (or SubjectDomainName\\SubjectUserName) and
+     ParentProcessName; keeps EventID 4688 (number or string); takes Process, or the
+     file name of NewProcessName where a row has none; lower-cases it with Spark's
+     (Unicode) lower; drops rows the export wrote twice (same EventOriginId and
+     TimeGenerated).
   2. Builds masq's name table in Spark (`masq scan --emit-names` format: one JSON
-     object a name with Count, Paths, Computers, FirstSeen, LastSeen; at most 16
-     distinct paths and computers a name, the 16 smallest by byte order with exact
-     counts, as masq keeps them, so the table equals masq's own), and writes it to one
-     file on the driver (--table).
+     object a name with Count, Sensors, Paths, Computers, Users, Parents, FirstSeen,
+     LastSeen and Folders, each folder with the same evidence of its own sightings;
+     at most 16 distinct values a set, the 16 smallest by byte order (folders: by
+     rank, then bytes) with exact counts, as masq keeps them, so the table equals
+     masq's own), and writes it to one file on the driver (--table).
   3. Ships the table to the executors (SparkContext.addFile) and runs N tasks, each
      `masq scan --schema names --shard k/N --format json TABLE [--profile P ...]`;
      the N shards together are exactly one unsharded run.
@@ -56,11 +59,12 @@ def export_schema():
     from pyspark.sql import types as T
     return T.StructType([T.StructField(name, T.StringType(), True) for name in
                          ("EventID", "NewProcessName", "Process", "TimeGenerated", "Computer",
-                          "EventOriginId")])
+                          "EventOriginId", "Account", "SubjectUserName", "SubjectDomainName",
+                          "ParentProcessName")])
 
 
 def read_events(spark, paths, dedup=True, since=None, until=None):
-    """4688 events as (name, path, computer, ts) with duplicates removed, and only
+    """4688 events as (name, path, computer, user, parent, ts) with duplicates removed, and only
     those in [since, until) when a bound is given (masq's --since/--until: an event
     without a readable time is then left out)."""
     from pyspark.sql import functions as F
@@ -70,14 +74,26 @@ def read_events(spark, paths, dedup=True, since=None, until=None):
            .json(paths))
     events = raw.where(F.col("EventID") == "4688")
     if dedup:
-        keyed = events.where(F.col("EventOriginId").isNotNull()).dropDuplicates(["EventOriginId"])
-        events = keyed.unionByName(events.where(F.col("EventOriginId").isNull()))
+        # masq drops a row when one with the same EventOriginId and time came
+        # before it (host/ingest/dedup.h); a row without a readable time is kept.
+        timed = F.col("EventOriginId").isNotNull() & F.col("TimeGenerated").rlike(TIME_PATTERN)
+        keyed = (events.where(timed)
+                 .withColumn("dedup_ms", F.col("TimeGenerated").cast("timestamp").cast("double"))
+                 .dropDuplicates(["EventOriginId", "dedup_ms"]).drop("dedup_ms"))
+        events = keyed.unionByName(events.where(~timed | timed.isNull()))
     name = F.lower(F.coalesce(F.col("Process"),
                               F.regexp_extract(F.col("NewProcessName"), r"[^\\/]*$", 0)))
     ts = F.when(F.col("TimeGenerated").rlike(TIME_PATTERN),
                 F.col("TimeGenerated").cast("timestamp"))
+    # DOMAIN\\user as SecurityEvent's Account writes it (host/ingest/ingest.c).
+    subject = F.when(F.col("SubjectDomainName").isNotNull() & (F.col("SubjectDomainName") != "")
+                     & ~F.col("SubjectUserName").contains("\\"),
+                     F.concat_ws("\\", F.col("SubjectDomainName"), F.col("SubjectUserName"))
+                     ).otherwise(F.col("SubjectUserName"))
+    user = F.coalesce(F.col("Account"), subject)
     selected = (events.select(name.alias("name"), F.col("NewProcessName").alias("path"),
-                              F.col("Computer").alias("computer"), ts.alias("ts"))
+                              F.col("Computer").alias("computer"), user.alias("user"),
+                              F.col("ParentProcessName").alias("parent"), ts.alias("ts"))
                 .where(F.col("name").isNotNull()))
     if since:
         selected = selected.where(F.col("ts") >= F.lit(since).cast("timestamp"))
@@ -86,20 +102,58 @@ def read_events(spark, paths, dedup=True, since=None, until=None):
     return selected
 
 
-def bounded_set(counted, column):
-    """(name, column, count) -> name, array<struct<value, count>>: at most CONTEXT_LIMIT
-    values a name, the smallest by byte order (Spark compares strings as UTF-8 bytes)
-    with their exact counts, as masq keeps them; masq's order (most seen first) is
-    applied when the table is written."""
+def bounded_set(counted, keys, column):
+    """(keys..., column, count) -> keys..., array<struct<value, count>> and the count of
+    the values left out: at most CONTEXT_LIMIT values per key, the smallest by byte
+    order (Spark compares strings as UTF-8 bytes) with their exact
+    counts, as masq keeps them; masq's order (most seen first) is applied when the
+    table is written."""
     from pyspark.sql import functions as F
     from pyspark.sql.window import Window
     kept = counted.where(F.col(column).isNotNull() & (F.col(column) != ""))
-    ranked = kept.withColumn(
-        "rank", F.row_number().over(Window.partitionBy("name").orderBy(F.col(column))))
-    return (ranked.where(F.col("rank") <= CONTEXT_LIMIT)
-            .groupBy("name")
-            .agg(F.collect_list(F.struct(F.col(column).alias("value"),
-                                         F.col("count").alias("count"))).alias(column + "s")))
+    ranked = kept.withColumn("rank", F.row_number().over(
+        Window.partitionBy(*keys).orderBy(F.col(column))))
+    return (ranked.groupBy(*keys)
+            .agg(F.collect_list(F.when(F.col("rank") <= CONTEXT_LIMIT,
+                                       F.struct(F.col(column).alias("value"),
+                                                F.col("count").alias("count"))))
+                 .alias(column + "s"),
+                 F.sum(F.when(F.col("rank") > CONTEXT_LIMIT, F.col("count")).otherwise(0))
+                 .alias(column + "s_more")))
+
+
+def evidence(events, keys):
+    """The evidence of the sightings grouped by keys (host/names/name_table.h):
+    count, first and last seen, and bounded paths, computers, users and parents."""
+    from pyspark.sql import functions as F
+    iso = "yyyy-MM-dd'T'HH:mm:ss.SSS'Z'"
+    counts = events.groupBy(*keys).agg(F.count(F.lit(1)).alias("count"),
+                                       F.date_format(F.min("ts"), iso).alias("first"),
+                                       F.date_format(F.max("ts"), iso).alias("last"))
+    for column in ("path", "computer", "user", "parent"):
+        by = events.groupBy(*(keys + [column])).agg(F.count(F.lit(1)).alias("count"))
+        counts = counts.join(bounded_set(by, keys, column), keys, "left")
+    return counts
+
+
+def folder_rank(folder):
+    """masq_folder_rank (host/names/folder_path.c): 0 for folders users can write
+    to, 2 for the system's and programs' own, 1 for the rest."""
+    from pyspark.sql import functions as F
+    writable = ["\\temp\\", "\\tmp\\", "\\users\\", "\\programdata\\",
+                "\\$recycle.bin\\", "\\perflogs\\", "\\recycler\\", "\\appdata\\",
+                "\\downloads\\", "/tmp/", "/var/tmp/", "/dev/shm/", "/home/"]
+    system = ["\\windows\\", "\\program files\\", "\\program files (x86)\\", "/usr/",
+              "/bin/", "/sbin/", "/lib/", "/opt/"]
+    rank = F.lit(1)
+    is_system = F.lit(False)
+    for prefix in system:
+        is_system = is_system | folder.startswith(prefix)
+    rank = F.when(is_system, F.lit(2)).otherwise(rank)
+    is_writable = (folder == "\\") | (folder == "/")
+    for part in writable:
+        is_writable = is_writable | folder.contains(part)
+    return F.when(is_writable, F.lit(0)).otherwise(rank)
 
 
 def folder_of(path):
@@ -116,37 +170,54 @@ def folder_of(path):
 
 
 def name_table(events):
-    """One row a name: name, count, first, last (ISO text, ms), paths, computers,
-    folders. Aggregations of the events by (name, path), (name, computer) and the
-    paths' folders."""
+    """One row a name: the name's evidence and its folders, each folder with its
+    own (folders kept by rank, then bytes, as masq keeps them)."""
     from pyspark.sql import functions as F
-    iso = "yyyy-MM-dd'T'HH:mm:ss.SSS'Z'"
-    by_path = events.groupBy("name", "path").agg(F.count(F.lit(1)).alias("count"),
-                                                  F.min("ts").alias("first"),
-                                                  F.max("ts").alias("last"))
-    by_computer = events.groupBy("name", "computer").agg(F.count(F.lit(1)).alias("count"))
-    counts = by_path.groupBy("name").agg(F.sum("count").alias("count"),
-                                         F.date_format(F.min("first"), iso).alias("first"),
-                                         F.date_format(F.max("last"), iso).alias("last"))
-    by_folder = (by_path.withColumn("folder", folder_of(F.col("path")))
-                 .groupBy("name", "folder").agg(F.sum("count").alias("count")))
-    return (counts.join(bounded_set(by_path, "path"), "name", "left")
-            .join(bounded_set(by_computer, "computer"), "name", "left")
-            .join(bounded_set(by_folder, "folder"), "name", "left")
-            .orderBy("name"))
+    from pyspark.sql.window import Window
+    whole = evidence(events, ["name"])
+    with_folder = (events.withColumn("folder", folder_of(F.col("path")))
+                   .where(F.col("folder").isNotNull() & (F.col("folder") != "")))
+    folders = evidence(with_folder, ["name", "folder"]).withColumn("rank",
+                                                                   folder_rank(F.col("folder")))
+    folder_struct = F.struct(*[F.col(c) for c in folders.columns if c != "name"])
+    kept = (folders.select("name", "rank", "folder", folder_struct.alias("evidence"))
+            .withColumn("position", F.row_number().over(
+                Window.partitionBy("name").orderBy(F.col("rank"), F.col("folder"))))
+            .where(F.col("position") <= CONTEXT_LIMIT)
+            .groupBy("name").agg(F.collect_list("evidence").alias("folders")))
+    return whole.join(kept, "name", "left").orderBy("name")
+
+
+def items(pairs, key):
+    """A bounded set as masq writes it: most seen first, then by bytes."""
+    ordered = sorted(pairs or [], key=lambda p: (-p["count"], p["value"].encode("utf-8")))
+    return [{key: p["value"], "Count": p["count"]} for p in ordered]
+
+
+def evidence_json(row, head):
+    """The evidence fields of a row (host/names/name_table_io.c), after `head`."""
+    out = dict(head)
+    out["Sensors"] = ["SecurityEvent"]
+    out["Paths"] = items(row["paths"], "Path")
+    out["Computers"] = items(row["computers"], "Computer")
+    if row["computers_more"]:
+        out["MoreComputerSightings"] = row["computers_more"]
+    out["Users"] = items(row["users"], "User")
+    out["Parents"] = items(row["parents"], "Parent")
+    out["FirstSeen"] = row["first"]
+    out["LastSeen"] = row["last"]
+    return out
 
 
 def table_row_json(row):
     """A name-table row as masq writes it (host/names/name_table_io.c)."""
-    def items(pairs, key):
-        ordered = sorted(pairs or [], key=lambda p: (-p["count"], p["value"].encode("utf-8")))
-        return [{key: p["value"], "Count": p["count"]} for p in ordered]
-    return json.dumps({"Process": row["name"], "Count": row["count"], "UserCount": row["count"],
-                       "DemoCount": 0, "Paths": items(row["paths"], "Path"),
-                       "Computers": items(row["computers"], "Computer"), "Originals": [],
-                       "Folders": items(row["folders"], "Folder"),
-                       "FirstSeen": row["first"], "LastSeen": row["last"]},
-                      ensure_ascii=False, separators=(",", ":"))
+    out = evidence_json(row, {"Process": row["name"], "Count": row["count"],
+                              "UserCount": row["count"], "DemoCount": 0})
+    out["Originals"] = []
+    folders = sorted(row["folders"] or [], key=lambda f: (-f["count"], f["folder"].encode("utf-8")))
+    out["Folders"] = [evidence_json(f, {"Folder": f["folder"], "Count": f["count"]})
+                      for f in folders]
+    return json.dumps(out, ensure_ascii=False, separators=(",", ":"))
 
 
 def write_table(table, path):
