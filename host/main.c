@@ -101,8 +101,13 @@ static void empty_cause(const masq_config *config, const masq_ingest_stats *s, c
         return;
     }
     if (s->lines == 0) {
-        snprintf(out, size, "the %llu input file%s %s empty", (unsigned long long)s->files,
-                 s->files == 1 ? "" : "s", s->files == 1 ? "is" : "are");
+        if (s->damaged_files > 0)
+            snprintf(out, size, "no line could be read from the %llu input file%s (%llu damaged, "
+                     "see above)", (unsigned long long)s->files, s->files == 1 ? "" : "s",
+                     (unsigned long long)s->damaged_files);
+        else
+            snprintf(out, size, "the %llu input file%s %s empty", (unsigned long long)s->files,
+                     s->files == 1 ? "" : "s", s->files == 1 ? "is" : "are");
         return;
     }
     char counts[512] = "";

@@ -78,19 +78,44 @@ static bool read_by_folders(const char *path)
     return false;
 }
 
+/* Where a file lands, links followed: realpath of the file, or of its folder
+ * and its name when it does not exist yet. */
+static char *real_output(const char *path)
+{
+    char *real = realpath(path, NULL);
+    if (real != NULL || errno != ENOENT)
+        return real;
+    const char *slash = strrchr(path, '/');
+    char *folder = slash ? strndup(path, (size_t)(slash - path) + (slash == path)) : strdup(".");
+    char *real_folder = folder ? realpath(folder, NULL) : NULL;
+    free(folder);
+    if (real_folder == NULL)
+        return NULL;
+    const char *base = slash ? slash + 1 : path;
+    size_t size = strlen(real_folder) + strlen(base) + 2;
+    real = malloc(size);
+    if (real != NULL)
+        snprintf(real, size, "%s/%s", real_folder, base);
+    free(real_folder);
+    return real;
+}
+
 masq_status masq_output_check_inputs(const char *path, const char *const *inputs, size_t count)
 {
     struct stat out;
-    if (path == NULL || stat(path, &out) != 0 || !S_ISREG(out.st_mode))
-        return MASQ_OK; /* a new file, or a device: nothing to destroy */
-    char *real_out = realpath(path, NULL);
+    if (path == NULL)
+        return MASQ_OK;
+    bool exists = stat(path, &out) == 0;
+    if (exists && !S_ISREG(out.st_mode))
+        return MASQ_OK; /* a device or a FIFO: nothing to destroy */
+    char *real_out = real_output(path);
     masq_status status = MASQ_OK;
     for (size_t i = 0; i < count && status == MASQ_OK; i++) {
         struct stat in;
         bool is_stdin = strcmp(inputs[i], "-") == 0;
         if ((is_stdin ? fstat(STDIN_FILENO, &in) : stat(inputs[i], &in)) != 0)
             continue;
-        if (in.st_dev == out.st_dev && in.st_ino == out.st_ino) {
+        if (exists && in.st_dev == out.st_dev && in.st_ino == out.st_ino) {
             masq_error("-o %s is also an input (%s): writing it would destroy what is read; "
                        "choose another output file",
                        path, is_stdin ? "standard input" : inputs[i]);
@@ -99,8 +124,8 @@ masq_status masq_output_check_inputs(const char *path, const char *const *inputs
             char *real_in = realpath(inputs[i], NULL);
             size_t n = real_in ? strlen(real_in) : 0;
             if (real_in && strncmp(real_out, real_in, n) == 0 && (real_out[n] == '/' || n == 1)) {
-                masq_error("-o %s is inside the input folder %s, which reads it: "
-                           "choose an output outside it",
+                masq_error("-o %s is inside the input folder %s, which reads it (now or in the "
+                           "next run): choose an output outside it, or a name not read (.txt)",
                            path, inputs[i]);
                 status = MASQ_ERR_USAGE;
             }

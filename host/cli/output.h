@@ -19,7 +19,8 @@ typedef struct masq_output {
 } masq_output;
 
 /* Refuse an output that is one of the inputs (the same device and inode,
- * '-' included) or a file a folder input would read: MASQ_ERR_USAGE, reported. */
+ * '-' included) or a file a folder input reads (or would read in the next run:
+ * a .json, .csv... inside it, existing or not): MASQ_ERR_USAGE, reported. */
 masq_status masq_output_check_inputs(const char *path, const char *const *inputs, size_t count);
 
 /* The format an output's name asks for (.json, .ndjson, .jsonl, .csv, .txt,

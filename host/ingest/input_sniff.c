@@ -16,6 +16,7 @@
 #include "line_reader.h"
 
 #define SNIFF_BYTES ((size_t)64 << 10)
+#define FILE_SNIFF_BYTES ((size_t)4 << 10)
 /* A JSON document is parsed whole: past this, convert it to lines first. */
 #define MAX_DOCUMENT_BYTES ((size_t)1 << 30)
 
@@ -106,26 +107,36 @@ static bool starts(const unsigned char *p, const unsigned char *end, const char 
     return (size_t)(end - p) >= n && memcmp(p, text, n) == 0;
 }
 
-/* Column names of the exports masq reads: a first line with a comma and one
- * of them is a CSV header. */
+/* Column names of the exports masq reads: a first line of comma-separated
+ * names without spaces, one of them exactly one of these (quotes and a
+ * " [UTC]" suffix aside), is a CSV header. */
 static bool csv_header(const unsigned char *p, const unsigned char *end)
 {
-    const unsigned char *newline = memchr(p, '\n', (size_t)(end - p));
-    size_t n = (size_t)((newline ? newline : end) - p);
-    if (memchr(p, ',', n) == NULL)
-        return false;
     static const char *const columns[] = {"TimeGenerated", "EventID", "NewProcessName", "Process",
                                           "FileName", "FolderPath", "Image", "Timestamp",
                                           "DeviceName", "ActionType", "Computer"};
-    char line[4096];
-    if (n >= sizeof line)
-        n = sizeof line - 1;
-    memcpy(line, p, n);
-    line[n] = '\0';
-    for (size_t i = 0; i < sizeof columns / sizeof *columns; i++)
-        if (strstr(line, columns[i]) != NULL)
-            return true;
-    return false;
+    const unsigned char *newline = memchr(p, '\n', (size_t)(end - p));
+    const unsigned char *stop = newline ? newline : end;
+    if (memchr(p, ',', (size_t)(stop - p)) == NULL)
+        return false;
+    bool known = false;
+    while (p < stop) {
+        const unsigned char *comma = memchr(p, ',', (size_t)(stop - p));
+        const unsigned char *a = p, *b = comma ? comma : stop;
+        while (a < b && (*a == ' ' || *a == '"'))
+            a++;
+        while (b > a && (b[-1] == ' ' || b[-1] == '"' || b[-1] == '\r'))
+            b--;
+        if (b - a >= 6 && memcmp(b - 6, " [UTC]", 6) == 0)
+            b -= 6;
+        for (const unsigned char *c = a; c < b; c++)
+            if (*c == '{' || *c == '}' || *c == ':' || *c == '\\' || *c <= ' ')
+                return false; /* JSON, a path, a time, prose: a record, not a header */
+        for (size_t i = 0; i < sizeof columns / sizeof *columns && !known; i++)
+            known = (size_t)(b - a) == strlen(columns[i]) && memcmp(a, columns[i], (size_t)(b - a)) == 0;
+        p = comma ? comma + 1 : stop;
+    }
+    return known;
 }
 
 void masq_sniff_bytes(const unsigned char *bytes, size_t length, masq_sniff *sniff)
@@ -186,8 +197,9 @@ int masq_sniff_file(const char *path, masq_sniff *sniff, char *error, size_t siz
         snprintf(error, size, "out of memory");
         return -1;
     }
-    unsigned char *bytes = malloc(SNIFF_BYTES);
-    int got = bytes ? gzread(file, bytes, (unsigned)SNIFF_BYTES) : -1;
+    /* The first 4 KiB tell a file's kind (a stream's 64 KiB also tell binary data). */
+    unsigned char *bytes = malloc(FILE_SNIFF_BYTES);
+    int got = bytes ? gzread(file, bytes, (unsigned)FILE_SNIFF_BYTES) : -1;
     if (got < 0 && bytes != NULL) {
         int code;
         const char *message = gzerror(file, &code);
@@ -396,8 +408,9 @@ static void feed_document(masq_feed *feed, unsigned char *raw, size_t raw_size, 
         cJSON *value = cJSON_ParseWithLengthOpts(p, (size_t)(end - p), &after, 0);
         if (value == NULL) {
             snprintf(feed->error, sizeof feed->error,
-                     "not a valid JSON document (at byte %llu): the rows before are read",
-                     (unsigned long long)(p - document));
+                     "not valid JSON: the value that starts at byte %llu is not read%s",
+                     (unsigned long long)(p - document),
+                     p > document ? " (the values before it are)" : "");
             break;
         }
         const cJSON *rows = value;

@@ -33,7 +33,7 @@ typedef struct masq_sniff {
 /* The kind of the first bytes of an input (after gzip is undone). */
 void masq_sniff_bytes(const unsigned char *bytes, size_t length, masq_sniff *sniff);
 
-/* Sniff a regular file (its first 64 KiB, decompressed). -1 with the reason in
+/* Sniff a regular file (its first 4 KiB, decompressed). -1 with the reason in
  * error when it cannot be read. */
 int masq_sniff_file(const char *path, masq_sniff *sniff, char *error, size_t size);
 
