@@ -409,6 +409,7 @@ static masq_send_result deliver(masq_publish_session *session, masq_spool *spool
         /* Removed (and the removal synced) before the next batch goes. */
         if (masq_spool_remove(&entry) != MASQ_OK)
             totals->refused++;
+        masq_spool_remove_empty_run(spool, name);
         totals->sent++;
         totals->sent_records += records;
         return result;

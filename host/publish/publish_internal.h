@@ -281,6 +281,10 @@ masq_spool_open_result masq_spool_open(masq_spool *spool, const char *name,
  * removal, and close it. */
 masq_status masq_spool_remove(masq_spool_entry *entry);
 
+/* Remove the run folder holding name once it is empty (its last batch was
+ * delivered); nothing when name is not in a run folder or others remain. */
+void masq_spool_remove_empty_run(masq_spool *spool, const char *name);
+
 /* Replace a batch by its two halves (written and synced first, then the
  * whole removed); names receive the halves' names (free them). The entry
  * stays open: close it. */

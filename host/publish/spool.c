@@ -713,6 +713,18 @@ masq_status masq_spool_remove(masq_spool_entry *entry)
     return status;
 }
 
+void masq_spool_remove_empty_run(masq_spool *spool, const char *name)
+{
+    const char *slash = strchr(name, '/');
+    if (slash == NULL || !has_prefix(name, RUN_PREFIX) || slash - name >= 256)
+        return;
+    char folder[256];
+    snprintf(folder, sizeof folder, "%.*s", (int)(slash - name), name);
+    /* Fails (ENOTEMPTY) while any batch of the run, or a half being split, is there. */
+    if (unlinkat(spool->fd, folder, AT_REMOVEDIR) == 0)
+        fsync(spool->fd);
+}
+
 masq_status masq_spool_split(masq_spool_entry *entry, const char *left, size_t left_size,
                              size_t left_records, const char *right, size_t right_size,
                              size_t right_records, char *names[2])

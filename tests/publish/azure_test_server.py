@@ -22,7 +22,9 @@ checked; `batches` keeps each acknowledged batch's records, in order.
 Also: `ingestion_limit` (413 above it), `delay` (seconds before each
 ingestion answer), `on_ingestion(phase, n)` (called with "received" before
 and "ingested" after the n-th batch is taken: the crash tests kill masq
-there; True at "received" drops the batch untaken), and `token_text` (the next tokens issued, e.g. with CR LF in them).
+there; True at "received" drops the batch untaken), and `drop_if_gone`
+(a batch whose client is gone before it is taken is not taken: the real
+service would take it, and that is the lost acknowledgement)., and `token_text` (the next tokens issued, e.g. with CR LF in them).
 
 Used in-process by run_publish_tests.py, or standalone:
   azure_test_server.py --lifetime 60   (prints the port, stops by itself)
@@ -91,6 +93,8 @@ class FakeAzure:
             self.on_ingestion = None
             self.ingestion_count = 0
             self.token_text = None
+            self.drop_if_gone = False
+            self.busy = 0  # ingestion requests being handled
 
     def script(self, endpoint, *faults, sticky=None):
         with self.lock:
@@ -111,6 +115,12 @@ class FakeAzure:
             if self.faults[endpoint]:
                 return self.faults[endpoint].pop(0)
             return self.sticky.get(endpoint)
+
+    def settle(self, limit=5.0):
+        """Wait until no ingestion request is being handled (a killed client's included)."""
+        deadline = time.monotonic() + limit
+        while self.busy and time.monotonic() < deadline:
+            time.sleep(0.005)
 
     def log(self, endpoint, outcome):
         with self.lock:
@@ -137,6 +147,18 @@ class Handler(BaseHTTPRequestHandler):
     def body(self):
         length = int(self.headers.get("Content-Length", "0"))
         return self.rfile.read(length) if length > 0 else b""
+
+    def client_gone(self):
+        """The client closed its side (a killed masq): nothing is left to read, ever."""
+        try:
+            self.connection.setblocking(False)
+            return self.connection.recv(1, socket.MSG_PEEK) == b""
+        except BlockingIOError:
+            return False
+        except OSError:
+            return True
+        finally:
+            self.connection.setblocking(True)
 
     def answer(self, status, payload=None, headers=()):
         data = b"" if payload is None else json.dumps(payload).encode()
@@ -241,6 +263,15 @@ class Handler(BaseHTTPRequestHandler):
                           "access_token": self.azure.issue_token()})
 
     def ingestion(self, dcr, stream, query, body):
+        with self.azure.lock:
+            self.azure.busy += 1
+        try:
+            return self.ingestion_request(dcr, stream, query, body)
+        finally:
+            with self.azure.lock:
+                self.azure.busy -= 1
+
+    def ingestion_request(self, dcr, stream, query, body):
         # The checks of the real service come before any scripted fault but 429/5xx.
         if self.fault("ingestion"):
             return
@@ -292,6 +323,10 @@ class Handler(BaseHTTPRequestHandler):
             return
         if self.azure.delay:
             time.sleep(self.azure.delay)
+        if self.azure.drop_if_gone and self.client_gone():
+            self.azure.log("ingestion", "client gone")
+            self.close_connection = True
+            return
         with self.azure.lock:
             self.azure.received["ingestion"].extend(records)
             self.azure.batches["ingestion"].append(records)
