@@ -139,6 +139,20 @@ static bool csv_header(const unsigned char *p, const unsigned char *end)
     return known;
 }
 
+/* Binary data, not text with a stray NUL: NUL bytes, and control bytes
+ * (other than TAB, LF, CR, FF) over 1% of the bytes. /dev/zero and
+ * /dev/urandom are; a log with one damaged line is not. */
+static bool looks_binary(const unsigned char *bytes, size_t length)
+{
+    if (memchr(bytes, '\0', length) == NULL)
+        return false;
+    size_t controls = 0;
+    for (size_t i = 0; i < length; i++)
+        controls += (bytes[i] < 0x20 && bytes[i] != '\t' && bytes[i] != '\n' && bytes[i] != '\r' &&
+                     bytes[i] != '\f') || bytes[i] == 0x7F;
+    return controls * 100 > length;
+}
+
 void masq_sniff_bytes(const unsigned char *bytes, size_t length, masq_sniff *sniff)
 {
     memset(sniff, 0, sizeof *sniff);
@@ -161,7 +175,7 @@ void masq_sniff_bytes(const unsigned char *bytes, size_t length, masq_sniff *sni
     const unsigned char *p = bytes, *end = bytes + length;
     if (starts(p, end, "\xEF\xBB\xBF"))
         p += 3;
-    if (memchr(p, '\0', (size_t)(end - p)) != NULL) {
+    if (looks_binary(p, (size_t)(end - p))) {
         sniff->kind = MASQ_INPUT_BINARY;
         return;
     }
@@ -234,7 +248,7 @@ const char *masq_sniff_refusal(masq_input_kind kind)
                "convert that with evtx_dump (masq scan FILE.evtx shows the command), or query "
                "them in Sentinel or Defender and export CSV";
     case MASQ_INPUT_BINARY:
-        return "binary data (NUL bytes), not text: not read";
+        return "binary data (NUL and control bytes), not text: not read";
     default:
         return "not read";
     }
@@ -323,11 +337,10 @@ static int check_stream(masq_feed *feed, const char *text, size_t length)
 {
     if (!feed->stream)
         return 0;
-    const char *nul = memchr(text, '\0', length);
-    if (nul != NULL) {
+    if (looks_binary((const unsigned char *)text, length)) {
         snprintf(feed->error, sizeof feed->error,
-                 "binary data (a NUL byte at byte %llu), not text: stopped reading",
-                 (unsigned long long)(feed->fed + (uint64_t)(nul - text)));
+                 "binary data (NUL and control bytes) after byte %llu, not text: stopped reading",
+                 (unsigned long long)feed->fed);
         return -1;
     }
     const char *last = NULL;

@@ -21,7 +21,7 @@ typedef enum masq_input_kind {
     MASQ_INPUT_DOCUMENT,  /* a JSON document: read whole */
     MASQ_INPUT_EVTX,      /* not read: the next step is in the message */
     MASQ_INPUT_XML,
-    MASQ_INPUT_BINARY,    /* NUL bytes and no byte-order mark: not text */
+    MASQ_INPUT_BINARY,    /* NUL and other control bytes, no byte-order mark: not text */
 } masq_input_kind;
 
 typedef struct masq_sniff {
