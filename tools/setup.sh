@@ -65,7 +65,7 @@ if [ -n "$missing" ]; then
 fi
 
 if [ "$tests" = 1 ]; then
-    venv="$build/venv"
+    case $build in /*) venv="$build/venv" ;; *) venv="$PWD/$build/venv" ;; esac
     python=${PYTHON:-python3}
     mkdir -p "$build"
     if [ ! -x "$venv/bin/python" ]; then
@@ -73,6 +73,8 @@ if [ "$tests" = 1 ]; then
         "$python" -m venv "$venv"
     fi
     echo "== installing the tests' Python packages into $venv" >&2
+    # wheel first, so that PySpark (an sdist) is built as a wheel and cached.
+    "$venv/bin/python" -m pip install -q --disable-pip-version-check wheel
     "$venv/bin/python" -m pip install -q --disable-pip-version-check -r tools/requirements-test.txt
     PYTHON="$venv/bin/python" bash tools/peers/install_fast_damerau_levenshtein.sh
 fi
