@@ -16,7 +16,7 @@
 #include "names/unicode.h"
 #include "report/edit_script.h"
 
-#define MAX_LENGTH 600
+#define MAX_LENGTH 100
 
 static masq_dl_scratch scratch;
 
