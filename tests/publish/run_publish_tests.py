@@ -267,6 +267,11 @@ check(all(oct(os.stat(os.path.dirname(os.path.join(spool, f))).st_mode & 0o777) 
       "a run folder is not 0700")
 rc, out, err, _ = masq(["publish", "--spool", spool, "--publish-timeout", "0.5", "-v"])
 check(rc == 1 and "--publish logs-ingestion" in err, "masq publish without a target: exit %d" % rc)
+before = len(azure.requests)
+rc, out, err, _ = masq(["publish", "--spool", spool, "--dry-run"] + LI)
+check(rc == 0 and out.count("Authorization: Bearer [redacted]") == len(files) and len(azure.requests) == before
+      and spool_files(spool) == files, "masq publish --dry-run: exit %d, %d requests printed for %d files" % (
+          rc, out.count("Authorization: Bearer [redacted]"), len(files)))
 rc, out, err, _ = masq(["publish", "--spool", spool, "--publish-timeout", "0.5", "-v"] + LI)
 check(rc == 0, "publish --spool after 403: exit %d: %s" % (rc, err[-600:]))
 exactly_once("ingestion", EXPECTED, "publish --spool after a 403")
@@ -388,6 +393,14 @@ rc, out, err, _ = masq(["scan"] + LI + [small], env(AZURE_CLIENT_SECRET=None))
 check(rc == 1 and "AZURE_CLIENT_SECRET" in err, "no secret in the environment: exit %d" % rc)
 rc, out, err, _ = masq(["scan"] + DC + [small])
 check(rc == 1 and "MASQ_WORKSPACE_KEY" in err, "no workspace key: exit %d" % rc)
+
+# ---- 9b. --help says what is retired and what bounds the waits ---------------------------
+rc, out, err, _ = masq(["scan", "--help"])
+check(rc == 0 and "retired on 14 September 2026" in out and "--publish-max-wait" in out and "300 s" in out,
+      "masq scan --help: the Data Collector's retirement, --publish-max-wait or the Retry-After cap is missing")
+rc, out, err, _ = masq(["publish", "--help"])
+check(rc == 0 and "--ingestion-endpoint" in out and "retired on 14 September 2026" in out and "--publish-max-wait" in out,
+      "masq publish --help: the target options, the retirement or --publish-max-wait is missing")
 
 # ---- 10. Every 2xx is an acknowledgement -------------------------------------------------
 section("200 and 202 from the services count as accepted")
