@@ -482,7 +482,7 @@ static masq_status ingest_input(masq_ingest *ingest, const input *item)
                       : masq_line_reader_open(&reader, open_path, error, sizeof error);
     masq_feed_opened(feed);
     if (status != MASQ_OK) {
-        masq_feed_close(feed, NULL, NULL, 0);
+        masq_feed_close(feed, true, NULL, NULL, 0);
         return status == MASQ_ERR_INPUT ? skip_file(ingest, path, error) : status;
     }
     if (item->start == 0)
@@ -528,7 +528,8 @@ static masq_status ingest_input(masq_ingest *ingest, const input *item)
     masq_csv_free(&csv);
     uint64_t bytes = part ? item_bytes(item) : feed ? 0 : masq_line_reader_bytes(reader);
     masq_line_reader_close(reader);
-    if (feed != NULL && masq_feed_close(feed, &bytes, error, sizeof error) != 0 && status == MASQ_OK) {
+    if (feed != NULL && masq_feed_close(feed, status != MASQ_OK, &bytes, error, sizeof error) != 0 &&
+        status == MASQ_OK) {
         ingest->stats.damaged_files++;
         masq_warn("%s: %s", ingest->current_file, error);
         if (ingest->strict)

@@ -266,6 +266,9 @@ struct masq_feed {
     utf16_state utf16;
     pthread_t thread;
     bool started;
+    unsigned char *raw;    /* the thread's buffers, freed with the feed (a cancelled */
+    char *chunk;           /* thread frees nothing) */
+    char *document;
     uint64_t fed;          /* UTF-8 bytes written */
     uint64_t raw_bytes;    /* input bytes read (after gzip) */
     uint64_t since_newline;
@@ -284,7 +287,10 @@ static long read_raw(masq_feed *feed, unsigned char *buffer, size_t size)
         feed->raw_bytes += n;
         return (long)n;
     }
+    /* A stream may wait here for ever: the only place the thread can be cancelled. */
+    pthread_setcancelstate(PTHREAD_CANCEL_ENABLE, NULL);
     int got = gzread(feed->in, buffer, (unsigned)size);
+    pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, NULL);
     if (got < 0) {
         int code;
         const char *message = gzerror(feed->in, &code);
@@ -372,7 +378,7 @@ static void write_rows(masq_feed *feed, const cJSON *value, int *stop)
 /* A JSON document (or several, one after the other): its rows as lines. */
 static void feed_document(masq_feed *feed, unsigned char *raw, size_t raw_size, char *chunk)
 {
-    char *document = NULL;
+    char *document = NULL; /* also feed->document, for a cancelled thread */
     size_t length = 0, capacity = 0;
     for (;;) {
         long got = read_text(feed, raw, raw_size, chunk);
@@ -387,6 +393,7 @@ static void feed_document(masq_feed *feed, unsigned char *raw, size_t raw_size, 
                      "hunting export)",
                      MAX_DOCUMENT_BYTES >> 20);
             free(document);
+            feed->document = NULL;
             return;
         }
         if (length + (size_t)got + 1 > capacity) {
@@ -397,9 +404,10 @@ static void feed_document(masq_feed *feed, unsigned char *raw, size_t raw_size, 
             if (bigger == NULL) {
                 snprintf(feed->error, sizeof feed->error, "out of memory");
                 free(document);
+                feed->document = NULL;
                 return;
             }
-            document = bigger;
+            document = feed->document = bigger;
             capacity = grown;
         }
         memcpy(document + length, chunk, (size_t)got);
@@ -407,6 +415,7 @@ static void feed_document(masq_feed *feed, unsigned char *raw, size_t raw_size, 
     }
     if (feed->error[0] != '\0' || document == NULL) {
         free(document);
+        feed->document = NULL;
         return;
     }
     const char *p = document, *end = document + length;
@@ -440,6 +449,7 @@ static void feed_document(masq_feed *feed, unsigned char *raw, size_t raw_size, 
         p = after;
     }
     free(document);
+    feed->document = NULL;
 }
 
 static void *feed_run(void *argument)
@@ -448,9 +458,10 @@ static void *feed_run(void *argument)
     sigset_t all;
     sigfillset(&all);
     pthread_sigmask(SIG_BLOCK, &all, NULL); /* EPIPE, not SIGPIPE, when the reader stops */
+    pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, NULL);
     size_t raw_size = (size_t)1 << 20;
-    unsigned char *raw = malloc(raw_size);
-    char *chunk = malloc(2 * raw_size + 8);
+    unsigned char *raw = feed->raw = malloc(raw_size);
+    char *chunk = feed->chunk = malloc(2 * raw_size + 8);
     if (raw == NULL || chunk == NULL) {
         snprintf(feed->error, sizeof feed->error, "out of memory");
     } else if (feed->sniff.kind == MASQ_INPUT_DOCUMENT) {
@@ -468,8 +479,6 @@ static void *feed_run(void *argument)
         if (feed->sniff.utf16 && feed->utf16.have_byte && feed->error[0] == '\0')
             snprintf(feed->error, sizeof feed->error, "UTF-16 text ends with half a character");
     }
-    free(raw);
-    free(chunk);
     close(feed->pipe_write);
     feed->pipe_write = -1;
     return NULL;
@@ -484,6 +493,9 @@ static void feed_free(masq_feed *feed)
     if (feed->pipe_write >= 0)
         close(feed->pipe_write);
     free(feed->prefix);
+    free(feed->raw);
+    free(feed->chunk);
+    free(feed->document);
     free(feed);
 }
 
@@ -562,11 +574,13 @@ void masq_feed_opened(masq_feed *feed)
     }
 }
 
-int masq_feed_close(masq_feed *feed, uint64_t *bytes, char *error, size_t size)
+int masq_feed_close(masq_feed *feed, bool abandon, uint64_t *bytes, char *error, size_t size)
 {
     if (feed == NULL)
         return 0;
     masq_feed_opened(feed); /* a reader that stopped early: the feed's writes fail and it ends */
+    if (feed->started && abandon)
+        pthread_cancel(feed->thread); /* it may wait for a stream's next bytes for ever */
     if (feed->started)
         pthread_join(feed->thread, NULL);
     if (bytes != NULL)

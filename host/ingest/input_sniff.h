@@ -55,9 +55,10 @@ masq_status masq_feed_open(masq_feed **feed, const char *path, bool stream, masq
 /* After the line reader opened path_out: drop the feed's copy of the pipe. */
 void masq_feed_opened(masq_feed *feed);
 
-/* Wait for the feed: the input bytes it read in *bytes; 0, or -1 with why it
+/* Wait for the feed (abandon: the reader stopped early, do not wait for the
+ * rest of a stream): the input bytes it read in *bytes; 0, or -1 with why it
  * stopped early in error. */
-int masq_feed_close(masq_feed *feed, uint64_t *bytes, char *error, size_t size);
+int masq_feed_close(masq_feed *feed, bool abandon, uint64_t *bytes, char *error, size_t size);
 
 /* Files and folders seen, by device and inode: each read once. */
 typedef struct masq_seen_set {
