@@ -341,8 +341,9 @@ static masq_send_result split_entry(masq_publish_session *session, masq_spool *s
                                   right_records, names);
     }
     size_t records = entry->records;
-    masq_info("%s is too large for the service: sent as two halves of %zu and %zu records",
-              entry->path, left_records, right_records);
+    if (status == MASQ_OK)
+        masq_info("%s is too large for the service: split in two halves of %zu and %zu records",
+                  entry->path, left_records, right_records);
     free(left);
     free(right);
     masq_spool_close(entry); /* the halves are sent under their own locks */

@@ -455,8 +455,8 @@ static int compare_names(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* The batches of one committed run folder (or none, when only_run names
- * another); an empty one is removed. */
+/* The batches of one committed run folder; an empty one is removed. A run
+ * folder that is a symlink, not the user's or writable by others is refused. */
 static int list_run(masq_spool *spool, const char *run, name_list *list, masq_spool_counts *counts)
 {
     int fd = openat(spool->fd, run, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
@@ -639,6 +639,8 @@ masq_spool_open_result masq_spool_open(masq_spool *spool, const char *name,
         snprintf(folder, sizeof folder, "%.*s", (int)(slash - name), name);
         entry->dir_fd = openat(spool->fd, folder, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
         if (entry->dir_fd < 0) {
+            if (errno != ENOENT)
+                return refuse(entry, "in a folder that is a symbolic link or unreadable");
             masq_spool_close(entry);
             return MASQ_SPOOL_SKIPPED; /* delivered and removed by another masq */
         }

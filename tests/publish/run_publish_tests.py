@@ -644,7 +644,7 @@ def extra_is_lost_acks(extra, batches, last_taken):
     return any(c == extra for c in counted) or (len(counted) == 2 and counted[0] + counted[1] == extra)
 
 
-azure.delay = 0.03
+azure.delay = 0.015
 started = time.monotonic()
 rc, out, err, _ = masq(["scan", "--format", "json", "--spool", os.path.join(WORK, "spool-crash-time")] + CRASH + [small])
 full_run = time.monotonic() - started
@@ -655,7 +655,7 @@ SEEDS = 18
 for seed in range(SEEDS):
     TOKENS_ISSUED.update(azure.tokens)
     azure.reset_state()
-    azure.delay = 0.03
+    azure.delay = 0.015
     # Odd seeds: a stand-in that does not take a batch whose masq is already gone, so the
     # only repeats left are those of masq's own window (acknowledged, not yet removed).
     azure.drop_if_gone = seed % 2 == 1
