@@ -9,7 +9,7 @@ _masq()
     local commands="scan demo merge devices publish help"
     local scan_opts="--profile --known --allow --schema --frequent-threshold
         --infrequent-threshold --similarity-threshold --backend --device --threads
-        --format -o --output --demo --seed --strict --since --until --emit-names --shard
+        --format -o --output --demo --seed --strict --allow-empty --since --until --emit-names --shard
         -q --quiet -v --verbose -h --help --publish --ingestion-endpoint --dcr-id --stream
         --managed-identity --token-audience --workspace-id --workspace-key-file --endpoint
         --spool --publish-demo --dry-run --publish-timeout --publish-retries
