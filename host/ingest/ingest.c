@@ -665,8 +665,13 @@ static masq_status add_folder(walk *w, path_list *inputs, const char *folder)
     w->evtx = w->xml = w->other = 0;
     struct stat info;
     bool failed = false;
-    if (stat(folder, &info) == 0)
-        masq_seen_add(&w->folders, info.st_dev, info.st_ino, folder, &failed);
+    const char *first = stat(folder, &info) == 0
+                            ? masq_seen_add(&w->folders, info.st_dev, info.st_ino, folder, &failed)
+                            : NULL;
+    if (first != NULL) {
+        masq_warn("%s is the folder %s again: read once", folder, first);
+        return MASQ_OK;
+    }
     masq_status status = failed ? MASQ_ERR_NOMEM : collect_files(w, folder, &files, 0);
     if (status == MASQ_OK) {
         if (files.count > 1)
