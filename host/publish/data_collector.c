@@ -1,8 +1,8 @@
 /* The legacy HTTP Data Collector API (retired by Microsoft on 14 September
  * 2026; kept for workspaces that still answer it): POST {endpoint}/api/logs?
  * api-version=2016-04-01 with "Authorization: SharedKey <workspace id>:
- * <signature>", Log-Type and x-ms-date; 200 acknowledges (any 2xx counts). The signature is re-computed for
- * every try, since it covers x-ms-date. */
+ * <signature>", Log-Type and x-ms-date; 200 acknowledges (any 2xx counts).
+ * The signature is re-computed for every try, since it covers x-ms-date. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>

@@ -293,7 +293,8 @@ static int same_target(const masq_publish_target *file, const masq_publish_targe
         return same_url(file->endpoint, config->endpoint) &&
                same_text(file->dcr_id, config->dcr_id) && same_text(file->stream, config->stream);
     return same_text(file->workspace_id, config->workspace_id) &&
-           same_url(file->endpoint, config->endpoint) && same_text(file->log_type, config->log_type);
+           same_url(file->endpoint, config->endpoint) &&
+           same_text(file->log_type, config->log_type);
 }
 
 typedef struct send_totals {

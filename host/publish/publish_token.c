@@ -44,7 +44,8 @@ masq_status masq_token_check_endpoints(bool managed_identity)
 {
     /* Checked before any input is read: a token request carries the client
      * secret, and its answer is a credential. */
-    const char *name = managed_identity ? "AZURE_POD_IDENTITY_AUTHORITY_HOST" : "AZURE_AUTHORITY_HOST";
+    const char *name =
+        managed_identity ? "AZURE_POD_IDENTITY_AUTHORITY_HOST" : "AZURE_AUTHORITY_HOST";
     const char *url = env(name);
     if (url == NULL)
         return MASQ_OK; /* the built-in https address, or IMDS */
