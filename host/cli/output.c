@@ -202,10 +202,14 @@ masq_status masq_output_commit(masq_output *output)
 {
     if (output->file == stdout || output->file == NULL)
         return output->file && fflush(stdout) != 0 ? MASQ_ERR_OUTPUT : MASQ_OK;
+    errno = EIO; /* ferror sets no errno */
     bool failed = fflush(output->file) != 0 || ferror(output->file) ||
                   (output->temp_path && fsync(fileno(output->file)) != 0);
     int error = errno;
-    failed = fclose(output->file) != 0 || failed;
+    if (fclose(output->file) != 0 && !failed) {
+        error = errno;
+        failed = true;
+    }
     output->file = NULL;
     if (!failed && output->temp_path && rename(output->temp_path, output->final_path) != 0) {
         error = errno;
