@@ -535,11 +535,11 @@ os.chmod(spool, 0o700)
 marker = {"NormalProcess": "planted.exe", "PotentiallyMaliciousProcess": "p1anted.exe", "TimeStamp": "2026-01-01T00:00:00.000Z"}
 
 
-def plant(name, meta, mode=0o600, owner=None, records=1):
+def plant(name, meta, mode=0o600, owner=None, records=1, record=marker):
     path = os.path.join(spool, name)
     with open(path, "w") as f:
         f.write(json.dumps(dict({"format": "masq-spool-1", "records": records}, **meta)) + "\n")
-        f.write(json.dumps([marker]) + "\n")
+        f.write(json.dumps([record]) + "\n")
     os.chmod(path, mode)
     if owner is not None:
         os.chown(path, owner, owner)
@@ -547,6 +547,10 @@ def plant(name, meta, mode=0o600, owner=None, records=1):
 
 
 li_meta = {"api": "logs-ingestion", "ingestion_endpoint": BASE, "dcr_id": DCR_ID, "stream": STREAM}
+# A safe file of the configured target (as masq before write-ahead runs left them) is sent:
+# the refusals below are not a masq that sends nothing.
+good = dict(marker, NormalProcess="good.exe")
+plant("batch-0-good.spool", dict(li_meta, ingestion_endpoint=BASE + "/"), record=good)
 plant("batch-a-evil-endpoint.spool", dict(li_meta, ingestion_endpoint=EVIL))
 plant("batch-b-evil-dc.spool", {"api": "data-collector", "workspace_id": WORKSPACE_ID + "\r\nX-Injected: 1",
                                 "endpoint": EVIL, "log_type": "MasqueradingProcessNameResult\r\nX-Injected: 1"})
@@ -566,8 +570,9 @@ for environment, api_args in ((env(), LI), (env(MASQ_WORKSPACE_KEY=WORKSPACE_KEY
         check(what in err, "planted files: no message for %r: %s" % (what, err[-900:]))
 check(attacker_azure.requests == [] and not attacker_azure.headers_seen,
       "a planted spool file sent requests (and credentials) elsewhere: %s" % attacker_azure.requests)
-check(azure.requests == [] and azure.received["ingestion"] == [] and azure.received["collector"] == [],
-      "a planted or unsafe spool file was sent: %s" % azure.requests)
+check(azure.received["ingestion"] == [good] and azure.received["collector"] == [],
+      "only the safe file of the configured target may be sent: %s" % azure.received)
+check(not os.path.exists(os.path.join(spool, "batch-0-good.spool")), "the delivered safe file is still there")
 check(not any("X-Injected" in h for h in azure.headers_seen), "a spool file's field reached a header")
 check(os.path.exists(os.path.join(spool, "batch-a-evil-endpoint.spool")), "a file for another target was removed")
 fake.stop(attacker)
