@@ -40,8 +40,11 @@ static const struct {
 
 static int field_of(const char *key, size_t length)
 {
+    /* Length, then the first and last bytes: most keys of a row end here. */
     for (int f = 0; f < MASQ_FIELD_COUNT; f++)
-        if (field_names[f].length == length && memcmp(field_names[f].name, key, length) == 0)
+        if (field_names[f].length == length && length > 0 && field_names[f].name[0] == key[0] &&
+            field_names[f].name[length - 1] == key[length - 1] &&
+            memcmp(field_names[f].name, key, length) == 0)
             return f;
     return -1;
 }

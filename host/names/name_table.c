@@ -150,14 +150,15 @@ static void entry_free(masq_text_entry *entry)
 }
 
 masq_status masq_text_set_add(masq_name_table *table, masq_text_set *set, const char *text,
-                              uint32_t rank, uint64_t count, masq_evidence **evidence)
+                              unsigned (*rank_of)(const char *), uint64_t count,
+                              masq_evidence **evidence)
 {
     if (evidence != NULL)
         *evidence = NULL;
     if (text == NULL || text[0] == '\0' || count == 0)
         return MASQ_OK;
     uint32_t hash = masq_text_hash(text);
-    for (uint32_t i = 0; i < set->count; i++)
+    for (uint32_t i = 0; (set->signature >> (hash & 63)) & 1 && i < set->count; i++)
         if (set->entries[i].hash == hash && strcmp(set->entries[i].text, text) == 0) {
             /* Saturating: a count past 2^64 stays at the top, never wraps. */
             uint64_t *c = &set->entries[i].count;
@@ -167,6 +168,7 @@ masq_status masq_text_set_add(masq_name_table *table, masq_text_set *set, const 
             return MASQ_OK;
         }
     uint32_t slot = set->count;
+    uint32_t rank = rank_of ? rank_of(text) : 0;
     if (set->count == MASQ_CONTEXT_LIMIT) {
         /* Full: keep the first values in (rank, bytes) order. A value once
          * passed over never comes back, so kept counts are exact, and the set
@@ -204,6 +206,9 @@ masq_status masq_text_set_add(masq_name_table *table, masq_text_set *set, const 
         set->count++;
     }
     set->entries[slot] = (masq_text_entry){copy, count, hash, rank, kept};
+    set->signature = 0;
+    for (uint32_t i = 0; i < set->count; i++)
+        set->signature |= 1ull << (set->entries[i].hash & 63);
     if (set->count == MASQ_CONTEXT_LIMIT)
         find_largest(set);
     if (evidence != NULL)
@@ -236,6 +241,7 @@ static masq_status intern(masq_name_table *table, const char *text, size_t lengt
     masq_evidence_init(&name->all);
     name->originals.with_evidence = true;
     name->folders.with_evidence = true;
+    name->folders.ranked = true;
     table->slots[slot] = (uint32_t)(table->count + 1);
     *index = table->count++;
     return MASQ_OK;
@@ -252,7 +258,8 @@ static masq_status merge_set(masq_name_table *table, masq_text_set *dst, const m
     for (uint32_t i = 0; i < src->count; i++) {
         const masq_text_entry *from = &src->entries[i];
         masq_evidence *evidence;
-        MASQ_TRY(masq_text_set_add(table, dst, from->text, from->rank, from->count, &evidence));
+        MASQ_TRY(masq_text_set_add(table, dst, from->text, dst->ranked ? masq_folder_rank : NULL,
+                                   from->count, &evidence));
         if (evidence != NULL && from->evidence != NULL)
             MASQ_TRY(masq_evidence_merge(table, evidence, from->evidence));
     }
@@ -322,10 +329,10 @@ static masq_status evidence_add(masq_name_table *table, masq_evidence *evidence,
 {
     widen(&evidence->first_seen_ms, &evidence->last_seen_ms, s->time_ms, s->time_ms);
     evidence->sensors |= s->sensor;
-    MASQ_TRY(masq_text_set_add(table, &evidence->paths, s->path, 0, 1, NULL));
-    MASQ_TRY(masq_text_set_add(table, &evidence->computers, s->computer, 0, 1, NULL));
-    MASQ_TRY(masq_text_set_add(table, &evidence->users, s->user, 0, 1, NULL));
-    return masq_text_set_add(table, &evidence->parents, s->parent, 0, 1, NULL);
+    MASQ_TRY(masq_text_set_add(table, &evidence->paths, s->path, NULL, 1, NULL));
+    MASQ_TRY(masq_text_set_add(table, &evidence->computers, s->computer, NULL, 1, NULL));
+    MASQ_TRY(masq_text_set_add(table, &evidence->users, s->user, NULL, 1, NULL));
+    return masq_text_set_add(table, &evidence->parents, s->parent, NULL, 1, NULL);
 }
 
 /* One sighting less of a value, found by its hash; of the set's `more` when
@@ -382,14 +389,13 @@ masq_status masq_name_table_add(masq_name_table *table, const masq_sighting *sig
         name->user_count = saturating_add(name->user_count, 1);
     MASQ_TRY(evidence_add(table, &name->all, sighting));
     masq_evidence *evidence;
-    MASQ_TRY(masq_text_set_add(table, &name->originals, sighting->original, 0, 1, &evidence));
+    MASQ_TRY(masq_text_set_add(table, &name->originals, sighting->original, NULL, 1, &evidence));
     if (evidence != NULL)
         MASQ_TRY(evidence_add(table, evidence, sighting));
     if (sighting->path != NULL) {
         char folder[1024];
         masq_folder_of(sighting->path, folder, sizeof folder);
-        MASQ_TRY(masq_text_set_add(table, &name->folders, folder, masq_folder_rank(folder), 1,
-                                   &evidence));
+        MASQ_TRY(masq_text_set_add(table, &name->folders, folder, masq_folder_rank, 1, &evidence));
         if (evidence != NULL)
             MASQ_TRY(evidence_add(table, evidence, sighting));
     }

@@ -45,7 +45,9 @@ typedef struct masq_text_set {
     uint32_t count;
     uint32_t capacity;
     uint32_t largest; /* index of the last entry in (rank, bytes) order, once full */
+    uint64_t signature; /* bit (hash % 64) of each kept value: most misses end here */
     bool with_evidence; /* each entry keeps the evidence of its sightings */
+    bool ranked;        /* values ranked by masq_folder_rank (the folders) */
     uint64_t more;
 } masq_text_set;
 
@@ -122,11 +124,12 @@ uint32_t masq_text_hash(const char *text);
 void masq_text_set_order(const masq_text_set *set, uint32_t *order);
 
 /* Count a value `count` more times in a set of one of the table's names
- * (NULL or "" values are ignored), at a rank (0 for unranked sets). With
- * evidence (sets that keep it), *evidence is the entry's, or NULL when the
- * value was not kept. */
+ * (NULL or "" values are ignored), ranked by rank_of (NULL: all rank 0; it
+ * is asked only for values the set does not hold yet). With evidence (sets
+ * that keep it), *evidence is the entry's, or NULL when the value was not kept. */
 masq_status masq_text_set_add(masq_name_table *table, masq_text_set *set, const char *text,
-                              uint32_t rank, uint64_t count, masq_evidence **evidence);
+                              unsigned (*rank_of)(const char *), uint64_t count,
+                              masq_evidence **evidence);
 
 /* Fold one evidence into another: times widened, sensors joined, sets merged. */
 masq_status masq_evidence_merge(masq_name_table *table, masq_evidence *into,

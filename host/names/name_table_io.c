@@ -131,9 +131,8 @@ static masq_status add_set(masq_name_table *table, masq_text_set *set, const cJS
         if (!is_count(cJSON_GetObjectItemCaseSensitive(item, "Count")))
             return MASQ_ERR_INPUT;
         masq_evidence *evidence;
-        uint32_t rank = ranked ? masq_folder_rank(value->valuestring) : 0;
-        MASQ_TRY(masq_text_set_add(table, set, value->valuestring, rank, count_of(item, "Count"),
-                                   &evidence));
+        MASQ_TRY(masq_text_set_add(table, set, value->valuestring, ranked ? masq_folder_rank : NULL,
+                                   count_of(item, "Count"), &evidence));
         if (evidence != NULL)
             MASQ_TRY(add_evidence(table, evidence, item));
     }
