@@ -13,10 +13,11 @@ _masq()
         -q --quiet -v --verbose -h --help --publish --ingestion-endpoint --dcr-id --stream
         --managed-identity --token-audience --workspace-id --workspace-key-file --endpoint
         --spool --publish-demo --dry-run --publish-timeout --publish-retries
-        --publish-backoff --batch-bytes --work-group-size --frequent-per-group --tile-size
-        --candidate-capacity"
-    local publish_opts="--spool --dry-run --managed-identity --token-audience
-        --workspace-key-file --publish-timeout --publish-retries --publish-backoff -h --help"
+        --publish-backoff --publish-max-wait --batch-bytes --work-group-size
+        --frequent-per-group --tile-size --candidate-capacity"
+    local publish_opts="--spool --publish --ingestion-endpoint --dcr-id --stream --workspace-id
+        --endpoint --dry-run --managed-identity --token-audience --workspace-key-file
+        --publish-timeout --publish-retries --publish-backoff --publish-max-wait -h --help"
     local demo_opts="--seed --no-background -h --help"
     local merge_opts="-o --output -h --help"
 
@@ -37,7 +38,8 @@ _masq()
     --frequent-threshold | --infrequent-threshold | --similarity-threshold | --threads | \
     --seed | --since | --until | --shard | --ingestion-endpoint | --dcr-id | --stream | \
     --token-audience | --workspace-id | --endpoint | --publish-timeout | --publish-retries | \
-    --publish-backoff | --batch-bytes | --work-group-size | --frequent-per-group | \
+    --publish-backoff | --publish-max-wait | --batch-bytes | --work-group-size | \
+    --frequent-per-group | \
     --tile-size | --candidate-capacity)
         return ;;
     esac
