@@ -79,7 +79,6 @@ typedef struct masq_anomaly {
     masq_source source;          /* demo unless both names come from the user's events */
     uint32_t reasons;            /* masq_reason bits (detect/reasons.h) */
     masq_severity severity;
-    char *edit;                  /* owned: how normal_text turns into the suspicious name */
     char *detail;                /* owned: the unexpected folder, the displayed name...; or NULL */
     /* The evidence: the offending sightings themselves. All of the suspicious
      * name's for look-alikes and tricks; those in the wrong folders; those

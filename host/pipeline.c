@@ -187,11 +187,30 @@ masq_status masq_scan(const masq_config *config, masq_result *result)
     masq_tier *tiers = NULL;
     masq_status status = tier_stage(config, result, &tiers);
     result->summary.seconds_tier = seconds_since(&start);
+    /* The names this run reports on: its slice of --shard K/N. */
+    size_t n = result->names.count;
+    bool *in_shard = malloc((n ? n : 1) * sizeof *in_shard);
+    if (status == MASQ_OK && in_shard == NULL)
+        status = MASQ_ERR_NOMEM;
+    for (size_t i = 0; status == MASQ_OK && i < n; i++)
+        in_shard[i] = config->shard_count <= 1 ||
+                      masq_shard_of(result->names.names[i].text, config->shard_count) ==
+                          config->shard_index;
+    /* One matcher for the scan: a device's program and self-test once. */
+    masq_match_options options = {config->similarity_threshold, config->threads,
+                                  (masq_match_backend)config->backend, config->device,
+                                  config->tuning};
+    masq_matcher *matcher = NULL;
+    if (status == MASQ_OK)
+        status = masq_matcher_open(&options, &matcher);
     if (status == MASQ_OK) {
         clock_gettime(CLOCK_MONOTONIC, &start);
-        status = masq_detect(config, tiers, result);
+        masq_detect_input input = {tiers, in_shard, matcher};
+        status = masq_detect(config, &input, result);
         result->summary.seconds_match = seconds_since(&start);
     }
+    masq_matcher_close(matcher);
+    free(in_shard);
     free(tiers);
     return status;
 }
@@ -199,7 +218,6 @@ masq_status masq_scan(const masq_config *config, masq_result *result)
 void masq_result_free(masq_result *result)
 {
     for (size_t i = 0; i < result->anomaly_count; i++) {
-        free(result->anomalies[i].edit);
         free(result->anomalies[i].detail);
         if (result->anomalies[i].evidence_owned != NULL) {
             masq_evidence_free(result->anomalies[i].evidence_owned);

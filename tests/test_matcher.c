@@ -15,6 +15,7 @@
 #include "ingest/ingest.h"
 #include "match/match.h"
 #include "match/dl_oracle.h"
+#include "match/opencl/cl_selftest.h"
 #include "match/pack.h"
 #include "names/unicode.h"
 #include "random_names.h"
@@ -236,8 +237,27 @@ static void run_all(const char *label, const name_list *frequent, const name_lis
         run_case(label, frequent, infrequent, thresholds[c % threshold_count], &opencl_cases[c]);
 }
 
+/* The device self-test's stored answers are the CPU path's on its pack (the
+ * CPU path is held to the oracle below): a stored answer that rotted would
+ * fail every device. */
+static void selftest_answers(void)
+{
+    masq_pack pack;
+    masq_pack_init(&pack);
+    CHECK(masq_cl_selftest_pack(&pack) == MASQ_OK, "self-test pack");
+    masq_match_options cpu = {MASQ_CL_SELFTEST_THRESHOLD, 1, MASQ_MATCH_CPU, NULL, {0}};
+    masq_hits hits = {0};
+    masq_match_stats stats;
+    CHECK(masq_match(&pack, &cpu, &hits, &stats) == MASQ_OK, "self-test pack on the CPU");
+    CHECK(masq_cl_selftest_passes(&hits), "the CPU path gives %zu hits, not the stored answers",
+          hits.count);
+    masq_hits_free(&hits);
+    masq_pack_free(&pack);
+}
+
 int main(int argc, char **argv)
 {
+    selftest_answers();
     const char *real_folder = argc > 1 ? argv[1] : "tests/data/real";
     bool opencl = !(argc > 2 && strcmp(argv[2], "--cpu-only") == 0);
     static const double thresholds[] = {0.85, 0.7, 0.5, 0.95};

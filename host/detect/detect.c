@@ -3,12 +3,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../match/dl_oracle.h"
+#include "../match/dl_exact.h"
 #include "../match/match.h"
 #include "../match/pack.h"
 #include "../match/score.h"
 #include "../names/unicode.h"
-#include "../report/edit_script.h"
 #include "../util/log.h"
 #include "../util/memory.h"
 #include "allowlist.h"
@@ -27,6 +26,8 @@
 typedef struct detector {
     const masq_config *config;
     const masq_tier *tiers;
+    const bool *in_shard;       /* per seen name */
+    masq_matcher *matcher;
     masq_result *result;
     size_t seen_names;          /* names at or past this index are known names the data lacks */
     masq_known_names *known;
@@ -52,9 +53,7 @@ masq_status masq_anomaly_add(masq_result *result, const masq_anomaly *anomaly)
  * falls in slice K: the slices partition the anomalies. */
 static bool in_shard(const detector *d, size_t name)
 {
-    return d->config->shard_count <= 1 ||
-           masq_shard_of(d->result->names.names[name].text, d->config->shard_count) ==
-               d->config->shard_index;
+    return name < d->seen_names && d->in_shard[name];
 }
 
 static bool tier_has(const detector *d, size_t name, masq_tier tier)
@@ -66,13 +65,6 @@ static masq_source source_of(const masq_name *normal, const masq_name *suspiciou
 {
     bool user = suspicious->user_count > 0 && (normal == NULL || normal->user_count > 0);
     return user ? MASQ_SOURCE_USER : MASQ_SOURCE_DEMO;
-}
-
-static masq_match_options match_options(const masq_config *config, double threshold)
-{
-    masq_match_options options = {threshold, config->threads, (masq_match_backend)config->backend,
-                                  config->device, config->tuning};
-    return options;
 }
 
 /* Run one matrix: names `frequent` x `infrequent` (table indices). */
@@ -89,9 +81,8 @@ static masq_status run_matrix(detector *d, bool stems, const size_t *frequent, s
     for (size_t i = 0; i < ni; i++)
         MASQ_TRY(masq_pack_add(pack, &pack->infrequent, names->names[infrequent[i]].text,
                                names->names[infrequent[i]].length, (uint32_t)infrequent[i]));
-    masq_match_options options = match_options(d->config, threshold);
     masq_match_stats stats;
-    MASQ_TRY(masq_match(pack, &options, hits, &stats));
+    MASQ_TRY(masq_matcher_run(d->matcher, pack, threshold, hits, &stats));
     masq_summary *s = &d->result->summary;
     s->pairs += stats.pairs;
     s->candidates += stats.candidates;
@@ -270,12 +261,13 @@ static float whole_score(const char *x_text, const char *y_text, uint32_t *dista
         return 0.0f;
     masq_unicode_decode(x_text, strlen(x_text), x);
     masq_unicode_decode(y_text, strlen(y_text), y);
-    long d = masq_oracle_damerau_levenshtein(x, (size_t)lx, y, (size_t)ly);
+    uint32_t longer = (uint32_t)(lx > ly ? lx : ly);
+    long d = masq_dl_codepoints(x, (size_t)lx, y, (size_t)ly, longer);
     if (d < 0)
         return 0.0f;
     if (distance)
         *distance = (uint32_t)d;
-    return masq_score((uint32_t)d, (uint32_t)(lx > ly ? lx : ly));
+    return masq_score((uint32_t)d, longer);
 }
 
 static float pair_score(const char *normal, const char *suspicious)
@@ -646,7 +638,6 @@ static masq_status finish(masq_result *result)
             if (a->severity > into->severity)
                 into->severity = a->severity;
             into->detail = join_details(into->detail, a->detail);
-            free(a->edit);
             MASQ_TRY(join_evidence(&result->names, into, a));
             continue;
         }
@@ -658,18 +649,17 @@ static masq_status finish(masq_result *result)
         bool scored = a->reasons & (MASQ_REASON_LOOKALIKE | MASQ_REASON_EXTENSION | MASQ_REASON_WRONG_FOLDER);
         if (!scored && a->normal_text[0] != '\0') /* the plain similarity of the whole names */
             a->score = whole_score(a->normal_text, a->suspicious->text, &a->distance);
-        if (a->normal_text[0] != '\0' && strcmp(a->normal_text, a->suspicious->text) != 0)
-            a->edit = masq_edit_script(a->normal_text, a->suspicious->text);
     }
     if (kept > 1)
         qsort(result->anomalies, kept, sizeof *result->anomalies, compare_report_order);
     return MASQ_OK;
 }
 
-masq_status masq_detect(const masq_config *config, const masq_tier *tiers, masq_result *result)
+masq_status masq_detect(const masq_config *config, const masq_detect_input *input,
+                        masq_result *result)
 {
-    detector d = {.config = config, .tiers = tiers, .result = result,
-                  .seen_names = result->names.count};
+    detector d = {.config = config, .tiers = input->tiers, .in_shard = input->in_shard,
+                  .matcher = input->matcher, .result = result, .seen_names = result->names.count};
     bool notebook = config->profile == MASQ_PROFILE_NOTEBOOK;
     if (notebook) {
         masq_known_names none = {0};

@@ -8,12 +8,22 @@
 #define MASQ_DETECT_H
 
 #include "../masq.h"
+#include "../match/match.h"
 #include "../tier/percent_rank.h"
 
-/* Append the anomalies of config->profile to result (whose names are
- * counted and tiered: tiers[i] for name i). Fills the summary's tier counts,
- * pairs and match statistics. */
-masq_status masq_detect(const masq_config *config, const masq_tier *tiers, masq_result *result);
+/* What detection reads besides the counted names: their tiers (tiers[i]
+ * for name i), which names this run reports on (in_shard[i]: its slice of
+ * --shard K/N, or every name), and the scan's matcher. */
+typedef struct masq_detect_input {
+    const masq_tier *tiers;
+    const bool *in_shard;
+    masq_matcher *matcher;
+} masq_detect_input;
+
+/* Append the anomalies of config->profile to result. Fills the summary's
+ * tier counts, pairs and match statistics. */
+masq_status masq_detect(const masq_config *config, const masq_detect_input *input,
+                        masq_result *result);
 
 /* Add one anomaly (merging it into an earlier one for the same pair). */
 masq_status masq_anomaly_add(masq_result *result, const masq_anomaly *anomaly);

@@ -5,7 +5,9 @@
 #ifndef MASQ_CPU_MATCH_H
 #define MASQ_CPU_MATCH_H
 
-#include "match.h"
+#include "hits.h"
+#include "match_options.h"
+#include "pack.h"
 
 masq_status masq_match_cpu(const masq_pack *pack, const masq_match_options *options,
                            masq_hits *hits, masq_match_stats *stats);

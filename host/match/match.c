@@ -1,6 +1,5 @@
 #include "match.h"
 
-#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -11,59 +10,69 @@
 #include "opencl/cl_match.h"
 #include "score.h"
 
-masq_status masq_hits_add(masq_hits *hits, uint32_t frequent, uint32_t infrequent,
-                          uint32_t distance, uint32_t longer_length, double threshold)
+/* The matcher of a scan: the options, and the OpenCL session once one is
+ * open (or the reason none could be, so that a scan says it once). */
+struct masq_matcher {
+    masq_match_options options;
+    masq_cl_session *session;
+    bool device_refused; /* auto: no usable device; the CPU path from now on */
+};
+
+masq_status masq_matcher_open(const masq_match_options *options, masq_matcher **matcher)
 {
-    float score = masq_score(distance, longer_length);
-    if (!masq_score_passes(score, threshold))
-        return MASQ_ERR_INTERNAL; /* the distance table and the rule disagree */
-    masq_hit hit = {frequent, infrequent, distance, score};
-    return MASQ_PUSH(*hits, hit) == 0 ? MASQ_OK : MASQ_ERR_NOMEM;
+    *matcher = calloc(1, sizeof **matcher);
+    if (*matcher == NULL)
+        return MASQ_ERR_NOMEM;
+    (*matcher)->options = *options;
+    return MASQ_OK;
 }
 
-static int compare_hit(const void *a, const void *b)
+void masq_matcher_close(masq_matcher *matcher)
 {
-    const masq_hit *x = a, *y = b;
-    if (x->frequent != y->frequent)
-        return (x->frequent > y->frequent) - (x->frequent < y->frequent);
-    return (x->infrequent > y->infrequent) - (x->infrequent < y->infrequent);
+    if (matcher == NULL)
+        return;
+    masq_cl_session_close(matcher->session);
+    free(matcher);
 }
 
-void masq_hits_sort(masq_hits *hits)
+/* The session for a pack: the open one when the pack fits it, else a new one
+ * (the device, program and self-test once per scan as long as packs fit). */
+static masq_status session_for(masq_matcher *m, const masq_pack *pack, char *why, size_t size)
 {
-    if (hits->count > 1)
-        qsort(hits->items, hits->count, sizeof *hits->items, compare_hit);
+    if (m->session != NULL && masq_cl_session_fits(m->session, pack))
+        return MASQ_OK;
+    if (m->session != NULL)
+        masq_info("opencl: a pack needs a larger symbol table: building the program again");
+    masq_cl_session_close(m->session);
+    m->session = NULL;
+    return masq_cl_session_open(pack, &m->options, &m->session, why, size);
 }
 
-void masq_hits_free(masq_hits *hits)
-{
-    free(hits->items);
-    memset(hits, 0, sizeof *hits);
-}
-
-masq_status masq_match(const masq_pack *pack, const masq_match_options *options, masq_hits *hits,
-                       masq_match_stats *stats)
+masq_status masq_matcher_run(masq_matcher *m, const masq_pack *pack, double threshold,
+                             masq_hits *hits, masq_match_stats *stats)
 {
     memset(stats, 0, sizeof *stats);
     stats->pairs = (uint64_t)pack->frequent.count * pack->infrequent.count;
+    masq_match_options options = m->options;
+    options.similarity_threshold = threshold;
     masq_status status = MASQ_ERR_DEVICE;
-    if (options->backend != MASQ_MATCH_CPU) {
+    if (options.backend != MASQ_MATCH_CPU && !m->device_refused) {
         char why[256] = "";
-        status = masq_match_opencl(pack, options, hits, stats, why, sizeof why);
+        status = session_for(m, pack, why, sizeof why);
+        if (status == MASQ_OK)
+            status = masq_cl_session_run(m->session, pack, threshold, hits, stats, why, sizeof why);
         if (status == MASQ_ERR_DEVICE) {
-            if (options->backend == MASQ_MATCH_OPENCL) {
+            if (options.backend == MASQ_MATCH_OPENCL) {
                 masq_error("--backend opencl: %s", why);
                 return status;
             }
             /* A machine whose only OpenCL devices are CPUs is best served by
              * the CPU path: say so only when asked (-v). Either way, once. */
-            static atomic_flag said = ATOMIC_FLAG_INIT;
-            if (!atomic_flag_test_and_set(&said)) {
-                if (masq_cl_only_cpu_devices())
-                    masq_info("OpenCL offers only CPU devices: matching on the CPU path");
-                else
-                    masq_warn("no OpenCL device used (%s): matching on the CPU", why);
-            }
+            m->device_refused = true;
+            if (masq_cl_only_cpu_devices())
+                masq_info("OpenCL offers only CPU devices: matching on the CPU path");
+            else
+                masq_warn("no OpenCL device used (%s): matching on the CPU", why);
             hits->count = 0;
         }
     }
@@ -71,9 +80,19 @@ masq_status masq_match(const masq_pack *pack, const masq_match_options *options,
         uint64_t pairs = stats->pairs;
         memset(stats, 0, sizeof *stats);
         stats->pairs = pairs;
-        status = masq_match_cpu(pack, options, hits, stats);
+        status = masq_match_cpu(pack, &options, hits, stats);
     }
     if (status == MASQ_OK)
         masq_hits_sort(hits);
+    return status;
+}
+
+masq_status masq_match(const masq_pack *pack, const masq_match_options *options, masq_hits *hits,
+                       masq_match_stats *stats)
+{
+    masq_matcher *matcher;
+    MASQ_TRY(masq_matcher_open(options, &matcher));
+    masq_status status = masq_matcher_run(matcher, pack, options->similarity_threshold, hits, stats);
+    masq_matcher_close(matcher);
     return status;
 }

@@ -10,7 +10,7 @@
 #include "../util/status.h"
 #include "dl_exact.h"
 #include "join.h"
-#include "match.h"
+#include "hits.h"
 #include "osa_bitparallel.h"
 
 /* OSA >= DL >= ceil(2 OSA / 3), and DL == OSA when OSA <= 2: so a pair is

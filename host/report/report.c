@@ -9,6 +9,7 @@
 #include "../util/json_time.h"
 #include "../util/time_iso.h"
 #include "escape.h"
+#include "edit_script.h"
 #include "pivot.h"
 #include "report.h"
 
@@ -21,6 +22,16 @@ static void format_score(float score, char *out, size_t size)
         if (strtof(out, NULL) == score)
             return;
     }
+}
+
+/* The edit that turns the imitated name into the suspicious one
+ * (edit_script.h), or NULL when there is none to show (no imitated name, or
+ * the same name: a wrong folder). The caller frees it. */
+static char *edit_of(const masq_anomaly *a)
+{
+    if (a->normal_text[0] == '\0' || strcmp(a->normal_text, a->suspicious->text) == 0)
+        return NULL;
+    return masq_edit_script(a->normal_text, a->suspicious->text);
 }
 
 static const char *source_name(masq_source source)
@@ -113,10 +124,12 @@ cJSON *masq_report_anomaly_json(const masq_anomaly *anomaly)
     cJSON_AddNumberToObject(object, "Distance", anomaly->distance);
     cJSON_AddStringToObject(object, "Reason", reasons);
     cJSON_AddStringToObject(object, "Severity", masq_severity_name(anomaly->severity));
-    if (anomaly->edit)
-        cJSON_AddStringToObject(object, "Edit", anomaly->edit);
+    char *edit = edit_of(anomaly);
+    if (edit)
+        cJSON_AddStringToObject(object, "Edit", edit);
     else
         cJSON_AddNullToObject(object, "Edit");
+    free(edit);
     if (anomaly->detail)
         cJSON_AddStringToObject(object, "Detail", anomaly->detail);
     else
@@ -292,7 +305,9 @@ static int write_csv(const masq_result *result, FILE *out)
         masq_reasons_format(a->reasons, reasons, sizeof reasons);
         csv_field(out, reasons, 0);
         csv_field(out, masq_severity_name(a->severity), 0);
-        csv_field(out, a->edit ? a->edit : "", 0);
+        char *edit = edit_of(a);
+        csv_field(out, edit ? edit : "", 0);
+        free(edit);
         csv_field(out, a->detail ? a->detail : "", 0);
         snprintf(number, sizeof number, "%llu",
                  (unsigned long long)(a->normal ? masq_name_total(a->normal) : 0));
@@ -365,8 +380,10 @@ static int write_table(const masq_result *result, FILE *out)
         format_score(a->score, score, sizeof score);
         score[5] = '\0';
         masq_reasons_format(a->reasons, reasons, sizeof reasons);
-        snprintf(suspicious, sizeof suspicious, "%s (%llu)", a->edit ? a->edit : a->suspicious->text,
+        char *edit = edit_of(a);
+        snprintf(suspicious, sizeof suspicious, "%s (%llu)", edit ? edit : a->suspicious->text,
                  (unsigned long long)masq_name_total(a->suspicious));
+        free(edit);
         if (a->normal_text[0])
             snprintf(normal, sizeof normal, "%s (%llu)", a->normal_text,
                      (unsigned long long)(a->normal ? masq_name_total(a->normal) : 0));

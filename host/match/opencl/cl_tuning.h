@@ -3,7 +3,7 @@
 #ifndef MASQ_CL_TUNING_H
 #define MASQ_CL_TUNING_H
 
-#include "../match.h"
+#include "../match_options.h"
 #include "cl_device.h"
 
 /* Fill every zero field of tuning from the table entry that fits the device,
