@@ -23,8 +23,9 @@ Also: `ingestion_limit` (413 above it), `delay` (seconds before each
 ingestion answer), `on_ingestion(phase, n)` (called with "received" before
 and "ingested" after the n-th batch is taken: the crash tests kill masq
 there; True at "received" drops the batch untaken), and `drop_if_gone`
-(a batch whose client is gone before it is taken is not taken: the real
-service would take it, and that is the lost acknowledgement)., and `token_text` (the next tokens issued, e.g. with CR LF in them).
+(a batch whose client is gone, or was killed by the test, before it is taken
+is not taken: a killed process's socket closes only once its memory is torn
+down, and the real service would take it: that is the lost acknowledgement)., and `token_text` (the next tokens issued, e.g. with CR LF in them).
 
 Used in-process by run_publish_tests.py, or standalone:
   azure_test_server.py --lifetime 60   (prints the port, stops by itself)
@@ -94,6 +95,7 @@ class FakeAzure:
             self.ingestion_count = 0
             self.token_text = None
             self.drop_if_gone = False
+            self.client_killed = False  # set by a test the moment it kills masq
             self.busy = 0  # ingestion requests being handled
 
     def script(self, endpoint, *faults, sticky=None):
@@ -323,7 +325,7 @@ class Handler(BaseHTTPRequestHandler):
             return
         if self.azure.delay:
             time.sleep(self.azure.delay)
-        if self.azure.drop_if_gone and self.client_gone():
+        if self.azure.drop_if_gone and (self.azure.client_killed or self.client_gone()):
             self.azure.log("ingestion", "client gone")
             self.close_connection = True
             return

@@ -679,9 +679,11 @@ for seed in range(SEEDS):
             time.sleep(0.002)
         time.sleep(rng.uniform(0, full_run * 0.6))
     run.kill()
+    azure.client_killed = True
     if run.wait() != 0:
         azure.settle()  # a batch in flight is taken (or not) by now
         last_taken.append(len(azure.batches["ingestion"]) - 1)
+    azure.client_killed = False
     captured.append(run.stderr.read().decode(errors="replace"))
     committed = spool_files(spool)
     if not committed and not azure.received["ingestion"] and run.returncode != 0:
@@ -701,9 +703,11 @@ for seed in range(SEEDS):
                                      stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
             time.sleep(rng.uniform(0, full_run / 2))
             again.kill()
+            azure.client_killed = True
             if again.wait() != 0:
                 azure.settle()
                 last_taken.append(len(azure.batches["ingestion"]) - 1)
+            azure.client_killed = False
             captured.append(again.stderr.read().decode(errors="replace"))
         azure.delay = 0
         rc, out, err, _ = masq(["publish", "--spool", spool] + CRASH)
