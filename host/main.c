@@ -10,7 +10,7 @@
 #include "cli/output.h"
 #include "cli/version.h"
 #include "masq.h"
-#include "report/escape.h"
+#include "util/escape.h"
 #include "util/log.h"
 
 static void stderr_sink(masq_log_level level, const char *message, void *context)

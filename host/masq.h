@@ -5,116 +5,14 @@
 #define MASQ_H
 
 #include <stdbool.h>
-#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 
-#include "detect/reasons.h"
-#include "ingest/ingest.h"
-#include "match/match.h"
-#include "names/name_table.h"
+#include "result.h"
 #include "util/status.h"
-
-#define MASQ_VERSION "0.1.0"
-
-typedef enum masq_profile {
-    MASQ_PROFILE_DEFAULT = 0, /* for now the notebook's rules; detection beyond them comes next */
-    MASQ_PROFILE_NOTEBOOK,    /* exactly the Sentinel notebook's results */
-} masq_profile;
-
-typedef enum masq_format {
-    MASQ_FORMAT_TABLE = 0,
-    MASQ_FORMAT_JSON,
-    MASQ_FORMAT_NDJSON,
-    MASQ_FORMAT_CSV,
-} masq_format;
-
-/* The same values as masq_match_backend. */
-typedef enum masq_backend {
-    MASQ_BACKEND_AUTO = MASQ_MATCH_AUTO,     /* an OpenCL GPU if one works, else the CPU */
-    MASQ_BACKEND_CPU = MASQ_MATCH_CPU,
-    MASQ_BACKEND_OPENCL = MASQ_MATCH_OPENCL, /* any OpenCL device, CPU ones included */
-} masq_backend;
-
-typedef struct masq_config {
-    masq_profile profile;
-    masq_schema schema;          /* auto: told apart row by row */
-    const char *known_path;      /* --known FILE: more names to protect (default profile) */
-    const char *allow_path;      /* --allow FILE: more benign near-pairs (default profile) */
-    const char *emit_names_path; /* --emit-names FILE: write the name table there */
-    uint32_t shard_index;        /* --shard K/N: only anomalies whose suspicious name is in */
-    uint32_t shard_count;        /* slice K of N (0 or 1: no sharding) */
-    int64_t since_ms;            /* --since: events before are skipped (MASQ_TIME_NONE: none) */
-    int64_t until_ms;            /* --until: events at or after are skipped */
-    masq_progress_sink progress; /* reading progress (the CLI draws it on a terminal) */
-    void *progress_context;
-    double frequent_threshold;   /* percent_rank >= this: frequent (0.8) */
-    double infrequent_threshold; /* percent_rank < this: infrequent (0.2) */
-    double similarity_threshold; /* score > this: anomaly (0.85) */
-    masq_backend backend;
-    const char *device;          /* OpenCL device spec (NULL: $MASQ_DEVICE or the first GPU) */
-    masq_opencl_tuning tuning;   /* 0 fields: from the device table */
-    int threads;                 /* <= 0: one per CPU */
-    const char *const *paths;
-    size_t path_count;
-    bool demo;                   /* mix in the notebook's synthetic events */
-    uint64_t seed;
-    bool strict;                 /* any bad line is fatal */
-} masq_config;
 
 /* The defaults of the command line. */
 void masq_config_defaults(masq_config *config);
-
-typedef enum masq_source {
-    MASQ_SOURCE_USER = 0,
-    MASQ_SOURCE_DEMO,
-} masq_source;
-
-typedef struct masq_anomaly {
-    const masq_name *normal;     /* the imitated name as seen in the events; NULL if unseen */
-    const char *normal_text;     /* the imitated name ("" when there is none) */
-    const masq_name *suspicious; /* the suspicious name */
-    float score;                 /* AnomalyScore: the notebook's for look-alikes */
-    uint32_t distance;           /* true Damerau-Levenshtein distance of the compared names */
-    masq_source source;          /* demo unless both names come from the user's events */
-    uint32_t reasons;            /* masq_reason bits (detect/reasons.h) */
-    masq_severity severity;
-    char *detail;                /* owned: the unexpected folder, the displayed name...; or NULL */
-    /* The evidence: the offending sightings themselves. All of the suspicious
-     * name's for look-alikes and tricks; those in the wrong folders; those
-     * claiming the original file name. */
-    const masq_evidence *evidence;   /* the table's, or evidence_owned */
-    masq_evidence *evidence_owned;   /* owned: several folders' evidence merged */
-    uint64_t evidence_count;         /* how many sightings */
-    const char *claimed_original;    /* renamed: the original file name they claim */
-    const char *folders[MASQ_CONTEXT_LIMIT]; /* wrong folder: the folders flagged */
-    uint32_t folder_count;
-} masq_anomaly;
-
-typedef struct masq_summary {
-    masq_ingest_stats ingest;
-    uint64_t names;
-    uint64_t frequent;
-    uint64_t infrequent;
-    uint64_t pairs;      /* the frequent x infrequent matrix */
-    uint64_t candidates; /* pairs whose distance was computed */
-    uint64_t verified;   /* pairs that needed the exact distance */
-    int threads;
-    uint64_t launches;   /* OpenCL kernel launches */
-    uint64_t overflows;  /* launches re-run because their candidates overflowed */
-    char backend[16];
-    char device[320];
-    double seconds_ingest, seconds_tier, seconds_match; /* tier includes packing */
-} masq_summary;
-
-typedef struct masq_result {
-    masq_config config;
-    masq_summary summary;
-    masq_name_table names;
-    masq_anomaly *anomalies; /* by score (highest first), then names */
-    size_t anomaly_count;
-    size_t anomaly_capacity;
-} masq_result;
 
 /* Run the pipeline: ingest, count and tier, pack, match, verify. */
 masq_status masq_scan(const masq_config *config, masq_result *result);
@@ -122,12 +20,8 @@ masq_status masq_scan(const masq_config *config, masq_result *result);
 /* Write the result in a format; MASQ_ERR_OUTPUT when writing fails. */
 masq_status masq_result_write(masq_result *result, masq_format format, FILE *out);
 
-void masq_result_free(masq_result *result);
-
 /* Write the demo events as JSON lines (SecurityEvent rows). */
 masq_status masq_demo_write(uint64_t seed, bool background, FILE *out);
-
-const char *masq_profile_name(masq_profile profile);
 
 /* masq merge: combine name tables (and event files) into one table. */
 masq_status masq_merge_tables(const char *const *paths, size_t count, FILE *out);

@@ -12,6 +12,7 @@
 #include "detect/detect.h"
 #include "match/match.h"
 #include "names/name_table_io.h"
+#include "report/report.h"
 #include "match/opencl/cl_device.h"
 #include "match/pack.h"
 #include "tier/percent_rank.h"
@@ -30,10 +31,6 @@ void masq_config_defaults(masq_config *config)
     config->until_ms = MASQ_TIME_NONE;
 }
 
-const char *masq_profile_name(masq_profile profile)
-{
-    return profile == MASQ_PROFILE_NOTEBOOK ? "notebook" : "default";
-}
 
 static double seconds_since(const struct timespec *start)
 {
@@ -215,20 +212,15 @@ masq_status masq_scan(const masq_config *config, masq_result *result)
     return status;
 }
 
-void masq_result_free(masq_result *result)
+
+masq_status masq_result_write(masq_result *result, masq_format format, FILE *out)
 {
-    for (size_t i = 0; i < result->anomaly_count; i++) {
-        free(result->anomalies[i].detail);
-        if (result->anomalies[i].evidence_owned != NULL) {
-            masq_evidence_free(result->anomalies[i].evidence_owned);
-            free(result->anomalies[i].evidence_owned);
-        }
-    }
-    masq_name_table_free(&result->names);
-    free(result->anomalies);
-    result->anomalies = NULL;
-    result->anomaly_count = 0;
-    result->anomaly_capacity = 0;
+    return masq_report_write(result, format, out);
+}
+
+masq_status masq_demo_write(uint64_t seed, bool background, FILE *out)
+{
+    return masq_report_demo(seed, background, out);
 }
 
 masq_status masq_devices_print(FILE *out)

@@ -7,7 +7,7 @@
 #ifndef MASQ_DETECT_H
 #define MASQ_DETECT_H
 
-#include "../masq.h"
+#include "../result.h"
 #include "../match/match.h"
 #include "../tier/percent_rank.h"
 

@@ -9,7 +9,7 @@
 #include <sys/prctl.h>
 #include <sys/resource.h>
 
-#include "../masq.h"
+#include "../result.h"
 #include "../util/log.h"
 #include "publish_internal.h"
 

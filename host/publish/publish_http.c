@@ -16,7 +16,7 @@
 
 #include <cjson/cJSON.h>
 
-#include "../masq.h"
+#include "../result.h"
 #include "../util/log.h"
 #include "publish_internal.h"
 

@@ -6,7 +6,7 @@
 
 #include <cjson/cJSON.h>
 
-#include "../masq.h"
+#include "../result.h"
 #include "../report/report.h"
 #include "../util/time_iso.h"
 #include "publish_internal.h"

@@ -5,7 +5,7 @@
 #ifndef MASQ_PIVOT_H
 #define MASQ_PIVOT_H
 
-#include "../masq.h"
+#include "../result.h"
 
 /* The query, as a new string (the caller frees it); NULL when out of memory.
  * Values are the input's and are written as KQL string literals, escaped. */

@@ -4,11 +4,11 @@
 #include <string.h>
 
 #include "../ingest/demo.h"
-#include "../masq.h"
+#include "../result.h"
 #include "../names/unicode.h"
 #include "../util/json_time.h"
 #include "../util/time_iso.h"
-#include "escape.h"
+#include "../util/escape.h"
 #include "edit_script.h"
 #include "pivot.h"
 #include "report.h"
@@ -346,7 +346,7 @@ static int write_csv(const masq_result *result, FILE *out)
     return 0;
 }
 
-/* Print text, escaped for a terminal (escape.h: names and paths are the
+/* Print text, escaped for a terminal (util/escape.h: names and paths are the
  * input's, and may hold ESC, CR, bidi controls...), and pad it to width
  * columns, counting code points, not bytes. */
 static void print_padded(FILE *out, const char *text, int width)
@@ -432,7 +432,7 @@ static int write_table(const masq_result *result, FILE *out)
     return 0;
 }
 
-masq_status masq_result_write(masq_result *result, masq_format format, FILE *out)
+masq_status masq_report_write(const masq_result *result, masq_format format, FILE *out)
 {
     int failed;
     switch (format) {
@@ -469,7 +469,7 @@ static masq_status write_demo_event(const masq_event *event, void *context)
     return print_json(row, context, 0, "\n") == 0 ? MASQ_OK : MASQ_ERR_OUTPUT;
 }
 
-masq_status masq_demo_write(uint64_t seed, bool background, FILE *out)
+masq_status masq_report_demo(uint64_t seed, bool background, FILE *out)
 {
     MASQ_TRY(masq_demo_generate(seed, background, write_demo_event, out));
     return fflush(out) == 0 ? MASQ_OK : MASQ_ERR_OUTPUT;

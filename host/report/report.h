@@ -5,12 +5,22 @@
 
 #include <cjson/cJSON.h>
 
-#include "../masq.h"
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "../result.h"
 
 /* One anomaly as the JSON report writes it: NormalProcess,
  * PotentiallyMaliciousProcess, AnomalyScore (the shortest decimal that reads
  * back as the float32 score), Distance, counts, paths, computers, first and
  * last seen, Source. The caller owns the object; NULL when out of memory. */
 cJSON *masq_report_anomaly_json(const masq_anomaly *anomaly);
+
+/* Write the result in a format; MASQ_ERR_OUTPUT when writing fails. */
+masq_status masq_report_write(const masq_result *result, masq_format format, FILE *out);
+
+/* Write the demo events as JSON lines (SecurityEvent rows). */
+masq_status masq_report_demo(uint64_t seed, bool background, FILE *out);
 
 #endif

@@ -3,7 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "../report/escape.h"
+#include "escape.h"
 
 static masq_log_sink log_sink;
 static void *log_context;

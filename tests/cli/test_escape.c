@@ -1,11 +1,11 @@
-/* The terminal escaper (host/report/escape.c): every byte and character that
+/* The terminal escaper (host/util/escape.c): every byte and character that
  * can steer a terminal or hide text is written visibly; other text is kept;
  * a short buffer is cut at a whole escape. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "report/escape.h"
+#include "util/escape.h"
 
 static int failures;
 

@@ -1,0 +1,24 @@
+#include "result.h"
+
+#include <stdlib.h>
+
+const char *masq_profile_name(masq_profile profile)
+{
+    return profile == MASQ_PROFILE_NOTEBOOK ? "notebook" : "default";
+}
+
+void masq_result_free(masq_result *result)
+{
+    for (size_t i = 0; i < result->anomaly_count; i++) {
+        free(result->anomalies[i].detail);
+        if (result->anomalies[i].evidence_owned != NULL) {
+            masq_evidence_free(result->anomalies[i].evidence_owned);
+            free(result->anomalies[i].evidence_owned);
+        }
+    }
+    masq_name_table_free(&result->names);
+    free(result->anomalies);
+    result->anomalies = NULL;
+    result->anomaly_count = 0;
+    result->anomaly_capacity = 0;
+}
