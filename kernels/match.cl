@@ -1,5 +1,6 @@
 /* The matrix kernel: OSA distances of frequent x infrequent names, tile by
- * tile. kernels/osa_step.h is compiled in front of this file.
+ * tile. kernels/match_shared.h (the records, sizes and filters the host
+ * shares) and kernels/osa_step.h are compiled in front of this file.
  *
  * A work-group takes one tile: up to MASQ_GROUP frequent names, whose match
  * tables it builds in local memory, and a run of infrequent names of
@@ -9,24 +10,8 @@
  * host verifies them exactly; a launch whose candidates overflow is re-run.
  *
  * Build options: MASQ_ALPHABET (symbols; 0 is "in no frequent name", with an
- * empty mask), MASQ_GROUP (frequent names per group), MASQ_WORDS (32-bit words
- * per pattern: 1 for names up to 32 symbols). */
-
-typedef struct masq_tile {
-    uint frequent_first;
-    uint frequent_count;
-    uint infrequent_first;
-    uint infrequent_count;
-} masq_tile;
-
-/* A name as the kernel sees it: where its symbols start, its length, its
- * extension group; its symbol bits are in a separate ulong array. */
-typedef struct masq_device_view {
-    uint offset;
-    uint length;
-    int group;
-    uint unused;
-} masq_device_view;
+ * empty mask), MASQ_GROUP (frequent names per group), MASQ_WORDS (words of
+ * MASQ_WORD_BITS per pattern: 1 for names up to MASQ_SHORT_PATTERN symbols). */
 
 __kernel void masq_match_tiles(__global const masq_tile *tiles,
                                __global const ushort *symbols,
@@ -37,7 +22,7 @@ __kernel void masq_match_tiles(__global const masq_tile *tiles,
                                __global const int *max_distance,
                                uint same_group,
                                __global uint *candidate_count,
-                               __global uint4 *candidates,
+                               __global masq_candidate *candidates,
                                uint capacity)
 {
     __local MASQ_WORD tables[MASQ_GROUP * MASQ_ALPHABET * MASQ_WORDS];
@@ -52,7 +37,8 @@ __kernel void masq_match_tiles(__global const masq_tile *tiles,
         const masq_device_view fv = frequent[tile.frequent_first + f];
         __local MASQ_WORD *table = tables + f * MASQ_ALPHABET * MASQ_WORDS;
         for (uint p = 0; p < fv.length; p++)
-            table[symbols[fv.offset + p] * MASQ_WORDS + p / 32] |= (MASQ_WORD)1 << (p % 32);
+            table[symbols[fv.offset + p] * MASQ_WORDS + p / MASQ_WORD_BITS] |=
+                (MASQ_WORD)1 << (p % MASQ_WORD_BITS);
     }
     barrier(CLK_LOCAL_MEM_FENCE);
 
@@ -63,14 +49,11 @@ __kernel void masq_match_tiles(__global const masq_tile *tiles,
         for (uint f = 0; f < tile.frequent_count; f++) {
             const uint fi = tile.frequent_first + f;
             const masq_device_view fv = frequent[fi];
-            if (same_group ? fv.group != iv.group : fv.group == iv.group)
+            if (!masq_groups_compared(same_group, fv.group, iv.group))
                 continue;
-            const uint longer = max(fv.length, iv.length);
-            const int k = max_distance[longer];
-            if (k < 0 || (int)(longer - min(fv.length, iv.length)) > k)
-                continue;
-            const ulong fbits = frequent_bits[fi];
-            if ((int)popcount(fbits & ~ibits) > k || (int)popcount(ibits & ~fbits) > k)
+            const int k = max_distance[max(fv.length, iv.length)];
+            if (!masq_lengths_within(k, fv.length, iv.length) ||
+                masq_bags_exceed(frequent_bits[fi], ibits, k))
                 continue;
             __local const MASQ_WORD *table = tables + f * MASQ_ALPHABET * MASQ_WORDS;
             int osa = (int)fv.length;
@@ -84,7 +67,7 @@ __kernel void masq_match_tiles(__global const masq_tile *tiles,
                     osa += masq_osa_word_step(&s, table[symbols[iv.offset + j]], last);
 #else
                 masq_osa_word_state s[MASQ_WORDS];
-                const uint words = (fv.length + 31) / 32;
+                const uint words = (fv.length + MASQ_WORD_BITS - 1) / MASQ_WORD_BITS;
                 for (uint w = 0; w < words; w++) {
                     s[w].vp = ~(MASQ_WORD)0;
                     s[w].vn = 0;
@@ -93,13 +76,17 @@ __kernel void masq_match_tiles(__global const masq_tile *tiles,
                 }
                 for (uint j = 0; j < iv.length; j++)
                     osa += masq_osa_words_step(s, table + symbols[iv.offset + j] * MASQ_WORDS, words,
-                                               (fv.length - 1) % 32);
+                                               (fv.length - 1) % MASQ_WORD_BITS);
 #endif
             }
-            if ((2 * osa + 2) / 3 <= k) {
+            if (masq_osa_may_pass((uint)osa, k)) {
                 const uint slot = atomic_inc(candidate_count);
-                if (slot < capacity)
-                    candidates[slot] = (uint4)(fi, ii, (uint)osa, 0);
+                if (slot < capacity) {
+                    candidates[slot].frequent = fi;
+                    candidates[slot].infrequent = ii;
+                    candidates[slot].osa = (uint)osa;
+                    candidates[slot].unused = 0;
+                }
             }
         }
     }

@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "../../kernels/match_shared.h"
 #include "../util/status.h"
 #include "pack.h"
 #include "score.h"
@@ -40,27 +41,24 @@ typedef struct masq_join {
 masq_status masq_join_build(masq_join *join, const masq_pack *pack, bool same_group);
 void masq_join_free(masq_join *join);
 
-/* Can names of lengths a and b pass at all? The length difference is a lower
- * bound on the distance. */
+/* The pair filters on the host: kernels/match_shared.h holds them for both
+ * backends. Can names of lengths a and b pass at all? */
 static inline bool masq_lengths_can_pass(const masq_threshold *t, uint32_t a, uint32_t b)
 {
-    uint32_t longer = a > b ? a : b, diff = a > b ? a - b : b - a;
-    int32_t k = masq_threshold_k(t, longer);
-    return k >= 0 && diff <= (uint32_t)k;
+    return masq_lengths_within(masq_threshold_k(t, a > b ? a : b), a, b);
 }
 
 /* Does the join compare this pair at all (its extension rule)? */
 static inline bool masq_join_compares(const masq_join *join, const masq_view *f, const masq_view *i)
 {
-    return join->same_group ? f->group == i->group : f->group != i->group;
+    return masq_groups_compared(join->same_group, f->group, i->group);
 }
 
 /* Symbols of one side that the other lacks must each be edited: true when
  * that bound alone exceeds k. */
 static inline bool masq_bag_bound_exceeds(const masq_view *f, const masq_view *i, int32_t k)
 {
-    return __builtin_popcountll(f->symbol_bits & ~i->symbol_bits) > k ||
-           __builtin_popcountll(i->symbol_bits & ~f->symbol_bits) > k;
+    return masq_bags_exceed(f->symbol_bits, i->symbol_bits, k);
 }
 
 #endif

@@ -14,12 +14,9 @@
 #include "osa_bitparallel.h"
 
 /* OSA >= DL >= ceil(2 OSA / 3), and DL == OSA when OSA <= 2: so a pair is
- * dropped when ceil(2 OSA / 3) > k, kept with DL = OSA when OSA <= min(k, 2),
- * and otherwise decided by the exact distance. */
-static inline bool masq_osa_may_pass(uint32_t osa, int32_t k)
-{
-    return (2 * (int64_t)osa + 2) / 3 <= k;
-}
+ * dropped when ceil(2 OSA / 3) > k (masq_osa_may_pass, kernels/match_shared.h),
+ * kept with DL = OSA when OSA <= min(k, 2), and otherwise decided by the exact
+ * distance. */
 
 /* Decide a candidate (a, b) with its OSA distance and the allowed distance k.
  * *keep tells the decision and *distance the exact distance when kept;

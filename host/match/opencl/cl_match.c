@@ -1,5 +1,6 @@
 #include "cl_match.h"
 
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -15,24 +16,26 @@
 #include "cl_selftest.h"
 #include "cl_tuning.h"
 
-/* Patterns up to this many symbols run on the device (9 words of 32 bits);
- * longer frequent names are compared on the host. */
-#define DEVICE_MAX_PATTERN 260
-#define LONG_WORDS 9
-#define SHORT_PATTERN 32
 #define TILES_PER_LAUNCH 4096
 
-/* Host mirrors of the kernel's structs (kernels/match.cl). */
-typedef struct device_tile {
-    cl_uint frequent_first, frequent_count, infrequent_first, infrequent_count;
-} device_tile;
-typedef struct device_view {
-    cl_uint offset, length;
-    cl_int group;
-    cl_uint unused;
-} device_view;
-_Static_assert(sizeof(device_tile) == 16, "masq_tile is four uints");
-_Static_assert(sizeof(device_view) == 16, "masq_device_view is four 32-bit fields");
+/* The records of kernels/match_shared.h as the device lays them out: 32-bit
+ * fields, no padding (OpenCL's uint and int are 32 bits). */
+#define LAYOUT(type, field, at) \
+    _Static_assert(offsetof(type, field) == (at), #type "." #field " at " #at)
+LAYOUT(masq_tile, frequent_first, 0);
+LAYOUT(masq_tile, frequent_count, 4);
+LAYOUT(masq_tile, infrequent_first, 8);
+LAYOUT(masq_tile, infrequent_count, 12);
+LAYOUT(masq_device_view, offset, 0);
+LAYOUT(masq_device_view, length, 4);
+LAYOUT(masq_device_view, group, 8);
+LAYOUT(masq_candidate, frequent, 0);
+LAYOUT(masq_candidate, infrequent, 4);
+LAYOUT(masq_candidate, osa, 8);
+_Static_assert(sizeof(masq_tile) == 16 && sizeof(masq_device_view) == 16 &&
+                   sizeof(masq_candidate) == 16,
+               "the shared records are four 32-bit fields");
+#undef LAYOUT
 
 typedef struct kernel_class {
     cl_program program;
@@ -44,7 +47,7 @@ typedef struct masq_cl_session {
     masq_cl_device device;
     cl_context context;
     cl_command_queue queue;
-    kernel_class classes[2]; /* 0: patterns up to 32 symbols, 1: up to DEVICE_MAX_PATTERN */
+    kernel_class classes[2]; /* 0: patterns up to 32 symbols, 1: up to MASQ_DEVICE_MAX_PATTERN */
     masq_opencl_tuning tuning;
     uint32_t alphabet; /* table entries per pattern word; symbol 0 = in no frequent name */
     uint16_t *symbol_ids; /* pack symbol -> kernel symbol */
@@ -98,12 +101,12 @@ static masq_status upload_views(session *s, const masq_view_list *list,
                                 uint16_t *symbols, size_t *symbol_count, cl_mem *views_mem,
                                 cl_mem *bits_mem)
 {
-    device_view *views = malloc((list->count ? list->count : 1) * sizeof *views);
+    masq_device_view *views = malloc((list->count ? list->count : 1) * sizeof *views);
     cl_ulong *bits = malloc((list->count ? list->count : 1) * sizeof *bits);
     masq_status status = views && bits ? MASQ_OK : MASQ_ERR_NOMEM;
     for (size_t v = 0; v < list->count && status == MASQ_OK; v++) {
         const masq_view *view = &list->items[v];
-        views[v] = (device_view){(cl_uint)*symbol_count, view->length, view->group, 0};
+        views[v] = (masq_device_view){(cl_uint)*symbol_count, view->length, view->group, 0};
         bits[v] = view->symbol_bits;
         for (uint32_t p = 0; p < view->length; p++)
             symbols[(*symbol_count)++] = s->symbol_ids[view->symbols[p]];
@@ -150,7 +153,7 @@ static masq_status device_join_upload(session *s, device_join *d, const masq_thr
         status = buffer(s, &d->max_distance, ((size_t)t->max_length + 1) * sizeof *k, k);
     free(k);
     if (status == MASQ_OK)
-        status = buffer(s, &d->tiles, TILES_PER_LAUNCH * sizeof(device_tile), NULL);
+        status = buffer(s, &d->tiles, TILES_PER_LAUNCH * sizeof(masq_tile), NULL);
     if (status == MASQ_OK)
         status = buffer(s, &d->count, sizeof(cl_uint), NULL);
     return status;
@@ -160,22 +163,22 @@ static masq_status grow_candidates(session *s, uint32_t capacity)
 {
     release_mem(&s->candidates);
     s->capacity = capacity;
-    return buffer(s, &s->candidates, (size_t)capacity * 4 * sizeof(cl_uint), NULL);
+    return buffer(s, &s->candidates, (size_t)capacity * sizeof(masq_candidate), NULL);
 }
 
 /* Verify what a launch returned. */
 static masq_status verify_candidates(session *s, const masq_join *j, const masq_threshold *t,
-                                     const cl_uint *candidates, uint32_t count, masq_hits *hits,
+                                     const masq_candidate *candidates, uint32_t count, masq_hits *hits,
                                      masq_match_stats *stats)
 {
     for (uint32_t c = 0; c < count; c++) {
-        const masq_view *f = &j->frequent.items[candidates[4 * c]];
-        const masq_view *i = &j->infrequent.items[candidates[4 * c + 1]];
+        const masq_view *f = &j->frequent.items[candidates[c].frequent];
+        const masq_view *i = &j->infrequent.items[candidates[c].infrequent];
         uint32_t longer = f->length > i->length ? f->length : i->length;
         bool keep;
         uint32_t distance;
         MASQ_TRY(masq_verify_candidate(&s->dl, f->symbols, f->length, i->symbols, i->length,
-                                       candidates[4 * c + 2], masq_threshold_k(t, longer), &keep,
+                                       candidates[c].osa, masq_threshold_k(t, longer), &keep,
                                        &distance, &stats->verified));
         if (keep)
             MASQ_TRY(masq_hits_add(hits, f->item, i->item, distance, longer, t->similarity));
@@ -187,13 +190,13 @@ static masq_status verify_candidates(session *s, const masq_join *j, const masq_
 /* Run tiles [0, n) in one launch; on overflow split the batch (or, for a
  * single tile, grow the candidate buffer) and run again: nothing is dropped. */
 static masq_status launch(session *s, device_join *d, const kernel_class *kc,
-                          const device_tile *tiles, size_t n, const masq_threshold *t,
+                          const masq_tile *tiles, size_t n, const masq_threshold *t,
                           masq_hits *hits, masq_match_stats *stats)
 {
     masq_status status = MASQ_OK;
     cl_uint zero = 0, count = 0;
     cl_uint same_group = d->join->same_group;
-    cl_uint *candidates = NULL;
+    masq_candidate *candidates = NULL;
     cl_kernel kernel = kc->kernel;
     CL_CHECK_AT(s->why, s->why_size, status, cleanup,
                 clEnqueueWriteBuffer(s->queue, d->tiles, CL_FALSE, 0, n * sizeof *tiles, tiles, 0,
@@ -234,7 +237,7 @@ static masq_status launch(session *s, device_join *d, const kernel_class *kc,
         }
         goto cleanup;
     }
-    candidates = malloc((count ? count : 1) * 4 * sizeof *candidates);
+    candidates = malloc((count ? count : 1) * sizeof *candidates);
     if (candidates == NULL) {
         status = MASQ_ERR_NOMEM;
         goto cleanup;
@@ -242,7 +245,7 @@ static masq_status launch(session *s, device_join *d, const kernel_class *kc,
     if (count > 0)
         CL_CHECK_AT(s->why, s->why_size, status, cleanup,
                     clEnqueueReadBuffer(s->queue, s->candidates, CL_TRUE, 0,
-                                        (size_t)count * 4 * sizeof *candidates, candidates, 0,
+                                        (size_t)count * sizeof *candidates, candidates, 0,
                                         NULL, NULL));
     status = verify_candidates(s, d->join, t, candidates, count, hits, stats);
 cleanup:
@@ -259,7 +262,7 @@ static masq_status run_class(session *s, device_join *d, const kernel_class *kc,
 {
     const masq_join *j = d->join;
     size_t batched = 0;
-    device_tile *tiles = malloc(TILES_PER_LAUNCH * sizeof *tiles);
+    masq_tile *tiles = malloc(TILES_PER_LAUNCH * sizeof *tiles);
     if (tiles == NULL)
         return MASQ_ERR_NOMEM;
     masq_status status = MASQ_OK;
@@ -279,7 +282,7 @@ static masq_status run_class(session *s, device_join *d, const kernel_class *kc,
         size_t from = j->infrequent.by_length[low], to = j->infrequent.by_length[high + 1];
         for (size_t i = from; i < to && status == MASQ_OK; i += s->tuning.tile_infrequent) {
             size_t count = to - i < s->tuning.tile_infrequent ? to - i : s->tuning.tile_infrequent;
-            tiles[batched++] = (device_tile){(cl_uint)g, (cl_uint)(group_end - g), (cl_uint)i,
+            tiles[batched++] = (masq_tile){(cl_uint)g, (cl_uint)(group_end - g), (cl_uint)i,
                                              (cl_uint)count};
             if (batched == TILES_PER_LAUNCH) {
                 status = launch(s, d, kc, tiles, batched, t, hits, stats);
@@ -318,8 +321,8 @@ static masq_status run_join(session *s, const masq_join *j, const masq_threshold
 {
     device_join d = {.join = j};
     masq_status status = device_join_upload(s, &d, t);
-    size_t short_end = j->frequent.by_length[SHORT_PATTERN < j->max_length ? SHORT_PATTERN + 1 : j->max_length + 1];
-    size_t long_end = j->frequent.by_length[DEVICE_MAX_PATTERN < j->max_length ? DEVICE_MAX_PATTERN + 1 : j->max_length + 1];
+    size_t short_end = j->frequent.by_length[MASQ_SHORT_PATTERN < j->max_length ? MASQ_SHORT_PATTERN + 1 : j->max_length + 1];
+    size_t long_end = j->frequent.by_length[MASQ_DEVICE_MAX_PATTERN < j->max_length ? MASQ_DEVICE_MAX_PATTERN + 1 : j->max_length + 1];
     if (status == MASQ_OK)
         status = run_class(s, &d, &s->classes[0], 0, short_end, t, hits, stats);
     if (status == MASQ_OK)
@@ -388,9 +391,9 @@ static masq_status build_class(session *s, kernel_class *kc, uint32_t words, uin
     char options[256];
     kc->group = group;
     snprintf(options, sizeof options,
-             "-DMASQ_WORD=uint -DMASQ_WORD_BITS=32 -DMASQ_PM_SPACE=__local -DMASQ_ALPHABET=%u "
+             "-DMASQ_WORD=uint -DMASQ_WORD_BITS=%u -DMASQ_PM_SPACE=__local -DMASQ_ALPHABET=%u "
              "-DMASQ_GROUP=%u -DMASQ_WORDS=%u",
-             s->alphabet, group, words);
+             (unsigned)MASQ_DEVICE_WORD_BITS, s->alphabet, group, words);
     MASQ_TRY(masq_cl_program_build(s->context, s->device.device, options, &kc->program, s->why,
                                    s->why_size));
     cl_int error;
@@ -493,9 +496,9 @@ masq_status masq_cl_session_open(const masq_pack *pack, const masq_match_options
     while (group_short > 1 && group_short * per_short > local - 1024)
         group_short /= 2;
     uint32_t group_long = 4;
-    while (group_long > 1 && group_long * per_short * LONG_WORDS > local - 1024)
+    while (group_long > 1 && group_long * per_short * MASQ_LONG_WORDS > local - 1024)
         group_long /= 2;
-    if (group_short * per_short > local || group_long * per_short * LONG_WORDS > local) {
+    if (group_short * per_short > local || group_long * per_short * MASQ_LONG_WORDS > local) {
         snprintf(why, why_size, "%u distinct characters do not fit the device's %llu KiB of local memory",
                  distinct, (unsigned long long)(local >> 10));
         free(s);
@@ -509,7 +512,7 @@ masq_status masq_cl_session_open(const masq_pack *pack, const masq_match_options
     CL_CHECK_CREATED_AT(why, why_size, status, cleanup, "clCreateCommandQueue", error);
     status = build_class(s, &s->classes[0], 1, group_short);
     if (status == MASQ_OK)
-        status = build_class(s, &s->classes[1], LONG_WORDS, group_long);
+        status = build_class(s, &s->classes[1], MASQ_LONG_WORDS, group_long);
     if (status == MASQ_OK)
         status = grow_candidates(s, s->tuning.candidate_capacity);
     if (status == MASQ_OK)
