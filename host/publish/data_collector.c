@@ -16,7 +16,8 @@
 #include <openssl/hmac.h>
 
 #include "../util/log.h"
-#include "publish_internal.h"
+#include "data_collector.h"
+#include "publish_redact.h"
 
 #define API_VERSION "2016-04-01"
 #define KEY_FILE_MAX 4096

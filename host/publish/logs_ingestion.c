@@ -8,7 +8,10 @@
 #include <openssl/rand.h>
 
 #include "../util/log.h"
-#include "publish_internal.h"
+#include "logs_ingestion.h"
+#include "publish_batch.h"
+#include "publish_redact.h"
+#include "publish_token.h"
 
 #define API_VERSION "2023-01-01"
 

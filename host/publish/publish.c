@@ -11,7 +11,15 @@
 
 #include "../result.h"
 #include "../util/log.h"
-#include "publish_internal.h"
+#include "publish.h"
+#include "data_collector.h"
+#include "logs_ingestion.h"
+#include "publish_batch.h"
+#include "publish_http.h"
+#include "publish_records.h"
+#include "publish_redact.h"
+#include "publish_token.h"
+#include "spool.h"
 
 void masq_publish_config_defaults(masq_publish_config *config)
 {
@@ -145,43 +153,6 @@ masq_status masq_publish_check(const masq_publish_config *config, bool for_spool
     if (!config->dry_run || for_spool)
         MASQ_TRY(check_spool_folder(config));
     return MASQ_OK;
-}
-
-void masq_publish_target_free(masq_publish_target *target)
-{
-    free(target->endpoint);
-    free(target->dcr_id);
-    free(target->stream);
-    free(target->workspace_id);
-    free(target->log_type);
-    memset(target, 0, sizeof *target);
-}
-
-static char *copy_or_null(const char *text)
-{
-    return text ? strdup(text) : NULL;
-}
-
-masq_status masq_publish_target_from_config(const masq_publish_config *config,
-                                            masq_publish_target *target)
-{
-    memset(target, 0, sizeof *target);
-    target->api = config->api;
-    if (config->api == MASQ_PUBLISH_LOGS_INGESTION) {
-        target->endpoint = copy_or_null(config->ingestion_endpoint);
-        target->dcr_id = copy_or_null(config->dcr_id);
-        target->stream = strdup(config->stream ? config->stream : MASQ_PUBLISH_DEFAULT_STREAM);
-        if (target->endpoint && target->dcr_id && target->stream)
-            return MASQ_OK;
-    } else {
-        target->workspace_id = copy_or_null(config->workspace_id);
-        target->endpoint = copy_or_null(config->endpoint);
-        target->log_type = strdup(MASQ_PUBLISH_LOG_TYPE);
-        if (target->workspace_id && target->log_type && (target->endpoint || !config->endpoint))
-            return MASQ_OK;
-    }
-    masq_publish_target_free(target);
-    return MASQ_ERR_NOMEM;
 }
 
 masq_status masq_publish_session_open(masq_publish_session *session,

@@ -14,46 +14,11 @@
 #include <stdio.h>
 
 #include "../util/status.h"
+#include "publish_config.h"
+#include "publish_session.h"
+#include "publish_target.h"
 
 struct masq_result;
-
-typedef enum masq_publish_api {
-    MASQ_PUBLISH_NONE = 0,
-    MASQ_PUBLISH_LOGS_INGESTION, /* DCR-based Logs Ingestion API, OAuth2 bearer tokens */
-    MASQ_PUBLISH_DATA_COLLECTOR, /* legacy HTTP Data Collector API, SharedKey signature */
-} masq_publish_api;
-
-#define MASQ_PUBLISH_DEFAULT_STREAM "Custom-MasqueradingProcessNameResult"
-#define MASQ_PUBLISH_LOG_TYPE "MasqueradingProcessNameResult"
-#define MASQ_PUBLISH_DEFAULT_AUDIENCE "https://monitor.azure.com"
-/* Logs Ingestion: 1 MB per call (the limit counts compressed and uncompressed data). */
-#define MASQ_PUBLISH_LOGS_INGESTION_MAX_BYTES 1000000u
-/* Data Collector: 30 MB per post; stay well under it. */
-#define MASQ_PUBLISH_DATA_COLLECTOR_MAX_BYTES 25000000u
-
-typedef struct masq_publish_config {
-    masq_publish_api api;
-    /* Logs Ingestion */
-    const char *ingestion_endpoint; /* DCE or the DCR's logs-ingestion endpoint */
-    const char *dcr_id;             /* the DCR's immutable id, dcr-... */
-    const char *stream;             /* NULL: MASQ_PUBLISH_DEFAULT_STREAM */
-    const char *token_audience;     /* NULL: MASQ_PUBLISH_DEFAULT_AUDIENCE */
-    bool managed_identity;          /* tokens from IMDS, not AZURE_CLIENT_SECRET */
-    /* Data Collector */
-    const char *workspace_id;
-    const char *workspace_key_file; /* NULL: $MASQ_WORKSPACE_KEY */
-    const char *endpoint;           /* NULL: https://WORKSPACE.ods.opinsights.azure.com */
-    /* Both */
-    const char *spool_dir;  /* NULL: $XDG_STATE_HOME/masq/spool or ~/.local/state/masq/spool */
-    bool publish_demo;      /* publish anomalies from the synthetic demo events too */
-    bool dry_run;           /* print the requests (secrets redacted) instead of sending */
-    FILE *dry_run_out;      /* where a dry run prints (NULL: stderr) */
-    double timeout_seconds; /* per request (30) */
-    int retries;            /* after the first try, on 429, 5xx, timeouts, resets (5) */
-    double backoff_seconds; /* first backoff; doubles each retry, with jitter (1) */
-    double max_wait_seconds; /* all the backoff waits of a run together (900) */
-    size_t batch_bytes;     /* 0: the API's limit; smaller values only lower it */
-} masq_publish_config;
 
 void masq_publish_config_defaults(masq_publish_config *config);
 
@@ -84,10 +49,19 @@ masq_status masq_publish_spool(const masq_publish_config *config);
  * (no --spool, no $XDG_STATE_HOME and no $HOME). */
 int masq_publish_spool_dir(const masq_publish_config *config, char *out, size_t size);
 
-/* The Data Collector's SharedKey signature: Base64(HMAC-SHA256(Base64Decode(key),
- * "POST\n<content_length>\napplication/json\nx-ms-date:<date>\n/api/logs")).
- * Returns 0, or -1 when the key is not Base64 or out is too small (>= 45 bytes). */
-int masq_publish_shared_key_signature(const char *key_base64, size_t content_length,
-                                      const char *date, char *out, size_t size);
+/* A sending session over one HTTP client; the caller closes it. */
+masq_status masq_publish_session_open(masq_publish_session *session,
+                                      const masq_publish_config *config);
+void masq_publish_session_close(masq_publish_session *session);
+
+/* Send one batch (a JSON array of records, body_size bytes) to target, or in a
+ * dry run print the request. message receives the reason of a failure. */
+masq_send_result masq_publish_send(masq_publish_session *session, const masq_publish_target *target,
+                                   const char *body, size_t body_size, size_t records,
+                                   char *message, size_t message_size);
+
+/* Core dumps off (PR_SET_DUMPABLE 0, RLIMIT_CORE 0) for the rest of the
+ * process, before any secret is read: a memory image would hold them. */
+void masq_publish_protect_process(void);
 
 #endif

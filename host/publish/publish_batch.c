@@ -6,7 +6,7 @@
 #include <zlib.h>
 
 #include "../util/log.h"
-#include "publish_internal.h"
+#include "publish_batch.h"
 
 void masq_batch_list_free(masq_batch_list *batches)
 {

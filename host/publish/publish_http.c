@@ -18,7 +18,8 @@
 
 #include "../result.h"
 #include "../util/log.h"
-#include "publish_internal.h"
+#include "publish_http.h"
+#include "publish_redact.h"
 
 #define BODY_KEEP (64 * 1024)
 #define BACKOFF_CAP_SECONDS 60.0

@@ -9,7 +9,7 @@
 #include "../result.h"
 #include "../report/report.h"
 #include "../util/time_iso.h"
-#include "publish_internal.h"
+#include "publish_records.h"
 
 void masq_record_list_free(masq_record_list *records)
 {

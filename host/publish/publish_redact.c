@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "publish_internal.h"
+#include "publish_redact.h"
 
 #define SECRET_SLOTS 8
 

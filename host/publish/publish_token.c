@@ -9,7 +9,10 @@
 #include <cjson/cJSON.h>
 
 #include "../util/log.h"
-#include "publish_internal.h"
+#include "publish_token.h"
+#include "publish_config.h"
+#include "publish_http.h"
+#include "publish_redact.h"
 
 #define DEFAULT_AUTHORITY "https://login.microsoftonline.com"
 #define DEFAULT_IMDS "http://169.254.169.254"

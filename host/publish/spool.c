@@ -33,7 +33,9 @@
 
 #include "../util/log.h"
 #include "../util/time_iso.h"
-#include "publish_internal.h"
+#include "spool.h"
+#include "publish_batch.h"
+#include "publish_http.h"
 
 #define SPOOL_FORMAT "masq-spool-1"
 #define SPOOL_SUFFIX ".spool"

@@ -11,7 +11,8 @@
 #include <unistd.h>
 
 #include "fuzz_check.h"
-#include "publish/publish_internal.h"
+#include "publish/publish_batch.h"
+#include "publish/spool.h"
 #include "util/log.h"
 
 static void quiet(masq_log_level level, const char *message, void *context)

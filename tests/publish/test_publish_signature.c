@@ -17,7 +17,12 @@
 #include <zlib.h>
 
 #include "../check.h"
-#include "publish/publish_internal.h"
+#include "publish/data_collector.h"
+#include "publish/publish.h"
+#include "publish/publish_batch.h"
+#include "publish/publish_http.h"
+#include "publish/publish_redact.h"
+#include "publish/spool.h"
 
 /* No message beyond the condition itself. */
 #define EXPECT(condition) CHECK(condition, "%s", "")

@@ -1,0 +1,100 @@
+/* HTTP with retries, backoff and bounded waits, and what a failed exchange
+ * means for a batch (publish_http.c). */
+#ifndef MASQ_PUBLISH_HTTP_H
+#define MASQ_PUBLISH_HTTP_H
+
+#include <curl/curl.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../util/status.h"
+
+typedef struct masq_http_policy {
+    double timeout_seconds;
+    int retries;
+    double backoff_seconds;
+    double max_wait_seconds;  /* a Retry-After longer than this ends the retries */
+    double max_total_wait;    /* all the waits of a client together (--publish-max-wait) */
+} masq_http_policy;
+
+typedef struct masq_http_request {
+    const char *method; /* "GET" or "POST" */
+    const char *url;
+    struct curl_slist *headers;
+    const void *body;
+    size_t body_size;
+    bool link_local; /* the IMDS address 169.254.169.254 may use plain http */
+} masq_http_request;
+
+typedef struct masq_http_response {
+    long status; /* 0: no HTTP answer (see curl_code) */
+    CURLcode curl_code;
+    char error[CURL_ERROR_SIZE];
+    char *body; /* NUL-terminated, at most 64 KiB kept */
+    size_t body_size;
+    double retry_after; /* seconds; < 0 when the answer had none */
+} masq_http_response;
+
+typedef enum masq_http_outcome {
+    MASQ_HTTP_ACKNOWLEDGED, /* a 2xx came back (an unexpected one is logged) */
+    MASQ_HTTP_REJECTED,     /* a status that retrying cannot fix (4xx but 408/429) */
+    MASQ_HTTP_UNDELIVERED,  /* still 429, 5xx, timeouts or resets after the retries */
+    MASQ_HTTP_LOCAL_ERROR,  /* out of memory, a bad URL: nothing was sent */
+} masq_http_outcome;
+
+/* Called before every attempt, so headers that age (x-ms-date and its
+ * signature, a bearer token) are fresh. Fill request; previous is NULL on
+ * the first attempt. Returns MASQ_OK or an error that ends the exchange. */
+typedef masq_status (*masq_http_prepare)(void *context, masq_http_request *request,
+                                         const masq_http_response *previous);
+
+typedef struct masq_http_client {
+    CURL *curl;
+    masq_http_policy policy;
+    uint64_t jitter_state;
+    double waited;      /* seconds slept in backoff so far */
+    bool fresh_connect; /* the next attempt opens a new connection */
+} masq_http_client;
+
+masq_status masq_http_client_init(masq_http_client *client, const masq_http_policy *policy);
+void masq_http_client_free(masq_http_client *client);
+void masq_http_response_free(masq_http_response *response);
+
+/* https, or http to 127.0.0.0/8, ::1 or localhost (and 169.254.169.254 when
+ * link_local). 0 when allowed; -1 with the reason in why. */
+int masq_http_url_allowed(const char *url, bool link_local, char *why, size_t size);
+
+/* One exchange with retries and backoff: every 2xx acknowledges (one that is
+ * not success_status is logged);
+ * response holds the last answer (free it). */
+masq_http_outcome masq_http_exchange(masq_http_client *client, masq_http_prepare prepare,
+                                     void *context, long success_status,
+                                     masq_http_response *response);
+
+/* A one-line description of a failed answer: "HTTP 403 OperationFailed: ...",
+ * the server's own message from Azure's error bodies, redacted. */
+void masq_http_describe(const masq_http_response *response, char *out, size_t size);
+
+typedef enum masq_send_result {
+    MASQ_SEND_ACKNOWLEDGED,
+    MASQ_SEND_REJECTED,    /* the server refused it: retrying the same is pointless */
+    MASQ_SEND_BAD_BATCH,   /* 400: this batch's data refused; others may pass */
+    MASQ_SEND_TOO_LARGE,   /* 413: split it (records are independent) */
+    MASQ_SEND_UNDELIVERED, /* not acknowledged after the retries */
+    MASQ_SEND_NO_CREDENTIALS,
+} masq_send_result;
+
+/* What a failed exchange means for the batch: 413 too large, 400 bad data,
+ * another refusal, or not delivered. */
+masq_send_result masq_send_result_of(masq_http_outcome outcome, const masq_http_response *response);
+
+/* Every header line of a request is checked: no CR, LF, NUL or other
+ * control character can reach the wire. 0 when it is clean. */
+int masq_http_header_clean(const char *line);
+
+/* Monotonic seconds, and the wall clock in ms since the epoch. */
+double masq_publish_now(void);
+int64_t masq_publish_wall_ms(void);
+
+#endif

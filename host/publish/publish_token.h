@@ -1,0 +1,30 @@
+/* Bearer tokens from Entra ID or the managed identity (publish_token.c). */
+#ifndef MASQ_PUBLISH_TOKEN_H
+#define MASQ_PUBLISH_TOKEN_H
+
+#include <stdbool.h>
+
+#include "publish_http.h"
+
+typedef struct masq_token {
+    char *access_token;
+    double expires_at; /* monotonic seconds */
+} masq_token;
+
+/* A bearer token for the audience: cached until 5 minutes before it expires,
+ * or fetched by client credentials (AZURE_TENANT_ID, AZURE_CLIENT_ID,
+ * AZURE_CLIENT_SECRET, AZURE_AUTHORITY_HOST) or from IMDS. force: fetch a
+ * new one. MASQ_ERR_PUBLISH with the reason logged. */
+masq_status masq_token_get(masq_http_client *client, masq_token *token, const char *audience,
+                           bool managed_identity, bool force);
+void masq_token_free(masq_token *token);
+
+/* AZURE_AUTHORITY_HOST (or, with a managed identity,
+ * AZURE_POD_IDENTITY_AUTHORITY_HOST): https, or http to loopback (IMDS's
+ * link-local address too). MASQ_ERR_USAGE with the reason logged. */
+masq_status masq_token_check_endpoints(bool managed_identity);
+
+/* MASQ_OK when the environment holds what the token source needs. */
+masq_status masq_token_check_environment(bool managed_identity);
+
+#endif
