@@ -11,7 +11,7 @@
 
 #include "check.h"
 #include "match/dl_exact.h"
-#include "match/dl_oracle.h"
+#include "oracle/dl_oracle.h"
 #include "match/osa_bitparallel.h"
 #include "names/unicode.h"
 #include "random_names.h"

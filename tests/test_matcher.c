@@ -14,7 +14,7 @@
 #include "check.h"
 #include "ingest/ingest.h"
 #include "match/match.h"
-#include "match/dl_oracle.h"
+#include "oracle/dl_oracle.h"
 #include "match/opencl/cl_selftest.h"
 #include "match/pack.h"
 #include "names/unicode.h"

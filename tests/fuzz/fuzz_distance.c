@@ -12,7 +12,7 @@
 
 #include "fuzz_check.h"
 #include "match/dl_exact.h"
-#include "match/dl_oracle.h"
+#include "oracle/dl_oracle.h"
 #include "names/unicode.h"
 #include "report/edit_script.h"
 
