@@ -11,7 +11,19 @@
  *
  * Build options: MASQ_ALPHABET (symbols; 0 is "in no frequent name", with an
  * empty mask), MASQ_GROUP (frequent names per group), MASQ_WORDS (words of
- * MASQ_WORD_BITS per pattern: 1 for names up to MASQ_SHORT_PATTERN symbols). */
+ * MASQ_WORD_BITS per pattern: 1 for names up to MASQ_SHORT_PATTERN symbols),
+ * MASQ_LAYOUT (how names lie in `symbols`: MASQ_LAYOUT_OFFSETS or
+ * MASQ_LAYOUT_ROWS, see match_shared.h). */
+
+#ifndef MASQ_LAYOUT
+#define MASQ_LAYOUT MASQ_LAYOUT_OFFSETS
+#endif
+#if MASQ_LAYOUT == MASQ_LAYOUT_ROWS
+/* Symbol p of view v: work-items on neighbouring names read neighbouring words. */
+#define MASQ_SYMBOL(v, p) symbols[masq_symbol_index((v).offset, (v).stride, (p))]
+#else
+#define MASQ_SYMBOL(v, p) symbols[(v).offset + (p)]
+#endif
 
 __kernel void masq_match_tiles(__global const masq_tile *tiles,
                                __global const ushort *symbols,
@@ -37,7 +49,7 @@ __kernel void masq_match_tiles(__global const masq_tile *tiles,
         const masq_device_view fv = frequent[tile.frequent_first + f];
         __local MASQ_WORD *table = tables + f * MASQ_ALPHABET * MASQ_WORDS;
         for (uint p = 0; p < fv.length; p++)
-            table[symbols[fv.offset + p] * MASQ_WORDS + p / MASQ_WORD_BITS] |=
+            table[MASQ_SYMBOL(fv, p) * MASQ_WORDS + p / MASQ_WORD_BITS] |=
                 (MASQ_WORD)1 << (p % MASQ_WORD_BITS);
     }
     barrier(CLK_LOCAL_MEM_FENCE);
@@ -64,7 +76,7 @@ __kernel void masq_match_tiles(__global const masq_tile *tiles,
                 masq_osa_word_state s = {~(MASQ_WORD)0, 0, 0, 0};
                 const MASQ_WORD last = (MASQ_WORD)1 << (fv.length - 1);
                 for (uint j = 0; j < iv.length; j++)
-                    osa += masq_osa_word_step(&s, table[symbols[iv.offset + j]], last);
+                    osa += masq_osa_word_step(&s, table[MASQ_SYMBOL(iv, j)], last);
 #else
                 masq_osa_word_state s[MASQ_WORDS];
                 const uint words = (fv.length + MASQ_WORD_BITS - 1) / MASQ_WORD_BITS;
@@ -75,7 +87,7 @@ __kernel void masq_match_tiles(__global const masq_tile *tiles,
                     s[w].pm_prev = 0;
                 }
                 for (uint j = 0; j < iv.length; j++)
-                    osa += masq_osa_words_step(s, table + symbols[iv.offset + j] * MASQ_WORDS, words,
+                    osa += masq_osa_words_step(s, table + MASQ_SYMBOL(iv, j) * MASQ_WORDS, words,
                                                (fv.length - 1) % MASQ_WORD_BITS);
 #endif
             }

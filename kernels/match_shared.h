@@ -36,14 +36,40 @@ typedef struct masq_tile {
     MASQ_U32 infrequent_count;
 } masq_tile;
 
-/* A name as the kernel sees it: where its symbols start, its length, its
- * extension group; its symbol bits are in a separate array. */
+/* How names' symbols lie in the device's one symbol buffer (build option
+ * MASQ_LAYOUT; the host picks one per device, MASQ_DEVICE_LAYOUT overrides):
+ *   offsets  each name's symbols one after another: symbol p at [offset + p]
+ *            (stride 1);
+ *   rows     fixed-width rows by width class, interleaved: a class holds the
+ *            names of lengths (width / 2, width] (the first, [0, 32]) of one
+ *            side, symbol p of its name n at [base + p * stride + n], stride
+ *            its name count rounded up to MASQ_ROW_ALIGN. Neighbouring
+ *            work-items take neighbouring names, so at step p they read
+ *            neighbouring words (coalesced on a GPU). */
+#define MASQ_LAYOUT_OFFSETS 0
+#define MASQ_LAYOUT_ROWS 1
+/* Width of the first row class in symbols; each next class doubles it (32,
+ * 64, then the multi-word classes 128, 256, ...: at most twice a name's
+ * length in padding). */
+#define MASQ_ROW_WIDTH_FIRST 32
+/* Names per class are rounded up to this, so every row starts aligned. */
+#define MASQ_ROW_ALIGN 32
+
+/* A name as the kernel sees it: where its symbol 0 is, its length, its
+ * extension group, the distance between its symbols (1 in the offsets
+ * layout); its symbol bits are in a separate array. */
 typedef struct masq_device_view {
     MASQ_U32 offset;
     MASQ_U32 length;
     MASQ_I32 group;
-    MASQ_U32 unused;
+    MASQ_U32 stride;
 } masq_device_view;
+
+/* Where symbol p of a name lies in the symbol buffer, in either layout. */
+static inline MASQ_U32 masq_symbol_index(MASQ_U32 offset, MASQ_U32 stride, MASQ_U32 p)
+{
+    return offset + p * stride;
+}
 
 /* A pair whose OSA distance leaves a hit possible, for the host to verify. */
 typedef struct masq_candidate {

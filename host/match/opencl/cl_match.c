@@ -12,6 +12,7 @@
 #include "../verify.h"
 #include "cl_check.h"
 #include "cl_device.h"
+#include "cl_layout.h"
 #include "cl_program.h"
 #include "cl_selftest.h"
 #include "cl_tuning.h"
@@ -29,6 +30,7 @@ LAYOUT(masq_tile, infrequent_count, 12);
 LAYOUT(masq_device_view, offset, 0);
 LAYOUT(masq_device_view, length, 4);
 LAYOUT(masq_device_view, group, 8);
+LAYOUT(masq_device_view, stride, 12);
 LAYOUT(masq_candidate, frequent, 0);
 LAYOUT(masq_candidate, infrequent, 4);
 LAYOUT(masq_candidate, osa, 8);
@@ -49,6 +51,7 @@ typedef struct masq_cl_session {
     cl_command_queue queue;
     kernel_class classes[2]; /* 0: patterns up to 32 symbols, 1: up to MASQ_DEVICE_MAX_PATTERN */
     masq_opencl_tuning tuning;
+    uint32_t layout;   /* MASQ_LAYOUT_OFFSETS or MASQ_LAYOUT_ROWS (cl_layout.c) */
     uint32_t alphabet; /* table entries per pattern word; symbol 0 = in no frequent name */
     uint16_t *symbol_ids; /* pack symbol -> kernel symbol */
     cl_mem candidates;
@@ -97,25 +100,14 @@ cleanup:
     return status;
 }
 
-static masq_status upload_views(session *s, const masq_view_list *list,
-                                uint16_t *symbols, size_t *symbol_count, cl_mem *views_mem,
-                                cl_mem *bits_mem)
+static masq_status upload_bits(session *s, const masq_view_list *list, cl_mem *bits_mem)
 {
-    masq_device_view *views = malloc((list->count ? list->count : 1) * sizeof *views);
-    cl_ulong *bits = malloc((list->count ? list->count : 1) * sizeof *bits);
-    masq_status status = views && bits ? MASQ_OK : MASQ_ERR_NOMEM;
-    for (size_t v = 0; v < list->count && status == MASQ_OK; v++) {
-        const masq_view *view = &list->items[v];
-        views[v] = (masq_device_view){(cl_uint)*symbol_count, view->length, view->group, 0};
-        bits[v] = view->symbol_bits;
-        for (uint32_t p = 0; p < view->length; p++)
-            symbols[(*symbol_count)++] = s->symbol_ids[view->symbols[p]];
-    }
-    if (status == MASQ_OK)
-        status = buffer(s, views_mem, list->count * sizeof *views, views);
-    if (status == MASQ_OK)
-        status = buffer(s, bits_mem, list->count * sizeof *bits, bits);
-    free(views);
+    cl_ulong *bits = malloc((list->count > 2 ? list->count : 2) * sizeof *bits); /* >= 16 bytes */
+    if (bits == NULL)
+        return MASQ_ERR_NOMEM;
+    for (size_t v = 0; v < list->count; v++)
+        bits[v] = list->items[v].symbol_bits;
+    masq_status status = buffer(s, bits_mem, list->count * sizeof *bits, bits);
     free(bits);
     return status;
 }
@@ -123,27 +115,30 @@ static masq_status upload_views(session *s, const masq_view_list *list,
 static masq_status device_join_upload(session *s, device_join *d, const masq_threshold *t)
 {
     const masq_join *j = d->join;
-    size_t total = 0;
-    for (size_t v = 0; v < j->frequent.count; v++)
-        total += j->frequent.items[v].length;
-    for (size_t v = 0; v < j->infrequent.count; v++)
-        total += j->infrequent.items[v].length;
-    if (total >= UINT32_MAX) {
-        snprintf(s->why, s->why_size, "names too long in all for 32-bit offsets");
-        return MASQ_ERR_DEVICE;
-    }
-    uint16_t *symbols = malloc((total ? total : 1) * sizeof *symbols);
-    if (symbols == NULL)
-        return MASQ_ERR_NOMEM;
+    masq_device_view *views[2] = {
+        malloc((j->frequent.count ? j->frequent.count : 1) * sizeof(masq_device_view)),
+        malloc((j->infrequent.count ? j->infrequent.count : 1) * sizeof(masq_device_view))};
+    uint16_t *symbols = NULL;
     size_t used = 0;
-    masq_status status = upload_views(s, &j->frequent, symbols, &used, &d->frequent,
-                                      &d->frequent_bits);
+    masq_status status = views[0] && views[1] ? MASQ_OK : MASQ_ERR_NOMEM;
     if (status == MASQ_OK)
-        status = upload_views(s, &j->infrequent, symbols, &used, &d->infrequent,
-                              &d->infrequent_bits);
+        status = masq_cl_layout_pack(s->layout, &j->frequent, &j->infrequent, s->symbol_ids,
+                                     views, &symbols, &used, s->why, s->why_size);
     if (status == MASQ_OK)
         status = buffer(s, &d->symbols, used * sizeof *symbols, symbols);
+    if (status == MASQ_OK)
+        status = buffer(s, &d->frequent, j->frequent.count * sizeof **views, views[0]);
+    if (status == MASQ_OK)
+        status = buffer(s, &d->infrequent, j->infrequent.count * sizeof **views, views[1]);
+    if (status == MASQ_OK)
+        status = upload_bits(s, &j->frequent, &d->frequent_bits);
+    if (status == MASQ_OK)
+        status = upload_bits(s, &j->infrequent, &d->infrequent_bits);
     free(symbols);
+    free(views[0]);
+    free(views[1]);
+    if (status != MASQ_OK)
+        return status;
     cl_int *k = malloc(((size_t)t->max_length + 1) * sizeof *k);
     if (k == NULL)
         return MASQ_ERR_NOMEM;
@@ -392,8 +387,8 @@ static masq_status build_class(session *s, kernel_class *kc, uint32_t words, uin
     kc->group = group;
     snprintf(options, sizeof options,
              "-DMASQ_WORD=uint -DMASQ_WORD_BITS=%u -DMASQ_PM_SPACE=__local -DMASQ_ALPHABET=%u "
-             "-DMASQ_GROUP=%u -DMASQ_WORDS=%u",
-             (unsigned)MASQ_DEVICE_WORD_BITS, s->alphabet, group, words);
+             "-DMASQ_GROUP=%u -DMASQ_WORDS=%u -DMASQ_LAYOUT=%u",
+             (unsigned)MASQ_DEVICE_WORD_BITS, s->alphabet, group, words, (unsigned)s->layout);
     MASQ_TRY(masq_cl_program_build(s->context, s->device.device, options, &kc->program, s->why,
                                    s->why_size));
     cl_int error;
@@ -483,6 +478,11 @@ masq_status masq_cl_session_open(const masq_pack *pack, const masq_match_options
     }
     s->tuning = options->tuning;
     masq_cl_tuning_resolve(&s->device, &s->tuning);
+    status = masq_cl_layout_resolve(&s->device, &s->layout, why, why_size);
+    if (status != MASQ_OK) {
+        free(s);
+        return status;
+    }
     s->alphabet = alphabet_for(pack);
     if (s->alphabet == 0) {
         snprintf(why, why_size, "frequent names use too many distinct characters for a device");
@@ -519,9 +519,9 @@ masq_status masq_cl_session_open(const masq_pack *pack, const masq_match_options
         status = self_test(s);
     if (status == MASQ_OK)
         masq_info("opencl: %s (%s): program built and self-test passed; work-groups of %u, "
-                  "%u + %u frequent names a group, tiles of %u",
+                  "%u + %u frequent names a group, tiles of %u, %s layout",
                   s->device.name, s->device.platform_name, s->tuning.work_group_size, group_short,
-                  group_long, s->tuning.tile_infrequent);
+                  group_long, s->tuning.tile_infrequent, masq_cl_layout_name(s->layout));
 cleanup:
     if (status != MASQ_OK) {
         if (s->why_text[0] != '\0')
