@@ -25,7 +25,4 @@ typedef struct masq_detect_input {
 masq_status masq_detect(const masq_config *config, const masq_detect_input *input,
                         masq_result *result);
 
-/* Add one anomaly (merging it into an earlier one for the same pair). */
-masq_status masq_anomaly_add(masq_result *result, const masq_anomaly *anomaly);
-
 #endif

@@ -1,0 +1,52 @@
+/* What the detection files share: the detector of one scan (its inputs,
+ * the known names and allowlist, which names are known), small questions
+ * about a name. Internal to detect/. */
+#ifndef MASQ_DETECTOR_H
+#define MASQ_DETECTOR_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../match/match.h"
+#include "../result.h"
+#include "../tier/percent_rank.h"
+#include "allowlist.h"
+#include "known_names.h"
+
+typedef struct detector {
+    const masq_config *config;
+    const masq_tier *tiers;
+    const bool *in_shard;       /* per seen name */
+    masq_matcher *matcher;
+    masq_result *result;
+    size_t seen_names;          /* names at or past this index are known names the data lacks */
+    masq_known_names *known;
+    masq_allowlist allow;
+    const masq_known_name **known_of; /* per name index */
+} detector;
+
+/* With --shard K/N, this run reports only anomalies whose suspicious name
+ * falls in slice K: the slices partition the anomalies. */
+static inline bool in_shard(const detector *d, size_t name)
+{
+    return name < d->seen_names && d->in_shard[name];
+}
+
+static inline bool tier_has(const detector *d, size_t name, masq_tier tier)
+{
+    return name < d->seen_names && (d->tiers[name] & tier);
+}
+
+static inline masq_source source_of(const masq_name *normal, const masq_name *suspicious)
+{
+    bool user = suspicious->user_count > 0 && (normal == NULL || normal->user_count > 0);
+    return user ? MASQ_SOURCE_USER : MASQ_SOURCE_DEMO;
+}
+
+static inline bool is_anchor(const detector *d, size_t name)
+{
+    return d->known_of[name] != NULL || tier_has(d, name, MASQ_TIER_FREQUENT);
+}
+
+#endif

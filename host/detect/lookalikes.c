@@ -1,0 +1,185 @@
+/* The matrix look-alikes: one generic path for both matrices (frequent x
+ * infrequent names, and known names x every other name), from the hits of
+ * the scan's matcher to anomalies. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "../match/pack.h"
+#include "../match/score.h"
+#include "../names/unicode.h"
+#include "anomaly_list.h"
+#include "lookalikes.h"
+
+/* Known names' look-alikes: one edit counts for stems of at least this many
+ * characters, whatever the similarity threshold (lsasss.exe, smsss.exe). */
+#define SHORT_STEM 4
+/* The threshold the known-name matrix runs at; its pairs are then kept when
+ * the distance is at most max(1, the threshold's own allowance). */
+#define KNOWN_MATCH_THRESHOLD 0.74
+
+/* Run one matrix: names `frequent` x `infrequent` (table indices). */
+static masq_status run_matrix(detector *d, bool stems, const size_t *frequent, size_t nf,
+                              const size_t *infrequent, size_t ni, double threshold,
+                              masq_pack *pack, masq_hits *hits)
+{
+    const masq_name_table *names = &d->result->names;
+    masq_pack_init(pack);
+    pack->stems_always = stems;
+    for (size_t i = 0; i < nf; i++)
+        MASQ_TRY(masq_pack_add(pack, &pack->frequent, names->names[frequent[i]].text,
+                               names->names[frequent[i]].length, (uint32_t)frequent[i]));
+    for (size_t i = 0; i < ni; i++)
+        MASQ_TRY(masq_pack_add(pack, &pack->infrequent, names->names[infrequent[i]].text,
+                               names->names[infrequent[i]].length, (uint32_t)infrequent[i]));
+    masq_match_stats stats;
+    MASQ_TRY(masq_matcher_run(d->matcher, pack, threshold, hits, &stats));
+    masq_summary *s = &d->result->summary;
+    s->pairs += stats.pairs;
+    s->candidates += stats.candidates;
+    s->verified += stats.verified;
+    s->launches += stats.launches;
+    s->overflows += stats.overflows;
+    s->threads = stats.threads;
+    memcpy(s->backend, stats.backend, sizeof s->backend);
+    memcpy(s->device, stats.device, sizeof s->device);
+    return MASQ_OK;
+}
+
+static size_t stem_length(const char *name)
+{
+    const char *dot = strrchr(name, '.');
+    long n = masq_unicode_decode(name, dot ? (size_t)(dot - name) : strlen(name), NULL);
+    return n < 0 ? 0 : (size_t)n;
+}
+
+static bool executable_or_none(const char *name)
+{
+    static const char *const executable[] = {"exe", "com", "scr", "bat", "cmd", "pif", "cpl",
+                                             "msi", "dll", "js", "vbs", "hta", "ps1", NULL};
+    const char *dot = strrchr(name, '.');
+    if (dot == NULL)
+        return true;
+    for (const char *const *e = executable; *e; e++)
+        if (strcmp(dot + 1, *e) == 0)
+            return true;
+    return false;
+}
+
+/* Hits of a matrix into anomalies. known_anchors: the frequent side is the
+ * known names, kept by the short-name rule; stems: the default profile's. */
+static masq_status hits_to_anomalies(detector *d, const masq_pack *pack, const masq_hits *hits,
+                                     bool stems, bool known_anchors)
+{
+    masq_name *names = d->result->names.names;
+    masq_threshold threshold;
+    MASQ_TRY(masq_threshold_init(&threshold, d->config->similarity_threshold, pack->max_length));
+    masq_status status = MASQ_OK;
+    for (size_t h = 0; h < hits->count && status == MASQ_OK; h++) {
+        const masq_hit *hit = &hits->items[h];
+        size_t n = pack->frequent.items[hit->frequent].name;
+        size_t s = pack->infrequent.items[hit->infrequent].name;
+        const masq_name *normal = &names[n], *suspicious = &names[s];
+        masq_anomaly a = {.normal = n < d->seen_names ? normal : NULL,
+                          .normal_text = normal->text,
+                          .suspicious = suspicious,
+                          .score = hit->score,
+                          .distance = hit->distance,
+                          .source = source_of(n < d->seen_names ? normal : NULL, suspicious),
+                          .reasons = MASQ_REASON_LOOKALIKE,
+                          .severity = MASQ_SEVERITY_MEDIUM};
+        if (stems) {
+            if (masq_allowlist_has(&d->allow, normal->text, suspicious->text))
+                continue;
+            /* A name without an extension (sshd, bash) is a Linux binary: only
+             * names without one imitate it. */
+            if (strchr(normal->text, '.') == NULL && strchr(suspicious->text, '.') != NULL)
+                continue;
+            if (hit->distance == 0) {
+                /* The same stem: another or no extension (svchost.com, svchost). */
+                if (!executable_or_none(suspicious->text))
+                    continue;
+                a.reasons = MASQ_REASON_EXTENSION;
+            }
+            if (known_anchors) {
+                size_t stem = stem_length(normal->text);
+                size_t other = stem_length(suspicious->text);
+                size_t longer = stem > other ? stem : other;
+                int32_t allowed = longer <= threshold.max_length ? masq_threshold_k(&threshold, longer) : 0;
+                if (allowed < 1 && stem >= SHORT_STEM)
+                    allowed = 1;
+                if ((int32_t)hit->distance > allowed)
+                    continue;
+            }
+            if (known_anchors || d->known_of[n] != NULL)
+                a.severity = MASQ_SEVERITY_HIGH;
+        }
+        status = masq_anomaly_add(d->result, &a);
+    }
+    masq_threshold_free(&threshold);
+    return status;
+}
+
+masq_status masq_detect_lookalikes(detector *d, bool stems)
+{
+    size_t count = d->seen_names;
+    size_t *frequent = malloc((count ? count : 1) * sizeof *frequent);
+    size_t *infrequent = malloc((count ? count : 1) * sizeof *infrequent);
+    if (frequent == NULL || infrequent == NULL) {
+        free(frequent);
+        free(infrequent);
+        return MASQ_ERR_NOMEM;
+    }
+    size_t nf = 0, ni = 0;
+    for (size_t i = 0; i < count; i++) {
+        if (tier_has(d, i, MASQ_TIER_FREQUENT))
+            frequent[nf++] = i;
+        if (tier_has(d, i, MASQ_TIER_INFREQUENT) && in_shard(d, i))
+            infrequent[ni++] = i;
+    }
+    d->result->summary.frequent = nf;
+    d->result->summary.infrequent = ni;
+    masq_pack pack;
+    masq_hits hits = {0};
+    masq_status status = run_matrix(d, stems, frequent, nf, infrequent, ni,
+                                    d->config->similarity_threshold, &pack, &hits);
+    if (status == MASQ_OK)
+        status = hits_to_anomalies(d, &pack, &hits, stems, false);
+    masq_hits_free(&hits);
+    masq_pack_free(&pack);
+    free(frequent);
+    free(infrequent);
+    return status;
+}
+
+/* Known names x every other name, stems against stems. */
+masq_status masq_detect_known_lookalikes(detector *d)
+{
+    size_t total = d->result->names.count;
+    size_t *anchors = malloc((total ? total : 1) * sizeof *anchors);
+    size_t *others = malloc((total ? total : 1) * sizeof *others);
+    if (anchors == NULL || others == NULL) {
+        free(anchors);
+        free(others);
+        return MASQ_ERR_NOMEM;
+    }
+    size_t na = 0, no = 0;
+    for (size_t i = 0; i < total; i++) {
+        if (d->known_of[i] != NULL)
+            anchors[na++] = i;
+        else if (in_shard(d, i))
+            others[no++] = i;
+    }
+    double threshold = d->config->similarity_threshold < KNOWN_MATCH_THRESHOLD
+                           ? d->config->similarity_threshold
+                           : KNOWN_MATCH_THRESHOLD;
+    masq_pack pack;
+    masq_hits hits = {0};
+    masq_status status = run_matrix(d, true, anchors, na, others, no, threshold, &pack, &hits);
+    if (status == MASQ_OK)
+        status = hits_to_anomalies(d, &pack, &hits, true, true);
+    masq_hits_free(&hits);
+    masq_pack_free(&pack);
+    free(anchors);
+    free(others);
+    return status;
+}
