@@ -31,8 +31,13 @@ import datetime as dt
 import json
 import os
 import random
+import sys
 
-import numpy as np
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(
+    os.path.abspath(__file__)))), "tools"))
+import notebook_rule  # noqa: E402
+from notebook_rule import optimal_string_alignment, true_damerau_levenshtein  # noqa: E402
 
 FREQUENT_THRESHOLD = 0.8
 INFREQUENT_THRESHOLD = 0.2
@@ -40,78 +45,20 @@ SIMILARITY_THRESHOLD = 0.85
 
 
 # ---------------------------------------------------------------- reference model
-
-def true_damerau_levenshtein(a, b):
-    """Textbook unrestricted Damerau-Levenshtein (Lowrance-Wagner), unit costs."""
-    la, lb = len(a), len(b)
-    inf = la + lb
-    d = [[0] * (lb + 2) for _ in range(la + 2)]
-    d[0][0] = inf
-    for i in range(la + 1):
-        d[i + 1][0] = inf
-        d[i + 1][1] = i
-    for j in range(lb + 1):
-        d[0][j + 1] = inf
-        d[1][j + 1] = j
-    last_row = {}
-    for i in range(1, la + 1):
-        last_col = 0
-        for j in range(1, lb + 1):
-            i1 = last_row.get(b[j - 1], 0)
-            j1 = last_col
-            cost = 1
-            if a[i - 1] == b[j - 1]:
-                cost = 0
-                last_col = j
-            d[i + 1][j + 1] = min(d[i][j] + cost, d[i + 1][j] + 1, d[i][j + 1] + 1,
-                                  d[i1][j1] + (i - i1 - 1) + 1 + (j - j1 - 1))
-        last_row[a[i - 1]] = i
-    return d[la + 1][lb + 1]
-
-
-def optimal_string_alignment(a, b):
-    """Restricted edit distance (no edits between transposed characters)."""
-    la, lb = len(a), len(b)
-    d = [[0] * (lb + 1) for _ in range(la + 1)]
-    for i in range(la + 1):
-        d[i][0] = i
-    for j in range(lb + 1):
-        d[0][j] = j
-    for i in range(1, la + 1):
-        for j in range(1, lb + 1):
-            cost = 0 if a[i - 1] == b[j - 1] else 1
-            d[i][j] = min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost)
-            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
-                d[i][j] = min(d[i][j], d[i - 2][j - 2] + 1)
-    return d[la][lb]
-
+# The rule and the plain DP distances: tools/notebook_rule.py, written once.
 
 def strip_common_extension(one, two):
     """calcDist's first step: (one, two) or None when either has no '.'."""
-    one_dot, two_dot = one.rfind("."), two.rfind(".")
-    if one_dot == -1 or two_dot == -1:
-        return None
-    if one[one_dot + 1:] == two[two_dot + 1:]:
-        return one[:one_dot], two[:two_dot]
-    return one, two
+    return notebook_rule.compared(one, two)
 
 
 def reference_score(one, two, distance=true_damerau_levenshtein):
     """The notebook's calcDist as float32 (what its FloatType UDF returns)."""
-    pair = strip_common_extension(one, two)
-    if pair is None:
-        return np.float32(0.0)
-    a, b = pair
-    if a == b:
-        return np.float32(1.0)
-    if not a or not b:
-        return np.float32(0.0)
-    longest = max(len(a), len(b))
-    return np.float32((longest - distance(a, b)) / longest)
+    return notebook_rule.score(one, two, distance)
 
 
 def passes(score):
-    return float(score) > SIMILARITY_THRESHOLD
+    return notebook_rule.passes(score, SIMILARITY_THRESHOLD)
 
 
 def event_kept(row):
