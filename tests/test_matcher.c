@@ -5,7 +5,8 @@
  * every pair of the matrix, keeps, with the same distance and float32 score:
  * on the CPU with several thresholds and thread counts, and on the OpenCL
  * device (PoCL in CI) with several forced work-group and tile sizes and with
- * the candidate overflow path forced. No OpenCL device is a failure. */
+ * the candidate overflow path forced, in both device symbol layouts (offsets
+ * and fixed-width rows). No OpenCL device is a failure. */
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,6 +16,8 @@
 #include "ingest/ingest.h"
 #include "match/match.h"
 #include "oracle/dl_oracle.h"
+#include "match/join.h"
+#include "match/opencl/cl_layout.h"
 #include "match/opencl/cl_selftest.h"
 #include "match/pack.h"
 #include "names/unicode.h"
@@ -57,27 +60,34 @@ typedef struct backend_case {
     masq_match_backend backend;
     int threads;
     masq_opencl_tuning tuning;
+    const char *layout; /* MASQ_DEVICE_LAYOUT for OpenCL; NULL: the device's default */
 } backend_case;
 
 static const backend_case cpu_cases[] = {
-    {"cpu", MASQ_MATCH_CPU, 2, {0}},
-    {"cpu", MASQ_MATCH_CPU, 1, {0}},
-    {"cpu", MASQ_MATCH_CPU, 3, {0}},
+    {"cpu", MASQ_MATCH_CPU, 2, {0}, NULL},
+    {"cpu", MASQ_MATCH_CPU, 1, {0}, NULL},
+    {"cpu", MASQ_MATCH_CPU, 3, {0}, NULL},
 };
 
 /* Device tables, forced shapes (one work-item, odd sizes, huge tiles) and a
  * candidate buffer of one entry, so that every launch overflows and re-runs. */
 static const backend_case opencl_cases[] = {
-    {"opencl (device table)", MASQ_MATCH_OPENCL, 1, {0}},
-    {"opencl (1 x 1 x 1, capacity 1)", MASQ_MATCH_OPENCL, 1, {1, 1, 1, 1}},
-    {"opencl (7 x 3 x 5, capacity 16)", MASQ_MATCH_OPENCL, 1, {7, 3, 5, 16}},
-    {"opencl (256 x 64 x 100000)", MASQ_MATCH_OPENCL, 1, {256, 64, 100000, 1u << 20}},
+    {"opencl (device table)", MASQ_MATCH_OPENCL, 1, {0}, NULL},
+    {"opencl (1 x 1 x 1, capacity 1)", MASQ_MATCH_OPENCL, 1, {1, 1, 1, 1}, NULL},
+    {"opencl (7 x 3 x 5, capacity 16)", MASQ_MATCH_OPENCL, 1, {7, 3, 5, 16}, NULL},
+    {"opencl (256 x 64 x 100000)", MASQ_MATCH_OPENCL, 1, {256, 64, 100000, 1u << 20}, NULL},
 };
+
+static const char *const layouts[] = {"offsets", "rows"};
 
 static void run_case(const char *label, const name_list *frequent, const name_list *infrequent,
                      double threshold, const backend_case *backend)
 {
     int threads = backend->threads;
+    if (backend->layout != NULL)
+        setenv("MASQ_DEVICE_LAYOUT", backend->layout, 1);
+    else
+        unsetenv("MASQ_DEVICE_LAYOUT");
     masq_pack pack;
     masq_pack_init(&pack);
     for (size_t i = 0; i < frequent->count; i++)
@@ -121,9 +131,10 @@ static void run_case(const char *label, const name_list *frequent, const name_li
     }
     CHECK(next == hits.count, "%s: %zu hits left over", label, hits.count - next);
     CHECK(stats.pairs == (uint64_t)frequent->count * infrequent->count, "%s: pairs", label);
-    printf("%s: threshold %.3f, %s, %d threads: %zu x %zu, %zu hits (oracle %zu), %llu scored, "
+    printf("%s: threshold %.3f, %s%s%s, %d threads: %zu x %zu, %zu hits (oracle %zu), %llu scored, "
            "%llu verified, %llu launches, %llu overflows\n",
-           label, threshold, backend->name, threads, frequent->count, infrequent->count,
+           label, threshold, backend->name, backend->layout ? ", layout " : "",
+           backend->layout ? backend->layout : "", threads, frequent->count, infrequent->count,
            hits.count, expected_hits, (unsigned long long)stats.candidates,
            (unsigned long long)stats.verified, (unsigned long long)stats.launches,
            (unsigned long long)stats.overflows);
@@ -131,6 +142,7 @@ static void run_case(const char *label, const name_list *frequent, const name_li
         CHECK(stats.overflows > 0, "%s: capacity 1 but no overflow re-run", label);
     masq_hits_free(&hits);
     masq_pack_free(&pack);
+    unsetenv("MASQ_DEVICE_LAYOUT");
 }
 
 static char *encode(const uint32_t *symbols, uint32_t length, const char *extension)
@@ -233,8 +245,14 @@ static void run_all(const char *label, const name_list *frequent, const name_lis
 {
     for (size_t t = 0; t < threshold_count; t++)
         run_case(label, frequent, infrequent, thresholds[t], &cpu_cases[t % 3]);
-    for (size_t c = 0; opencl && c < sizeof opencl_cases / sizeof *opencl_cases; c++)
-        run_case(label, frequent, infrequent, thresholds[c % threshold_count], &opencl_cases[c]);
+    /* Every shape in each layout, at the same thresholds. */
+    for (size_t l = 0; opencl && l < sizeof layouts / sizeof *layouts; l++) {
+        for (size_t c = 0; c < sizeof opencl_cases / sizeof *opencl_cases; c++) {
+            backend_case one = opencl_cases[c];
+            one.layout = layouts[l];
+            run_case(label, frequent, infrequent, thresholds[c % threshold_count], &one);
+        }
+    }
 }
 
 /* The device self-test's stored answers are the CPU path's on its pack (the
@@ -255,6 +273,91 @@ static void selftest_answers(void)
     masq_pack_free(&pack);
 }
 
+/* The rows layout itself: every symbol of every view in its own cell of the
+ * buffer, neighbouring names of a width class in neighbouring columns (what
+ * makes the reads coalesce), strides aligned, rows as wide as the class; and
+ * an unknown MASQ_DEVICE_LAYOUT refused, not ignored. */
+static uint32_t row_width(uint32_t length)
+{
+    uint32_t width = MASQ_ROW_WIDTH_FIRST;
+    while (width < length)
+        width *= 2;
+    return width;
+}
+
+static void layout_shape(const name_list *frequent, const name_list *infrequent, bool opencl)
+{
+    masq_pack pack;
+    masq_pack_init(&pack);
+    for (size_t i = 0; i < frequent->count; i++)
+        masq_pack_add(&pack, &pack.frequent, frequent->items[i], strlen(frequent->items[i]), (uint32_t)i);
+    for (size_t i = 0; i < infrequent->count; i++)
+        masq_pack_add(&pack, &pack.infrequent, infrequent->items[i], strlen(infrequent->items[i]),
+                      (uint32_t)i);
+    uint16_t *ids = malloc((pack.alphabet_size + 1) * sizeof *ids);
+    for (uint32_t a = 0; a < pack.alphabet_size; a++)
+        ids[a] = (uint16_t)(a + 1); /* never 0: an unset cell reads 0 */
+    masq_join join;
+    CHECK(masq_join_build(&join, &pack, false) == MASQ_OK, "layout: join");
+    const masq_view_list *sides[2] = {&join.frequent, &join.infrequent};
+    for (uint32_t layout = MASQ_LAYOUT_OFFSETS; layout <= MASQ_LAYOUT_ROWS; layout++) {
+        masq_device_view *views[2] = {malloc((join.frequent.count + 1) * sizeof(masq_device_view)),
+                                      malloc((join.infrequent.count + 1) * sizeof(masq_device_view))};
+        uint16_t *symbols;
+        size_t count;
+        char why[128];
+        CHECK(masq_cl_layout_pack(layout, &join.frequent, &join.infrequent, ids, views, &symbols,
+                                  &count, why, sizeof why) == MASQ_OK,
+              "layout %s: %s", masq_cl_layout_name(layout), why);
+        unsigned char *owner = calloc(count + 1, 1);
+        size_t cells = 0, bad = 0;
+        for (int side = 0; side < 2; side++) {
+            for (size_t v = 0; v < sides[side]->count; v++) {
+                const masq_view *view = &sides[side]->items[v];
+                const masq_device_view *dv = &views[side][v];
+                bad += dv->length != view->length || dv->group != view->group;
+                uint32_t width = row_width(view->length);
+                if (layout == MASQ_LAYOUT_OFFSETS) {
+                    bad += dv->stride != 1;
+                } else {
+                    bad += dv->stride == 0 || dv->stride % MASQ_ROW_ALIGN != 0;
+                    /* the whole column, as wide as its class, in the buffer */
+                    bad += dv->offset + (uint64_t)(width - 1) * dv->stride >= count;
+                    if (v > 0 && row_width(sides[side]->items[v - 1].length) == width)
+                        bad += dv->offset != views[side][v - 1].offset + 1;
+                }
+                for (uint32_t p = 0; p < view->length; p++) {
+                    size_t at = masq_symbol_index(dv->offset, dv->stride, p);
+                    bad += at >= count || owner[at] || symbols[at] != ids[view->symbols[p]];
+                    if (at < count)
+                        owner[at] = 1;
+                    cells++;
+                }
+            }
+        }
+        CHECK(bad == 0, "layout %s: %zu misplaced views or symbols", masq_cl_layout_name(layout), bad);
+        printf("layout %s: %zu + %zu views, %zu symbols in %zu cells\n", masq_cl_layout_name(layout),
+               join.frequent.count, join.infrequent.count, cells, count);
+        free(owner);
+        free(symbols);
+        free(views[0]);
+        free(views[1]);
+    }
+    masq_join_free(&join);
+    if (opencl) {
+        masq_hits hits = {0};
+        masq_match_stats stats;
+        masq_match_options options = {0.85, 1, MASQ_MATCH_OPENCL, getenv("MASQ_DEVICE") ? NULL : "0", {0}};
+        setenv("MASQ_DEVICE_LAYOUT", "columns", 1);
+        CHECK(masq_match(&pack, &options, &hits, &stats) != MASQ_OK,
+              "MASQ_DEVICE_LAYOUT=columns was accepted");
+        unsetenv("MASQ_DEVICE_LAYOUT");
+        masq_hits_free(&hits);
+    }
+    free(ids);
+    masq_pack_free(&pack);
+}
+
 int main(int argc, char **argv)
 {
     selftest_answers();
@@ -263,6 +366,7 @@ int main(int argc, char **argv)
     static const double thresholds[] = {0.85, 0.7, 0.5, 0.95};
     name_list frequent, infrequent;
     random_sets(&frequent, &infrequent, 7, 200, 600);
+    layout_shape(&frequent, &infrequent, opencl);
     run_all("random", &frequent, &infrequent, thresholds, 4, opencl);
     free_list(&frequent);
     free_list(&infrequent);
