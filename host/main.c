@@ -8,6 +8,7 @@
 
 #include "cli/options.h"
 #include "cli/output.h"
+#include "cli/usage.h"
 #include "cli/version.h"
 #include "masq.h"
 #include "util/escape.h"
@@ -247,7 +248,7 @@ int main(int argc, char **argv)
     case MASQ_COMMAND_VERSION:
         return masq_version_print(stdout);
     case MASQ_COMMAND_HELP:
-        masq_usage_print(stdout, MASQ_COMMAND_HELP);
+        masq_usage_print(stdout, options.help_about); /* masq help [COMMAND] */
         return 0;
     case MASQ_COMMAND_DEMO:
         status = masq_demo_write(options.config.seed, options.background, stdout);

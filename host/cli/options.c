@@ -8,101 +8,6 @@
 #include "../util/log.h"
 #include "../util/time_iso.h"
 
-enum {
-    OPT_PROFILE = 256,
-    OPT_SCHEMA,
-    OPT_FREQUENT,
-    OPT_INFREQUENT,
-    OPT_SIMILARITY,
-    OPT_BACKEND,
-    OPT_DEVICE,
-    OPT_FORMAT,
-    OPT_DEMO,
-    OPT_SEED,
-    OPT_STRICT,
-    OPT_THREADS,
-    OPT_NO_BACKGROUND,
-    OPT_VERSION,
-    OPT_WORK_GROUP,
-    OPT_GROUP_NAMES,
-    OPT_TILE,
-    OPT_CAPACITY,
-    OPT_KNOWN,
-    OPT_ALLOW,
-    OPT_EMIT_NAMES,
-    OPT_SHARD,
-    OPT_SINCE,
-    OPT_UNTIL,
-    OPT_PUBLISH,
-    OPT_INGESTION_ENDPOINT,
-    OPT_DCR_ID,
-    OPT_STREAM,
-    OPT_TOKEN_AUDIENCE,
-    OPT_MANAGED_IDENTITY,
-    OPT_WORKSPACE_ID,
-    OPT_WORKSPACE_KEY_FILE,
-    OPT_ENDPOINT,
-    OPT_SPOOL,
-    OPT_PUBLISH_DEMO,
-    OPT_DRY_RUN,
-    OPT_PUBLISH_TIMEOUT,
-    OPT_PUBLISH_RETRIES,
-    OPT_PUBLISH_BACKOFF,
-    OPT_PUBLISH_MAX_WAIT,
-    OPT_BATCH_BYTES,
-    OPT_ALLOW_EMPTY,
-};
-
-static const struct option long_options[] = {
-    {"profile", required_argument, NULL, OPT_PROFILE},
-    {"schema", required_argument, NULL, OPT_SCHEMA},
-    {"frequent-threshold", required_argument, NULL, OPT_FREQUENT},
-    {"infrequent-threshold", required_argument, NULL, OPT_INFREQUENT},
-    {"similarity-threshold", required_argument, NULL, OPT_SIMILARITY},
-    {"backend", required_argument, NULL, OPT_BACKEND},
-    {"device", required_argument, NULL, OPT_DEVICE},
-    {"format", required_argument, NULL, OPT_FORMAT},
-    {"output", required_argument, NULL, 'o'},
-    {"demo", no_argument, NULL, OPT_DEMO},
-    {"seed", required_argument, NULL, OPT_SEED},
-    {"strict", no_argument, NULL, OPT_STRICT},
-    {"threads", required_argument, NULL, OPT_THREADS},
-    {"no-background", no_argument, NULL, OPT_NO_BACKGROUND},
-    {"quiet", no_argument, NULL, 'q'},
-    {"verbose", no_argument, NULL, 'v'},
-    {"help", no_argument, NULL, 'h'},
-    {"version", no_argument, NULL, OPT_VERSION},
-    {"work-group-size", required_argument, NULL, OPT_WORK_GROUP},
-    {"frequent-per-group", required_argument, NULL, OPT_GROUP_NAMES},
-    {"tile-size", required_argument, NULL, OPT_TILE},
-    {"candidate-capacity", required_argument, NULL, OPT_CAPACITY},
-    {"known", required_argument, NULL, OPT_KNOWN},
-    {"allow", required_argument, NULL, OPT_ALLOW},
-    {"emit-names", required_argument, NULL, OPT_EMIT_NAMES},
-    {"shard", required_argument, NULL, OPT_SHARD},
-    {"since", required_argument, NULL, OPT_SINCE},
-    {"until", required_argument, NULL, OPT_UNTIL},
-    {"publish", required_argument, NULL, OPT_PUBLISH},
-    {"ingestion-endpoint", required_argument, NULL, OPT_INGESTION_ENDPOINT},
-    {"dcr-id", required_argument, NULL, OPT_DCR_ID},
-    {"stream", required_argument, NULL, OPT_STREAM},
-    {"token-audience", required_argument, NULL, OPT_TOKEN_AUDIENCE},
-    {"managed-identity", no_argument, NULL, OPT_MANAGED_IDENTITY},
-    {"workspace-id", required_argument, NULL, OPT_WORKSPACE_ID},
-    {"workspace-key-file", required_argument, NULL, OPT_WORKSPACE_KEY_FILE},
-    {"endpoint", required_argument, NULL, OPT_ENDPOINT},
-    {"spool", required_argument, NULL, OPT_SPOOL},
-    {"publish-demo", no_argument, NULL, OPT_PUBLISH_DEMO},
-    {"dry-run", no_argument, NULL, OPT_DRY_RUN},
-    {"publish-timeout", required_argument, NULL, OPT_PUBLISH_TIMEOUT},
-    {"publish-retries", required_argument, NULL, OPT_PUBLISH_RETRIES},
-    {"publish-backoff", required_argument, NULL, OPT_PUBLISH_BACKOFF},
-    {"publish-max-wait", required_argument, NULL, OPT_PUBLISH_MAX_WAIT},
-    {"batch-bytes", required_argument, NULL, OPT_BATCH_BYTES},
-    {"allow-empty", no_argument, NULL, OPT_ALLOW_EMPTY},
-    {NULL, 0, NULL, 0},
-};
-
 static masq_status parse_fraction(const char *option, const char *text, double *value)
 {
     char *end;
@@ -198,16 +103,291 @@ static masq_status parse_choice(const char *option, const char *text, const char
     return MASQ_ERR_USAGE;
 }
 
-static masq_status parse_command(const char *word, masq_command *command)
+/* getopt_long reads the table: a long option's value is its short name, or 256 and its row. */
+static int getopt_value(const masq_option_spec *option)
 {
-    static const char *const names[] = {"scan",    "demo",    "devices", "help",
-                                        "version", "publish", "merge"};
-    int index = choice(word, names, sizeof names / sizeof *names);
-    if (index < 0) {
-        masq_error("unknown command '%s' (try 'masq --help')", word);
+    return option->short_name ? option->short_name : 256 + (int)(option - masq_option_table);
+}
+
+static const masq_option_spec *option_of(int value)
+{
+    if (value >= 256 && (size_t)(value - 256) < masq_option_count)
+        return &masq_option_table[value - 256];
+    return masq_option_by_short(value);
+}
+
+static void getopt_tables(struct option *longs, char *shorts, size_t shorts_size)
+{
+    size_t used = 0;
+    shorts[used++] = ':'; /* a missing value returns ':' */
+    for (size_t i = 0; i < masq_option_count; i++) {
+        const masq_option_spec *o = &masq_option_table[i];
+        int takes_value = o->kind == MASQ_OPTION_VALUE;
+        longs[i] = (struct option){o->long_name, takes_value ? required_argument : no_argument,
+                                   NULL, getopt_value(o)};
+        if (o->short_name && used + 3 < shorts_size) {
+            shorts[used++] = o->short_name;
+            if (takes_value)
+                shorts[used++] = ':';
+        }
+    }
+    longs[masq_option_count] = (struct option){NULL, 0, NULL, 0};
+    shorts[used] = '\0';
+}
+
+/* "masq scan", "masq scan and masq publish": the commands that take an option. */
+static void commands_taking(unsigned commands, char *out, size_t size)
+{
+    size_t count = 0, used = 0;
+    out[0] = '\0';
+    for (size_t i = 0; i < masq_command_count; i++)
+        count += (commands & MASQ_IN(masq_commands[i].command)) != 0;
+    for (size_t i = 0, n = 0; i < masq_command_count && used < size; i++) {
+        if (!(commands & MASQ_IN(masq_commands[i].command)))
+            continue;
+        n++;
+        used += (size_t)snprintf(out + used, size - used, "%smasq %s",
+                                 n == 1 ? "" : n == count ? " and " : ", ", masq_commands[i].name);
+    }
+}
+
+/* Why getopt did not know an option: a flag given a value (getopt then names the
+ * flag in optopt), an unknown short option (optopt), an abbreviation of several,
+ * or no such option. */
+static void report_unknown(const char *word, const char *command)
+{
+    char help[64];
+    snprintf(help, sizeof help, "try 'masq%s%s --help'", command ? " " : "", command ? command : "");
+    const char *stem = word + 2;
+    size_t length = strcspn(stem, "=");
+    bool long_word = strncmp(word, "--", 2) == 0;
+    const masq_option_spec *flag = optopt != 0 ? option_of(optopt) : NULL;
+    if (flag != NULL && long_word && stem[length] == '=' &&
+        strncmp(flag->long_name, stem, length) == 0) {
+        masq_error("--%s takes no value, got '%s' (%s)", flag->long_name, word, help);
+        return;
+    }
+    if (optopt > 0 && optopt < 256) {
+        masq_error("unknown option '-%c' (%s)", optopt, help);
+        return;
+    }
+    if (!long_word) {
+        masq_error("unknown option '%s' (%s)", word, help);
+        return;
+    }
+    char matches[512] = "";
+    size_t count = 0;
+    for (size_t i = 0; i < masq_option_count && length > 0; i++) {
+        const char *name = masq_option_table[i].long_name;
+        if (strncmp(name, stem, length) == 0) {
+            size_t used = strlen(matches);
+            snprintf(matches + used, sizeof matches - used, "%s--%s", count ? ", " : "", name);
+            count++;
+        }
+    }
+    if (count > 1)
+        masq_error("ambiguous option '%s': %s (%s)", word, matches, help);
+    else
+        masq_error("unknown option '%s' (%s)", word, help);
+}
+
+/* A value option: parsed into its place. */
+static masq_status take_value(masq_option_id id, const char *value, masq_options *options)
+{
+    static const char *const profiles[] = {"default", "notebook"};
+    static const char *const backends[] = {"auto", "cpu", "opencl"};
+    static const char *const formats[] = {"table", "json", "ndjson", "csv"};
+    static const char *const schemas[] = {"auto", "securityevent", "sysmon", "mde", "csv", "names"};
+    static const char *const apis[] = {"logs-ingestion", "data-collector"};
+    masq_config *config = &options->config;
+    masq_publish_config *publish = &options->publish;
+    int choice_index;
+    unsigned long long number;
+    switch (id) {
+    case OPT_PROFILE:
+        MASQ_TRY(parse_choice("--profile", value, profiles, 2, &choice_index));
+        config->profile = (masq_profile)choice_index;
+        return MASQ_OK;
+    case OPT_SCHEMA:
+        MASQ_TRY(parse_choice("--schema", value, schemas, 6, &choice_index));
+        config->schema = (masq_schema)choice_index;
+        return MASQ_OK;
+    case OPT_FREQUENT:
+        return parse_fraction("--frequent-threshold", value, &config->frequent_threshold);
+    case OPT_INFREQUENT:
+        return parse_fraction("--infrequent-threshold", value, &config->infrequent_threshold);
+    case OPT_SIMILARITY:
+        return parse_fraction("--similarity-threshold", value, &config->similarity_threshold);
+    case OPT_BACKEND:
+        MASQ_TRY(parse_choice("--backend", value, backends, 3, &choice_index));
+        config->backend = (masq_backend)choice_index;
+        return MASQ_OK;
+    case OPT_DEVICE:
+        config->device = value;
+        return MASQ_OK;
+    case OPT_KNOWN:
+        config->known_path = value;
+        return MASQ_OK;
+    case OPT_ALLOW:
+        config->allow_path = value;
+        return MASQ_OK;
+    case OPT_EMIT_NAMES:
+        config->emit_names_path = value;
+        return MASQ_OK;
+    case OPT_SHARD:
+        return parse_shard(value, &config->shard_index, &config->shard_count);
+    case OPT_SINCE:
+        return parse_time("--since", value, &config->since_ms);
+    case OPT_UNTIL:
+        return parse_time("--until", value, &config->until_ms);
+    case OPT_WORK_GROUP:
+        MASQ_TRY(parse_unsigned("--work-group-size", value, 4096, &number));
+        config->tuning.work_group_size = (uint32_t)number;
+        return MASQ_OK;
+    case OPT_GROUP_NAMES:
+        MASQ_TRY(parse_unsigned("--frequent-per-group", value, 1024, &number));
+        config->tuning.frequent_per_group = (uint32_t)number;
+        return MASQ_OK;
+    case OPT_TILE:
+        MASQ_TRY(parse_unsigned("--tile-size", value, 1u << 24, &number));
+        config->tuning.tile_infrequent = (uint32_t)number;
+        return MASQ_OK;
+    case OPT_CAPACITY:
+        MASQ_TRY(parse_unsigned("--candidate-capacity", value, 1u << 30, &number));
+        config->tuning.candidate_capacity = (uint32_t)number;
+        return MASQ_OK;
+    case OPT_FORMAT:
+        MASQ_TRY(parse_choice("--format", value, formats, 4, &choice_index));
+        options->format = (masq_format)choice_index;
+        options->format_given = true;
+        return MASQ_OK;
+    case OPT_OUTPUT:
+        options->output_path = value;
+        return MASQ_OK;
+    case OPT_SEED:
+        MASQ_TRY(parse_unsigned("--seed", value, UINT64_MAX, &number));
+        config->seed = number;
+        return MASQ_OK;
+    case OPT_THREADS:
+        MASQ_TRY(parse_unsigned("--threads", value, 256, &number));
+        config->threads = (int)number;
+        return MASQ_OK;
+    case OPT_PUBLISH:
+        MASQ_TRY(parse_choice("--publish", value, apis, 2, &choice_index));
+        publish->api = choice_index == 0 ? MASQ_PUBLISH_LOGS_INGESTION : MASQ_PUBLISH_DATA_COLLECTOR;
+        return MASQ_OK;
+    case OPT_INGESTION_ENDPOINT:
+        publish->ingestion_endpoint = value;
+        return MASQ_OK;
+    case OPT_DCR_ID:
+        publish->dcr_id = value;
+        return MASQ_OK;
+    case OPT_STREAM:
+        publish->stream = value;
+        return MASQ_OK;
+    case OPT_TOKEN_AUDIENCE:
+        publish->token_audience = value;
+        return MASQ_OK;
+    case OPT_WORKSPACE_ID:
+        publish->workspace_id = value;
+        return MASQ_OK;
+    case OPT_WORKSPACE_KEY_FILE:
+        publish->workspace_key_file = value;
+        return MASQ_OK;
+    case OPT_ENDPOINT:
+        publish->endpoint = value;
+        return MASQ_OK;
+    case OPT_SPOOL:
+        publish->spool_dir = value;
+        return MASQ_OK;
+    case OPT_PUBLISH_TIMEOUT:
+        return parse_seconds("--publish-timeout", value, 0.05, &publish->timeout_seconds);
+    case OPT_PUBLISH_RETRIES:
+        MASQ_TRY(parse_unsigned("--publish-retries", value, 20, &number));
+        publish->retries = (int)number;
+        return MASQ_OK;
+    case OPT_PUBLISH_BACKOFF:
+        return parse_seconds("--publish-backoff", value, 0.0, &publish->backoff_seconds);
+    case OPT_PUBLISH_MAX_WAIT:
+        return parse_seconds("--publish-max-wait", value, 0.0, &publish->max_wait_seconds);
+    case OPT_BATCH_BYTES:
+        MASQ_TRY(parse_unsigned("--batch-bytes", value, MASQ_PUBLISH_DATA_COLLECTOR_MAX_BYTES,
+                                &number));
+        publish->batch_bytes = (size_t)number;
+        return MASQ_OK;
+    default:
+        masq_error("option %d: no parser for its value", (int)id);
+        return MASQ_ERR_INTERNAL;
+    }
+}
+
+/* A flag. true: parsing stops here (--help, --version). */
+static bool take_flag(masq_option_id id, masq_options *options)
+{
+    switch (id) {
+    case OPT_DEMO:
+        options->config.demo = true;
+        break;
+    case OPT_STRICT:
+        options->config.strict = true;
+        break;
+    case OPT_ALLOW_EMPTY:
+        options->allow_empty = true;
+        break;
+    case OPT_NO_BACKGROUND:
+        options->background = false;
+        break;
+    case OPT_MANAGED_IDENTITY:
+        options->publish.managed_identity = true;
+        break;
+    case OPT_PUBLISH_DEMO:
+        options->publish.publish_demo = true;
+        break;
+    case OPT_DRY_RUN:
+        options->publish.dry_run = true;
+        break;
+    case OPT_QUIET:
+        options->verbosity = 0;
+        break;
+    case OPT_VERBOSE:
+        options->verbosity++;
+        break;
+    case OPT_HELP:
+        options->help = true;
+        return true;
+    case OPT_VERSION:
+        options->command = MASQ_COMMAND_VERSION;
+        return true;
+    default:
+        break;
+    }
+    return false;
+}
+
+/* What follows the options: paths, a command's name, or nothing. */
+static masq_status take_operands(masq_options *options, const masq_command_spec *spec,
+                                 char **words, size_t count)
+{
+    masq_config *config = &options->config;
+    if (spec->operands == MASQ_OPERANDS_PATHS) {
+        config->paths = (const char *const *)words;
+        config->path_count = count;
+        return MASQ_OK;
+    }
+    if (spec->operands == MASQ_OPERANDS_COMMAND && count == 1) {
+        const masq_command_spec *about = masq_command_named(words[0]);
+        if (about == NULL) {
+            masq_error("unknown command '%s' (try 'masq --help')", words[0]);
+            return MASQ_ERR_USAGE;
+        }
+        options->help_about = about->command;
+        return MASQ_OK;
+    }
+    if (count > 0) {
+        masq_error("unexpected argument '%s' (try 'masq %s --help')",
+                   words[spec->operands == MASQ_OPERANDS_COMMAND ? 1 : 0], spec->name);
         return MASQ_ERR_USAGE;
     }
-    *command = (masq_command)index;
     return MASQ_OK;
 }
 
@@ -219,202 +399,69 @@ masq_status masq_options_parse(int argc, char **argv, masq_options *options)
     options->verbosity = 1;
     options->background = true;
     options->command = MASQ_COMMAND_HELP;
+    options->help_about = MASQ_COMMAND_HELP;
     int first = 1;
+    const char *command_word = NULL; /* as typed, for messages */
     if (argc >= 2 && argv[1][0] != '-') {
-        MASQ_TRY(parse_command(argv[1], &options->command));
+        const masq_command_spec *named = masq_command_named(argv[1]);
+        if (named == NULL) {
+            masq_error("unknown command '%s' (try 'masq --help')", argv[1]);
+            return MASQ_ERR_USAGE;
+        }
+        options->command = named->command;
+        command_word = named->name;
         first = 2;
     } else if (argc >= 2 && strcmp(argv[1], "--version") == 0) {
         options->command = MASQ_COMMAND_VERSION;
         return MASQ_OK;
     } else if (argc >= 2 && strcmp(argv[1], "--help") != 0 && strcmp(argv[1], "-h") != 0) {
-        masq_error("a command comes first: masq scan|demo|devices|publish (try 'masq --help')");
+        masq_error("a command comes first: masq scan|demo|merge|devices|publish|help "
+                   "(try 'masq --help')");
         return MASQ_ERR_USAGE;
     }
+    const masq_command_spec *spec = masq_command_spec_of(options->command);
 
-    static const char *const profiles[] = {"default", "notebook"};
-    static const char *const backends[] = {"auto", "cpu", "opencl"};
-    static const char *const formats[] = {"table", "json", "ndjson", "csv"};
-    static const char *const schemas[] = {"auto", "securityevent", "sysmon", "mde", "csv", "names"};
-    masq_config *config = &options->config;
+    struct option longs[64 + 1];
+    char shorts[32];
+    _Static_assert(sizeof longs / sizeof *longs > 64, "room for the option table");
+    if (masq_option_count > 64) {
+        masq_error("the option table outgrew the parser");
+        return MASQ_ERR_INTERNAL;
+    }
+    getopt_tables(longs, shorts, sizeof shorts);
     optind = first;
     opterr = 0;
-    int option, value;
-    unsigned long long number;
-    while ((option = getopt_long(argc, argv, ":o:qvh", long_options, NULL)) != -1) {
-        const char *name = argv[optind - 1];
-        switch (option) {
-        case OPT_PROFILE:
-            MASQ_TRY(parse_choice("--profile", optarg, profiles, 2, &value));
-            config->profile = (masq_profile)value;
-            break;
-        case OPT_SCHEMA:
-            MASQ_TRY(parse_choice("--schema", optarg, schemas, 6, &value));
-            config->schema = (masq_schema)value;
-            break;
-        case OPT_FREQUENT:
-            MASQ_TRY(parse_fraction("--frequent-threshold", optarg, &config->frequent_threshold));
-            break;
-        case OPT_INFREQUENT:
-            MASQ_TRY(parse_fraction("--infrequent-threshold", optarg,
-                                    &config->infrequent_threshold));
-            break;
-        case OPT_SIMILARITY:
-            MASQ_TRY(parse_fraction("--similarity-threshold", optarg,
-                                    &config->similarity_threshold));
-            break;
-        case OPT_BACKEND:
-            MASQ_TRY(parse_choice("--backend", optarg, backends, 3, &value));
-            config->backend = (masq_backend)value;
-            break;
-        case OPT_DEVICE:
-            config->device = optarg;
-            break;
-        case OPT_KNOWN:
-            config->known_path = optarg;
-            break;
-        case OPT_ALLOW:
-            config->allow_path = optarg;
-            break;
-        case OPT_EMIT_NAMES:
-            config->emit_names_path = optarg;
-            break;
-        case OPT_SHARD:
-            MASQ_TRY(parse_shard(optarg, &config->shard_index, &config->shard_count));
-            break;
-        case OPT_SINCE:
-            MASQ_TRY(parse_time("--since", optarg, &config->since_ms));
-            break;
-        case OPT_UNTIL:
-            MASQ_TRY(parse_time("--until", optarg, &config->until_ms));
-            break;
-        case OPT_WORK_GROUP:
-            MASQ_TRY(parse_unsigned("--work-group-size", optarg, 4096, &number));
-            config->tuning.work_group_size = (uint32_t)number;
-            break;
-        case OPT_GROUP_NAMES:
-            MASQ_TRY(parse_unsigned("--frequent-per-group", optarg, 1024, &number));
-            config->tuning.frequent_per_group = (uint32_t)number;
-            break;
-        case OPT_TILE:
-            MASQ_TRY(parse_unsigned("--tile-size", optarg, 1u << 24, &number));
-            config->tuning.tile_infrequent = (uint32_t)number;
-            break;
-        case OPT_CAPACITY:
-            MASQ_TRY(parse_unsigned("--candidate-capacity", optarg, 1u << 30, &number));
-            config->tuning.candidate_capacity = (uint32_t)number;
-            break;
-        case OPT_FORMAT:
-            MASQ_TRY(parse_choice("--format", optarg, formats, 4, &value));
-            options->format = (masq_format)value;
-            options->format_given = true;
-            break;
-        case 'o':
-            options->output_path = optarg;
-            break;
-        case OPT_DEMO:
-            config->demo = true;
-            break;
-        case OPT_SEED:
-            MASQ_TRY(parse_unsigned("--seed", optarg, UINT64_MAX, &number));
-            config->seed = number;
-            break;
-        case OPT_STRICT:
-            config->strict = true;
-            break;
-        case OPT_ALLOW_EMPTY:
-            options->allow_empty = true;
-            break;
-        case OPT_THREADS:
-            MASQ_TRY(parse_unsigned("--threads", optarg, 256, &number));
-            config->threads = (int)number;
-            break;
-        case OPT_NO_BACKGROUND:
-            options->background = false;
-            break;
-        case OPT_PUBLISH: {
-            static const char *const apis[] = {"logs-ingestion", "data-collector"};
-            MASQ_TRY(parse_choice("--publish", optarg, apis, 2, &value));
-            options->publish.api =
-                value == 0 ? MASQ_PUBLISH_LOGS_INGESTION : MASQ_PUBLISH_DATA_COLLECTOR;
-            break;
-        }
-        case OPT_INGESTION_ENDPOINT:
-            options->publish.ingestion_endpoint = optarg;
-            break;
-        case OPT_DCR_ID:
-            options->publish.dcr_id = optarg;
-            break;
-        case OPT_STREAM:
-            options->publish.stream = optarg;
-            break;
-        case OPT_TOKEN_AUDIENCE:
-            options->publish.token_audience = optarg;
-            break;
-        case OPT_MANAGED_IDENTITY:
-            options->publish.managed_identity = true;
-            break;
-        case OPT_WORKSPACE_ID:
-            options->publish.workspace_id = optarg;
-            break;
-        case OPT_WORKSPACE_KEY_FILE:
-            options->publish.workspace_key_file = optarg;
-            break;
-        case OPT_ENDPOINT:
-            options->publish.endpoint = optarg;
-            break;
-        case OPT_SPOOL:
-            options->publish.spool_dir = optarg;
-            break;
-        case OPT_PUBLISH_DEMO:
-            options->publish.publish_demo = true;
-            break;
-        case OPT_DRY_RUN:
-            options->publish.dry_run = true;
-            break;
-        case OPT_PUBLISH_TIMEOUT:
-            MASQ_TRY(parse_seconds("--publish-timeout", optarg, 0.05,
-                                   &options->publish.timeout_seconds));
-            break;
-        case OPT_PUBLISH_RETRIES:
-            MASQ_TRY(parse_unsigned("--publish-retries", optarg, 20, &number));
-            options->publish.retries = (int)number;
-            break;
-        case OPT_PUBLISH_BACKOFF:
-            MASQ_TRY(parse_seconds("--publish-backoff", optarg, 0.0,
-                                   &options->publish.backoff_seconds));
-            break;
-        case OPT_PUBLISH_MAX_WAIT:
-            MASQ_TRY(parse_seconds("--publish-max-wait", optarg, 0.0,
-                                   &options->publish.max_wait_seconds));
-            break;
-        case OPT_BATCH_BYTES:
-            MASQ_TRY(parse_unsigned("--batch-bytes", optarg,
-                                    MASQ_PUBLISH_DATA_COLLECTOR_MAX_BYTES, &number));
-            options->publish.batch_bytes = (size_t)number;
-            break;
-        case 'q':
-            options->verbosity = 0;
-            break;
-        case 'v':
-            options->verbosity++;
-            break;
-        case 'h':
-            options->help = true;
-            return MASQ_OK;
-        case OPT_VERSION:
-            options->command = MASQ_COMMAND_VERSION;
-            return MASQ_OK;
-        case ':':
-            masq_error("%s needs a value", name);
-            return MASQ_ERR_USAGE;
-        default:
-            masq_error("unknown option '%s' (try 'masq %s --help')", name,
-                       first == 2 ? argv[1] : "");
+    int value;
+    while ((value = getopt_long(argc, argv, shorts, longs, NULL)) != -1) {
+        const char *word = argv[optind - 1];
+        if (value == ':') {
+            masq_error("%s needs a value", word);
             return MASQ_ERR_USAGE;
         }
+        const masq_option_spec *option = option_of(value);
+        if (value == '?' || option == NULL) {
+            report_unknown(word, command_word);
+            return MASQ_ERR_USAGE;
+        }
+        if (!(option->commands & MASQ_IN(options->command))) {
+            char takers[160];
+            commands_taking(option->commands, takers, sizeof takers);
+            char typed[40];
+            if (option->short_name)
+                snprintf(typed, sizeof typed, "--%s (-%c)", option->long_name, option->short_name);
+            else
+                snprintf(typed, sizeof typed, "--%s", option->long_name);
+            masq_error("%s is not an option of masq %s (%s take%s it; try 'masq %s --help')",
+                       typed, spec->name, takers, strstr(takers, " and ") ? "" : "s", spec->name);
+            return MASQ_ERR_USAGE;
+        }
+        if (option->kind == MASQ_OPTION_VALUE)
+            MASQ_TRY(take_value(option->id, optarg, options));
+        else if (take_flag(option->id, options))
+            return MASQ_OK;
     }
-    config->paths = (const char *const *)(argv + optind);
-    config->path_count = (size_t)(argc - optind);
+    MASQ_TRY(take_operands(options, spec, argv + optind, (size_t)(argc - optind)));
+    masq_config *config = &options->config;
     if (options->command == MASQ_COMMAND_SCAN && config->path_count == 0 && !config->demo) {
         masq_error("masq scan needs input: PATH ..., '-' for stdin, or --demo");
         return MASQ_ERR_USAGE;
@@ -426,11 +473,6 @@ masq_status masq_options_parse(int argc, char **argv, masq_options *options)
     if (config->until_ms != MASQ_TIME_NONE && config->since_ms != MASQ_TIME_NONE &&
         config->until_ms <= config->since_ms) {
         masq_error("--until must come after --since");
-        return MASQ_ERR_USAGE;
-    }
-    if (options->command != MASQ_COMMAND_SCAN && options->command != MASQ_COMMAND_MERGE &&
-        config->path_count > 0) {
-        masq_error("unexpected argument '%s'", config->paths[0]);
         return MASQ_ERR_USAGE;
     }
     return MASQ_OK;

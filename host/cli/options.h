@@ -1,4 +1,5 @@
-/* The command line: masq scan | demo | devices | help, and their options. */
+/* The command line: masq scan | demo | merge | devices | publish | help, and their
+ * options (option_table.c holds them). */
 #ifndef MASQ_OPTIONS_H
 #define MASQ_OPTIONS_H
 
@@ -6,16 +7,7 @@
 
 #include "../masq.h"
 #include "../publish/publish.h"
-
-typedef enum masq_command {
-    MASQ_COMMAND_SCAN,
-    MASQ_COMMAND_DEMO,
-    MASQ_COMMAND_DEVICES,
-    MASQ_COMMAND_HELP,
-    MASQ_COMMAND_VERSION,
-    MASQ_COMMAND_PUBLISH, /* send the spooled batches */
-    MASQ_COMMAND_MERGE,   /* combine name tables */
-} masq_command;
+#include "option_table.h"
 
 typedef struct masq_options {
     masq_command command;
@@ -26,14 +18,12 @@ typedef struct masq_options {
     bool background;         /* masq demo: include the built-in fleet day */
     int verbosity;           /* 0 quiet, 1 warnings (default), 2 info, 3 debug */
     bool help;               /* --help after a command: that command's usage */
+    masq_command help_about; /* masq help COMMAND: the command whose usage to print */
     bool allow_empty;        /* --allow-empty: no event read is a result, not an error */
     masq_publish_config publish; /* --publish and its options; masq publish */
 } masq_options;
 
 /* Parse argv. MASQ_ERR_USAGE with the reason reported through the log. */
 masq_status masq_options_parse(int argc, char **argv, masq_options *options);
-
-/* The usage text (man-page style) for a command. */
-void masq_usage_print(FILE *out, masq_command command);
 
 #endif
