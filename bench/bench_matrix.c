@@ -2,7 +2,10 @@
  * included) on two name lists, one lower-cased name per line. Prints one JSON
  * object; bench/matrix_bench.py runs it beside the peers.
  *   masq_bench_matrix --frequent F --infrequent I [--threads N] [--runs R]
- *                     [--threshold T] [--hits FILE] [--backend cpu|opencl] [--device D] */
+ *                     [--threshold T] [--hits FILE] [--backend cpu|opencl] [--device D]
+ *                     [--device-layout offsets|rows]
+ * --device-layout sets MASQ_DEVICE_LAYOUT (how names lie in the device's
+ * symbol buffer); without it, the device's default. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -69,12 +72,16 @@ int main(int argc, char **argv)
             backend = strcmp(argv[i + 1], "opencl") == 0 ? MASQ_MATCH_OPENCL : MASQ_MATCH_CPU;
         else if (strcmp(argv[i], "--device") == 0)
             device = argv[i + 1];
+        else if (strcmp(argv[i], "--device-layout") == 0)
+            setenv("MASQ_DEVICE_LAYOUT", argv[i + 1], 1);
     }
+    const char *layout = getenv("MASQ_DEVICE_LAYOUT");
     lines frequent, infrequent;
     if (frequent_path == NULL || infrequent_path == NULL || runs < 1 ||
         read_lines(frequent_path, &frequent) != 0 || read_lines(infrequent_path, &infrequent) != 0) {
         fprintf(stderr, "usage: masq_bench_matrix --frequent F --infrequent I [--threads N] "
-                        "[--runs R] [--threshold T] [--hits FILE]\n");
+                        "[--runs R] [--threshold T] [--hits FILE] [--backend cpu|opencl] [--device D] "
+                        "[--device-layout offsets|rows]\n");
         return 1;
     }
     masq_pack pack;
@@ -129,10 +136,11 @@ int main(int argc, char **argv)
     double median = runs % 2 ? seconds[runs / 2] : (seconds[runs / 2 - 1] + seconds[runs / 2]) / 2;
     printf("],\"seconds_median\":%.6f,\"pairs_per_s\":%.6g,\"threads\":%d,\"pairs_scored\":%llu,"
            "\"pairs_verified\":%llu,\"backend\":\"%s\",\"device\":\"%s\",\"launches\":%llu,"
-           "\"cells\":%.6g,\"cell_updates_per_s\":%.6g}\n",
+           "\"cells\":%.6g,\"cell_updates_per_s\":%.6g,\"device_layout\":\"%s\"}\n",
            median, (double)stats.pairs / median, stats.threads,
            (unsigned long long)stats.candidates, (unsigned long long)stats.verified, stats.backend,
            stats.device, (unsigned long long)stats.launches, frequent_cells * infrequent_cells,
-           frequent_cells * infrequent_cells / median);
+           frequent_cells * infrequent_cells / median,
+           backend == MASQ_MATCH_CPU ? "-" : layout && layout[0] ? layout : "default");
     return 0;
 }

@@ -6,9 +6,11 @@ Generates frequent x infrequent process names with tools/gen_names.py (seed 1,
 
   masq-cpu          build/bench/masq_bench_matrix --backend cpu, at each --threads count
                     (true Damerau-Levenshtein)
-  masq-opencl       the same with --backend opencl [--device D], once (--skip-opencl to
-                    leave it out); its time is the whole masq_match call: OpenCL context,
-                    kernel build (or the driver's cache) and device self-test included
+  masq-opencl-L     the same with --backend opencl [--device D] --device-layout L, once
+                    per device symbol layout L of --device-layouts (offsets,rows: both in
+                    one invocation; --skip-opencl to leave it out); its time is the whole
+                    masq_match call: OpenCL context, kernel build (or the driver's cache)
+                    and device self-test included
   rapidfuzz-osa     rapidfuzz process.cdist, OSA.normalized_similarity
   rapidfuzz-dl      rapidfuzz process.cdist, DamerauLevenshtein.normalized_similarity
   fastdl-loop       the notebook's calcDist over fastDamerauLevenshtein in a Python
@@ -162,17 +164,22 @@ class MasqFailed(RuntimeError):
 
 
 def run_masq(binary, frequent_path, infrequent_path, threads, runs, threshold, work_dir,
-             backend="cpu", device=None):
+             backend="cpu", device=None, layout=None):
     """Returns (result, hit dict {(f, i): (distance, score)}); raises RuntimeError
-    (MasqFailed when the binary exits non-zero). threads is ignored for OpenCL."""
-    hits_path = os.path.join(work_dir, "masq_hits_%s%s.tsv" % (
-        backend, "_t%d" % threads if backend == "cpu" else ""))
+    (MasqFailed when the binary exits non-zero). threads is ignored for OpenCL; layout
+    (OpenCL only) is the device symbol layout, None or "default" the device's own."""
+    layout = None if layout in (None, "default") else layout
+    hits_path = os.path.join(work_dir, "masq_hits_%s%s%s.tsv" % (
+        backend, "_t%d" % threads if backend == "cpu" else "",
+        "_" + layout if layout else ""))
     base = [binary, "--frequent", frequent_path, "--infrequent", infrequent_path,
             "--threshold", repr(threshold), "--backend", backend]
     if backend == "cpu":
         base += ["--threads", str(threads)]
     if device:
         base += ["--device", device]
+    if layout and backend != "cpu":
+        base += ["--device-layout", layout]
 
     def call(extra):
         command = base + extra
@@ -216,14 +223,17 @@ def run_masq(binary, frequent_path, infrequent_path, threads, runs, threshold, w
         engine, what, result_threads = ("masq-cpu", "masq_bench_matrix --backend cpu (true DL)",
                                         int(report.get("threads", threads)))
     else:
-        engine, what, result_threads = ("masq-opencl", "masq_bench_matrix --backend opencl "
-                                        "(true DL; whole masq_match call timed)", None)
+        engine, what, result_threads = (
+            "masq-opencl-" + (layout or "default"),
+            "masq_bench_matrix --backend opencl%s (true DL; whole masq_match call timed)"
+            % (" --device-layout " + layout if layout else ""), None)
     result = make_result(engine, what, result_threads, seconds,
                          int(report.get("pairs", 0)) or None, hits,
                          backend=report.get("backend", backend),
                          device=report.get("device"),
                          requested_device=device,
                          launches=report.get("launches"),
+                         device_layout=report.get("device_layout", layout),
                          requested_threads=threads if backend == "cpu" else None,
                          reported=report, reported_hits_warmup=warm.get("hits"),
                          warmup_device=warm.get("device"))
@@ -425,6 +435,10 @@ def parse_args(argv):
                         metavar="SPEC",
                         help="masq --device for the OpenCL run: index, cpu, gpu or a name "
                              "substring (default: $MASQ_DEVICE, else masq's own choice)")
+    parser.add_argument("--device-layouts", default="offsets,rows", metavar="L[,L...]",
+                        help="masq OpenCL runs, one per device symbol layout, in this order: "
+                             "offsets, rows, or default (the device's own); default "
+                             "%(default)s")
     parser.add_argument("--skip-slow", action="store_true",
                         help="leave out the Python-loop engine")
     parser.add_argument("--small", action="store_true",
@@ -464,6 +478,10 @@ def parse_args(argv):
             parser.error("--threads wants N or N,N,...")
         if any(t < 1 for t in args.threads):
             parser.error("--threads must be >= 1")
+    args.device_layouts = [l for l in args.device_layouts.split(",") if l]
+    if not args.device_layouts or any(l not in ("offsets", "rows", "default")
+                                      for l in args.device_layouts):
+        parser.error("--device-layouts wants offsets, rows or default, comma-separated")
     if args.runs < 1 or args.slow_runs < 1 or args.max_columns < 1:
         parser.error("--runs, --slow-runs and --max-columns must be >= 1")
     return args
@@ -530,29 +548,41 @@ def run(args, work_dir):
                     masq_hits = hits
                 hit_sets.append((result, set(hits), True, None))
 
-    # masq's OpenCL backend, once; a failure is recorded, not fatal.
-    opencl = {"status": "skipped", "requested_device": args.opencl_device}
-    opencl_hits = None
-    if not args.skip_masq and not args.skip_opencl:
-        log("masq-opencl, device %s" % (args.opencl_device or "(masq's default)"))
+    # masq's OpenCL backend, once per device layout; a failure is recorded, not fatal.
+    # opencl: the first layout's status, device and launches as before, every layout's
+    # in opencl["layouts"].
+    opencl = {"status": "skipped", "requested_device": args.opencl_device, "layouts": {}}
+    opencl_hits = {}   # layout -> hit dict
+    for layout in ([] if args.skip_masq or args.skip_opencl else args.device_layouts):
+        log("masq-opencl, device %s, layout %s" % (args.opencl_device or "(masq's default)",
+                                                   layout))
+        entry = {"status": "ok"}
         try:
-            result, opencl_hits = run_masq(args.masq_bench, frequent_path, infrequent_path,
-                                           None, args.runs, args.threshold, work_dir,
-                                           backend="opencl", device=args.opencl_device)
+            result, hits = run_masq(args.masq_bench, frequent_path, infrequent_path,
+                                    None, args.runs, args.threshold, work_dir,
+                                    backend="opencl", device=args.opencl_device, layout=layout)
             if result["pairs"] not in (None, pairs):
                 raise RuntimeError("masq-opencl reports %s pairs, expected %d"
                                    % (result["pairs"], pairs))
         except MASQ_ERRORS as error:
-            log("  masq-opencl FAILED: %s" % error)
-            opencl.update(status="failed", error=str(error),
-                          exit_code=getattr(error, "exit_code", None))
-            opencl_hits = None
+            log("  masq-opencl (%s layout) FAILED: %s" % (layout, error))
+            entry.update(status="failed", error=str(error),
+                         exit_code=getattr(error, "exit_code", None))
         else:
             result["pairs"] = pairs
             results.append(result)
-            hit_sets.append((result, set(opencl_hits), True, None))
-            opencl.update(status="ok", device=result["device"],
-                          launches=result["launches"])
+            hit_sets.append((result, set(hits), True, None))
+            opencl_hits[layout] = hits
+            entry.update(engine=result["engine"], device=result["device"],
+                         launches=result["launches"], pairs_per_s=result["pairs_per_s"],
+                         seconds_median=result["seconds_median"])
+        opencl["layouts"][layout] = entry
+    # The first layout that ran (else the first failure) speaks for the whole.
+    entries = list(opencl["layouts"].values())
+    lead = next((e for e in entries if e["status"] == "ok"), entries[0] if entries else None)
+    if lead is not None:
+        opencl.update({k: v for k, v in lead.items() if k not in ("engine", "pairs_per_s",
+                                                                 "seconds_median")})
 
     blocks = group_for_cdist(frequent, infrequent)
     for threads in thread_counts:
@@ -590,7 +620,8 @@ def run(args, work_dir):
             print_differences(result["engine"], reference_name, check)
         all_ok = all_ok and check["ok"]
     masq_values = None
-    for name, values in (("masq-cpu", masq_hits), ("masq-opencl", opencl_hits)):
+    for name, values in [("masq-cpu", masq_hits)] + [("masq-opencl-" + layout, hits)
+                                                      for layout, hits in opencl_hits.items()]:
         if values is None:
             continue
         check = check_masq_values(values)
@@ -603,10 +634,15 @@ def run(args, work_dir):
         if name == "masq-cpu":
             masq_values = check
         else:
-            opencl["values_check"] = check
-    if opencl["status"] == "ok":
-        opencl["hit_check"] = next(r["hit_check"] for r in results
-                                   if r["engine"] == "masq-opencl")
+            opencl["layouts"][name[len("masq-opencl-"):]]["values_check"] = check
+    for entry in opencl["layouts"].values():
+        if entry["status"] == "ok":
+            entry["hit_check"] = next(r["hit_check"] for r in results
+                                      if r["engine"] == entry["engine"])
+    first_ok = next((e for e in opencl["layouts"].values() if e["status"] == "ok"), None)
+    if first_ok is not None:
+        opencl["values_check"] = first_ok.get("values_check")
+        opencl["hit_check"] = first_ok["hit_check"]
 
     # Equivalent DP cell updates per second, from one cells figure for every engine.
     cells = sum(len(n) for n in frequent) * sum(len(n) for n in infrequent)
@@ -683,12 +719,13 @@ def run(args, work_dir):
             result["engine"], "-" if result["threads"] is None else result["threads"],
             format_rate(result["pairs_per_s"]), format_rate(result["cell_updates_per_s"]),
             hits_text, "%.3g" % ratio if ratio is not None else "-", mark))
-    if opencl["status"] == "failed":
-        print("%-20s %7s  FAILED: %s" % ("masq-opencl", "-", opencl["error"]))
+    for layout, entry in opencl["layouts"].items():
+        if entry["status"] == "failed":
+            print("%-20s %7s  FAILED: %s" % ("masq-opencl-" + layout, "-", entry["error"]))
     for result in results:
-        if result.get("device") and result["engine"] == "masq-opencl":
-            print("masq-opencl device: %s (%s kernel launches per run; time includes "
-                  "context, kernel build and self-test)" % (result["device"],
+        if result.get("device") and result["engine"].startswith("masq-opencl"):
+            print("%s device: %s (%s kernel launches per run; time includes "
+                  "context, kernel build and self-test)" % (result["engine"], result["device"],
                                                             result["launches"]))
         if result.get("sampled"):
             print("* %s: hits in its %s slice; pairs/s measured there, cells/s = pairs/s "
