@@ -7,6 +7,8 @@ _masq()
         words=("${COMP_WORDS[@]}"); cword=$COMP_CWORD
     }
     local commands="scan demo merge devices publish help"
+    # every command takes these; another command's options are refused
+    local common_opts="-q --quiet -v --verbose -h --help --version"
     local scan_opts="--profile --known --allow --schema --frequent-threshold
         --infrequent-threshold --similarity-threshold --backend --device --threads
         --format -o --output --demo --seed --strict --allow-empty --since --until --emit-names --shard
@@ -14,12 +16,13 @@ _masq()
         --managed-identity --token-audience --workspace-id --workspace-key-file --endpoint
         --spool --publish-demo --dry-run --publish-timeout --publish-retries
         --publish-backoff --publish-max-wait --batch-bytes --work-group-size
-        --frequent-per-group --tile-size --candidate-capacity"
+        --frequent-per-group --tile-size --candidate-capacity --version"
     local publish_opts="--spool --publish --ingestion-endpoint --dcr-id --stream --workspace-id
         --endpoint --dry-run --managed-identity --token-audience --workspace-key-file
-        --publish-timeout --publish-retries --publish-backoff --publish-max-wait -h --help"
-    local demo_opts="--seed --no-background -h --help"
-    local merge_opts="-o --output -h --help"
+        --publish-timeout --publish-retries --publish-backoff --publish-max-wait
+        --publish-demo --batch-bytes $common_opts"
+    local demo_opts="--seed --no-background $common_opts"
+    local merge_opts="-o --output $common_opts"
 
     if [ "$cword" -eq 1 ]; then
         COMPREPLY=($(compgen -W "$commands --version --help" -- "$cur"))
@@ -50,7 +53,7 @@ _masq()
     demo) opts=$demo_opts ;;
     merge) opts=$merge_opts ;;
     help) COMPREPLY=($(compgen -W "$commands" -- "$cur")); return ;;
-    *) opts="-h --help" ;;
+    *) opts=$common_opts ;;
     esac
     if [[ $cur == -* ]]; then
         COMPREPLY=($(compgen -W "$opts" -- "$cur"))

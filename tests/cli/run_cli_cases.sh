@@ -12,6 +12,13 @@
 #   check       optional: bash -e run in $W after masq, with $OUT, $ERR, $MASQ: exit 0
 #               is a pass ("! cmd" does not stop bash -e: write "! cmd || exit 1")
 #   files/      optional: copied into $W before setup
+#   stdout.golden, stderr.golden
+#               optional: the whole expected stdout, stderr, after the scrub below
+#   scrub       optional: more sed -E expressions for the scrub, one a line
+# The scrub, before comparing with a golden file: the scratch folder becomes $W,
+# timing is removed (the "seconds" of a JSON summary, "1.25 s" in messages).
+# MASQ_UPDATE_GOLDEN=1 rewrites every golden file of the cases run with what masq
+# printed (to start one, create it empty); review the diff before committing it.
 # Usage: run_cli_cases.sh MASQ CASES [NAME...]
 set -u
 export LC_ALL=C
@@ -23,6 +30,15 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 passed=0
 failed=0
+updated=0
+# scrub FILE CASE: FILE as a golden file holds it
+scrub() {
+  local extra=()
+  [ -f "$2/scrub" ] && while IFS= read -r line; do [ -n "$line" ] && extra+=(-e "$line"); done <"$2/scrub"
+  sed -E -e "s#$W#\$W#g" -e 's/"seconds":([[:space:]]*)\{[^}]*\}/"seconds":\1{}/g' \
+    -e '/"seconds":[[:space:]]*\{$/,/\}/{/"seconds":[[:space:]]*\{$/!{/\}/!d}}' \
+    -e 's/\b[0-9]+\.[0-9]+ s\b/T s/g' "${extra[@]}" "$1"
+}
 names=("$@")
 if [ ${#names[@]} -eq 0 ]; then
   for d in "$cases"/*/; do names+=("$(basename "$d")"); done
@@ -61,6 +77,18 @@ for name in "${names[@]}"; do
     while [ -z "$why" ] && IFS= read -r line; do
       [ -n "$line" ] && grep -qF -- "$line" "$OUT" && why="stdout holds '$line'"
     done < <([ -f "$CASE/stdout_not" ] && cat "$CASE/stdout_not")
+    for stream in stdout stderr; do
+      golden=$CASE/$stream.golden
+      [ -n "$why" ] || [ ! -f "$golden" ] && continue
+      actual=$OUT
+      [ $stream = stderr ] && actual=$ERR
+      scrub "$actual" "$CASE" >"$W/.$stream.scrubbed"
+      if [ "${MASQ_UPDATE_GOLDEN:-}" = 1 ]; then
+        cmp -s "$W/.$stream.scrubbed" "$golden" || { cp "$W/.$stream.scrubbed" "$golden"; updated=$((updated + 1)); }
+      elif ! cmp -s "$W/.$stream.scrubbed" "$golden"; then
+        why="$stream differs from $stream.golden: $(diff "$golden" "$W/.$stream.scrubbed" | head -n 12)"
+      fi
+    done
     if [ -z "$why" ] && [ -f "$CASE/check" ]; then
       (cd "$W" && W=$W CASE=$CASE OUT=$OUT ERR=$ERR MASQ=$masq bash -e "$CASE/check") >"$W/.check.log" 2>&1 ||
         why="check failed: $(head -c 400 "$W/.check.log")"
@@ -75,4 +103,5 @@ for name in "${names[@]}"; do
   fi
 done
 echo "cli_cases: $passed passed, $failed failed"
+[ "$updated" -gt 0 ] && echo "cli_cases: $updated golden files rewritten (MASQ_UPDATE_GOLDEN=1)"
 [ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]
