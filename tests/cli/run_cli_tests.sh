@@ -298,13 +298,8 @@ run nothing 1 scan --format json "$work/nothing"
 expect_err nothing "no .json, .jsonl, .ndjson or .csv files"
 expect_err nothing "no process-creation event read: no input files"
 
-# --- usage and exit codes ------------------------------------------------------
-run no_command 0
-run scan_no_input 1 scan
-expect_err scan_no_input "needs input"
-run bad_option 1 scan --no-such-option x
-run bad_threshold 1 scan --similarity-threshold 2 "$real"
-run bad_format 1 scan --format xml "$real"
+# Usage and exit codes (no command, no input, bad options, --help, --version, an
+# unwritable output) are cases in tests/cli/cases.
 # --- backends: OpenCL (PoCL in CI) and the CPU give the same anomalies --------
 # An OpenCL test that finds no device fails: these expect a device.
 run devices 0 devices
@@ -351,11 +346,6 @@ OCL_ICD_VENDORS=$work/no-vendors "$masq" scan --format json "$real" >"$work/no_p
 if [ $? -eq 0 ] && [ "$(grep -c . "$work/no_platform.err")" -eq 1 ] && grep -q "matching on the CPU" "$work/no_platform.err"; then ok; else fail "auto without a platform: $(cat "$work/no_platform.err")"; fi
 OCL_ICD_VENDORS=$work/no-vendors "$masq" scan --backend opencl "$real" >/dev/null 2>"$work/no_platform2.err"
 if [ $? -eq 2 ] && grep -q "no OpenCL platform" "$work/no_platform2.err"; then ok; else fail "opencl without a platform: $(cat "$work/no_platform2.err")"; fi
-run help 0 scan --help
-if grep -q "similarity-threshold" "$work/help.out"; then ok; else fail "scan --help lacks the options"; fi
-run version 0 --version
-if grep -Eq "^masq [0-9]+\.[0-9]+\.[0-9]+$" "$work/version.out"; then ok; else fail "--version: $(cat "$work/version.out")"; fi
-run unwritable 1 scan --output /nonexistent/dir/out.json "$real"
 
 # --- formats -------------------------------------------------------------------
 run demo_json 0 scan --demo --seed 3 --format json
