@@ -1,0 +1,112 @@
+#include "ingest_event.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../names/unicode.h"
+#include "../util/time_iso.h"
+#include "bad_input.h"
+#include "ingest_shared.h"
+#include "twins.h"
+
+const char *masq_path_file_name(const char *path)
+{
+    const char *name = path;
+    for (const char *p = path; *p; p++)
+        if (*p == '\\' || *p == '/')
+            name = p + 1;
+    return name;
+}
+
+masq_status masq_ingest_event(masq_ingest *ingest, const masq_event *event)
+{
+    /* TimeGenerated, read once: timed when it is there and readable. */
+    int64_t when = MASQ_TIME_NONE;
+    bool timed = event->time_generated != NULL && masq_time_parse(event->time_generated, &when) == 0;
+    bool unreadable_time = event->time_generated != NULL && !timed;
+    if (event->origin_id != NULL && timed) {
+        bool seen = false;
+        uint64_t key = masq_dedup_key(event->origin_id, when);
+        MASQ_TRY(ingest->shared ? masq_ingest_shared_dedup(ingest->shared, key, &seen)
+                                : masq_dedup_check(&ingest->dedup, key, &seen));
+        if (seen) {
+            ingest->stats.duplicates++;
+            return MASQ_OK;
+        }
+    }
+    if (ingest->since_ms != MASQ_TIME_NONE || ingest->until_ms != MASQ_TIME_NONE) {
+        if (!timed || (ingest->since_ms != MASQ_TIME_NONE && when < ingest->since_ms) ||
+            (ingest->until_ms != MASQ_TIME_NONE && when >= ingest->until_ms)) {
+            ingest->stats.outside_window++;
+            if (unreadable_time)
+                ingest->stats.unreadable_times++;
+            return MASQ_OK;
+        }
+    }
+    const char *process = event->process;
+    if (process == NULL && event->new_process_name != NULL)
+        process = masq_path_file_name(event->new_process_name);
+    if (process == NULL) {
+        ingest->stats.unnamed_events++;
+        return MASQ_OK;
+    }
+    char *lowered;
+    size_t lowered_length;
+    masq_unicode_result result =
+        masq_unicode_lower(process, strlen(process), &lowered, &lowered_length);
+    if (result == MASQ_UNICODE_NOMEM)
+        return MASQ_ERR_NOMEM;
+    if (result == MASQ_UNICODE_INVALID)
+        return masq_ingest_bad_line(ingest, "process name is not valid UTF-8");
+    if (event->new_process_name != NULL &&
+        masq_unicode_decode(event->new_process_name, strlen(event->new_process_name), NULL) < 0) {
+        free(lowered);
+        return masq_ingest_bad_line(ingest, "NewProcessName is not valid UTF-8");
+    }
+    /* The PE original file name, compared case-insensitively; Sysmon reports
+     * some binaries by their language resource ("PowerShell.EXE.MUI"). */
+    char *original = NULL;
+    size_t original_length = 0;
+    if (event->original_file_name != NULL && event->original_file_name[0] != '\0') {
+        result = masq_unicode_lower(event->original_file_name, strlen(event->original_file_name),
+                                    &original, &original_length);
+        if (result == MASQ_UNICODE_NOMEM) {
+            free(lowered);
+            return MASQ_ERR_NOMEM;
+        }
+        if (result == MASQ_UNICODE_OK && original_length > 4 &&
+            strcmp(original + original_length - 4, ".mui") == 0)
+            original[original_length - 4] = '\0';
+    }
+    /* DOMAIN\\user, as SecurityEvent's Account writes it, whatever the log. */
+    char user[512];
+    const char *who = event->user;
+    if (who != NULL && event->user_domain != NULL && event->user_domain[0] != '\0' &&
+        strchr(who, '\\') == NULL) {
+        snprintf(user, sizeof user, "%s\\%s", event->user_domain, who);
+        who = user;
+    }
+    masq_sighting sighting = {lowered, lowered_length, event->new_process_name, event->computer,
+                              original, who, event->parent, timed ? when : MASQ_TIME_NONE,
+                              event->sensor, event->demo};
+    if (unreadable_time)
+        ingest->stats.unreadable_times++;
+    masq_status status;
+    if (ingest->shared) {
+        status = masq_ingest_batch_add(ingest, &sighting);
+    } else {
+        size_t index;
+        status = masq_name_table_add(ingest->names, &sighting, &index);
+        if (status == MASQ_OK && ingest->twins != NULL)
+            status = masq_twins_add(ingest->twins, &sighting, index);
+    }
+    free(lowered);
+    free(original);
+    if (status == MASQ_OK) {
+        ingest->stats.events++;
+        if (event->demo)
+            ingest->stats.demo_events++;
+    }
+    return status;
+}
