@@ -121,7 +121,8 @@ typedef struct masq_option_spec {
     unsigned commands;      /* MASQ_IN_... */
     masq_option_group group;
     const char *value_name; /* MASQ_OPTION_VALUE: FILE, N, or the choices a|b */
-    const char *help;       /* lines of at most 46 characters, '\n' between them */
+    const char *help;       /* wrapped by hand, '\n' between lines: usage prints it from
+                             * column 33, phrases tests look for kept on one line */
     unsigned other_commands; /* these read other_help instead of help */
     const char *other_help;
 } masq_option_spec;
