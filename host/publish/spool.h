@@ -1,4 +1,6 @@
-/* The spool (spool.c): a write-ahead log of batches, checked, never trusted. */
+/* The spool: a write-ahead log of batches, checked, never trusted. The
+ * folder, its runs and listing in spool_dir.c; one batch file (checked,
+ * written, read, removed, split) in spool_entry.c. */
 #ifndef MASQ_SPOOL_H
 #define MASQ_SPOOL_H
 
