@@ -9,6 +9,8 @@
 #   stderr_not  optional: fixed strings that stderr must not hold
 #   stdout      optional: fixed strings that stdout must hold
 #   stdout_not  optional: fixed strings that stdout must not hold
+#   stdout_json optional: Python expressions, one a line, each true with j = stdout
+#               read as JSON (j['summary']['events'] == 2); run in $W
 #   check       optional: bash -e run in $W after masq, with $OUT, $ERR, $MASQ: exit 0
 #               is a pass ("! cmd" does not stop bash -e: write "! cmd || exit 1")
 #   files/      optional: copied into $W before setup
@@ -89,6 +91,16 @@ for name in "${names[@]}"; do
         why="$stream differs from $stream.golden: $(diff "$golden" "$W/.$stream.scrubbed" | head -n 12)"
       fi
     done
+    if [ -z "$why" ] && [ -f "$CASE/stdout_json" ]; then
+      why=$(cd "$W" && python3 -c '
+import json, sys
+j = json.load(open(sys.argv[1]))
+for line in open(sys.argv[2]):
+    if line.strip() and not eval(line):
+        print("stdout fails " + line.strip())
+        break
+' "$OUT" "$CASE/stdout_json" 2>&1)
+    fi
     if [ -z "$why" ] && [ -f "$CASE/check" ]; then
       (cd "$W" && W=$W CASE=$CASE OUT=$OUT ERR=$ERR MASQ=$masq bash -e "$CASE/check") >"$W/.check.log" 2>&1 ||
         why="check failed: $(head -c 400 "$W/.check.log")"

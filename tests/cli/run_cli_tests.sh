@@ -233,73 +233,10 @@ PY
 run spellings 0 scan --format json "$work/spellings.jsonl"
 expect_json spellings "[(a['Reason'], a['Detail']) for a in j['anomalies']] == [('wrong-folder', 'c:\\\\users\\\\public\\\\svchost.exe')]"
 
-# --- bad input ---------------------------------------------------------------
-: >"$work/empty.jsonl"
-run empty 1 scan --format json "$work/empty.jsonl"
-expect_err empty "no process-creation event read: the 1 input file is empty"
-run empty_allowed 0 scan --allow-empty --format json "$work/empty.jsonl"
-expect_json empty_allowed "j['summary']['events'] == 0 and j['anomalies'] == []"
-expect_err empty_allowed "no process-creation event read"
+# Bad input (empty files and folders, garbage, truncated gzip, 1 MB lines, invalid
+# UTF-8, a missing file) is cases in tests/cli/cases, with the usage and exit codes
+# (no command, no input, bad options, --help, --version, an unwritable output).
 
-python3 -c "import random,sys; r=random.Random(5); sys.stdout.buffer.write(bytes(r.randrange(256) for _ in range(20000)))" >"$work/garbage.bin"
-run garbage 1 scan --format json "$work/garbage.bin"
-expect_err garbage "garbage.bin:1: "
-expect_err garbage "every line was malformed"
-
-# good lines around garbage: kept, the bad ones counted and located
-{ head -n 100 "$real"; head -c 3000 "$work/garbage.bin"; echo; tail -n 100 "$real"; } >"$work/mixed.jsonl"
-bad_lines=$(python3 -c "import sys; print(len(open(sys.argv[1],'rb').read().split(b'\n')) - 1 - 200)" "$work/mixed.jsonl")
-run mixed 0 scan --format json "$work/mixed.jsonl"
-expect_json mixed "j['summary']['events'] == 200 and j['summary']['malformed_lines'] == $bad_lines"
-expect_err mixed "mixed.jsonl:101: "
-run mixed_strict 1 scan --strict --format json "$work/mixed.jsonl"
-expect_err mixed_strict "mixed.jsonl:101: "
-
-# a truncated gzip: the lines before the cut are used, the damage is reported
-size=$(stat -c %s "$work/real.jsonl.gz")
-head -c $((size / 2)) "$work/real.jsonl.gz" >"$work/truncated.jsonl.gz"
-run truncated 0 scan --format json "$work/truncated.jsonl.gz"
-expect_json truncated "0 < j['summary']['events'] < $events_in_real and j['summary']['damaged_files'] == 1"
-expect_err truncated "truncated.jsonl.gz: reading stopped"
-run truncated_strict 1 scan --strict --format json "$work/truncated.jsonl.gz"
-
-# a 1 MB line (valid JSON) and a 1 MB garbage line
-python3 - "$work/long.jsonl" <<'PY'
-import json, sys
-with open(sys.argv[1], "w") as f:
-    f.write(json.dumps({"EventID": 4688, "NewProcessName": "C:\\Windows\\System32\\svchost.exe", "CommandLine": "x" * (1 << 20)}) + "\n")
-    f.write("{" + "y" * (1 << 20) + "\n")
-    f.write(json.dumps({"EventID": 4688, "Process": "cmd.exe"}) + "\n")
-PY
-run long 0 scan --format json "$work/long.jsonl"
-expect_json long "j['summary']['events'] == 2 and j['summary']['malformed_lines'] == 1"
-expect_err long "long.jsonl:2: "
-
-# invalid UTF-8 in a name, and NUL bytes inside a line
-printf '{"EventID": 4688, "Process": "svc\xffhost.exe"}\n{"EventID": 4688, "Process": "ok.exe"}\n{"EventID": 4688, "Process": "a\0b.exe"}\n{"EventID": 4688, "Process": "\xc3\x28.exe"}\n' >"$work/utf8.jsonl"
-run utf8 0 scan --format json "$work/utf8.jsonl"
-expect_json utf8 "j['summary']['events'] == 1 and j['summary']['malformed_lines'] == 3"
-expect_err utf8 "utf8.jsonl:1: process name is not valid UTF-8"
-expect_err utf8 "utf8.jsonl:3: "
-
-run missing 1 scan --format json "$work/no-such-file.jsonl"
-expect_err missing "cannot read .*no-such-file.jsonl"
-if [ ! -s "$work/missing.out" ]; then ok; else fail "missing: wrote results"; fi
-
-mkdir -p "$work/no-events/sub"
-echo "hello" >"$work/no-events/notes.txt"
-: >"$work/no-events/sub/PT05M.json"
-run no_events 1 scan --format json "$work/no-events"
-expect_err no_events "no process-creation event read: the 1 input file is empty"
-run no_events_allowed 0 scan --allow-empty --format json "$work/no-events"
-expect_json no_events_allowed "j['summary']['events'] == 0 and j['summary']['files'] == 1"
-mkdir -p "$work/nothing"
-run nothing 1 scan --format json "$work/nothing"
-expect_err nothing "no .json, .jsonl, .ndjson or .csv files"
-expect_err nothing "no process-creation event read: no input files"
-
-# Usage and exit codes (no command, no input, bad options, --help, --version, an
-# unwritable output) are cases in tests/cli/cases.
 # --- backends: OpenCL (PoCL in CI) and the CPU give the same anomalies --------
 # An OpenCL test that finds no device fails: these expect a device.
 run devices 0 devices
