@@ -63,12 +63,6 @@ key = lambda x: (x["NormalProcess"], x["PotentiallyMaliciousProcess"], x["Anomal
 sys.exit(0 if sorted(map(key, a)) == sorted(map(key, b)) else 1)
 PY
 
-# EventID as a string, and rows of other events, are told apart
-printf '%s\n' '{"EventID": "4688", "NewProcessName": "C:\\Windows\\System32\\svchost.exe"}' \
-  '{"EventID": 4624, "Account": "x"}' '{"EventID": "4689", "Process": "svchost.exe"}' >"$work/ids.jsonl"
-run ids 0 scan --format json "$work/ids.jsonl"
-expect_json ids "j['summary']['events'] == 1 and j['summary']['other_events'] == 2 and j['summary']['names'] == 1"
-
 # --- other schemas: Sysmon 1, Defender DeviceProcessEvents (JSON and CSV) -----
 sysmon=$(dirname "$real")/sysmon_1.jsonl
 sysmon_events=$(grep -c '"EventID": 1,' "$sysmon")
@@ -111,17 +105,6 @@ done
 "$masq" scan --schema csv --format json - <"$work/mde.csv" >"$work/schema_csv_forced.out" 2>"$work/schema_csv_forced.err"
 expect_json schema_csv_forced "j['summary']['events'] == 32"
 
-# --known and --allow extend the default profile's lists
-printf '# ours\nPayload.exe\t\\windows\\system32\\\n' >"$work/known.txt"
-run known 0 scan --known "$work/known.txt" --format json "$real"
-expect_json known "any(a['PotentiallyMaliciousProcess'] == 'payload.exe' and 'wrong-folder' in a['Reason'] for a in j['anomalies'])"
-printf 'svchost.exe\tsvch0st.exe\n' >"$work/allow.txt"
-run allow 0 scan --allow "$work/allow.txt" --demo --seed 3 --format json
-expect_json allow "not any(a['PotentiallyMaliciousProcess'] == 'svch0st.exe' for a in j['anomalies']) and any(a['PotentiallyMaliciousProcess'] == 'scvhost.exe' for a in j['anomalies'])"
-printf 'svchost.exe\n' >"$work/bad_allow.txt"
-run bad_allow 1 scan --allow "$work/bad_allow.txt" --demo
-expect_err bad_allow "bad_allow.txt:1: expected 'name<TAB>name'"
-
 # --- fleet scale: name tables, merging, shards, time windows -------------------
 "$masq" demo --seed 4 >"$work/fleet.jsonl"
 head -n 15000 "$work/fleet.jsonl" >"$work/fleet_a.jsonl"
@@ -144,9 +127,6 @@ ok = len(full) > 0 and an("fleet_merged") == full and an("fleet_two_tables") == 
 ok = ok and all(len(an("fleet_shard%d" % k)) > 0 for k in range(3))
 sys.exit(0 if ok else 1)
 PY
-run bad_shard 1 scan --shard 3/3 "$work/fleet.jsonl"
-run bad_table 1 scan --schema names --format json "$work/fleet.jsonl"
-expect_err bad_table "not a name-table row"
 run window 0 scan --since 2024-06-03T06:00:00Z --until 2024-06-03T12:00:00Z --format json "$work/fleet.jsonl"
 python3 - "$work/fleet.jsonl" "$work/window.out" <<'PY' && ok || fail "--since/--until: wrong event counts"
 import json, sys
@@ -155,7 +135,6 @@ inside = sum("2024-06-03T06:00:00" <= r["TimeGenerated"] < "2024-06-03T12:00:00"
 s = json.load(open(sys.argv[2]))["summary"]
 sys.exit(0 if s["events"] == inside and s["events_outside_window"] == len(rows) - inside and 0 < inside < len(rows) else 1)
 PY
-run bad_window 1 scan --since 2024-06-03 --until 2024-06-02 "$work/fleet.jsonl"
 
 # rows the export wrote twice (same EventOriginId and time) count once
 python3 - "$real" "$work/dups.jsonl" <<'PY'
@@ -208,34 +187,12 @@ if cmp -s "$work/days1.names" "$work/days4.names"; then ok; else fail "de-duplic
 # name tables read by several readers (they are read one at a time)
 run tables_many 0 scan --threads 4 --schema names --format json "$work/a.names" "$work/b.names" "$work/days1.names" "$work/all.names"
 
-# a stray quote in a CSV export costs its next 64 lines, reported, not the file
-python3 - "$work/stray.csv" <<'PY'
-import sys
-with open(sys.argv[1], "w") as f:
-    f.write("FileName,FolderPath,DeviceName\n\"bad.exe,C:\\x\\bad.exe,h1\n")
-    for i in range(20000):
-        f.write("p%d.exe,C:\\Windows\\p%d.exe,h%d\n" % (i, i, i % 5))
-PY
-run stray_quote 0 scan --format json "$work/stray.csv"
-expect_json stray_quote "j['summary']['events'] == 20000 - 64 and j['summary']['malformed_lines'] == 1"
-expect_err stray_quote "stray.csv:66: CSV quote still open after 64 lines"
-
-# a known name in a wrong folder is found however many spellings its right paths have
-python3 - "$work/spellings.jsonl" <<'PY'
-import itertools, json, sys
-base = "C:\\Windows\\System32\\svchost.exe"
-spellings = sorted({"".join(c.upper() if i < 6 and bits[i] else c for i, c in enumerate(base))
-                    for bits in itertools.product([0, 1], repeat=6)})
-rows = [{"EventID": 4688, "NewProcessName": s} for s in spellings[:40]]
-rows.append({"EventID": 4688, "NewProcessName": "c:\\users\\public\\svchost.exe"})
-open(sys.argv[1], "w").write("".join(json.dumps(r) + "\n" for r in rows))
-PY
-run spellings 0 scan --format json "$work/spellings.jsonl"
-expect_json spellings "[(a['Reason'], a['Detail']) for a in j['anomalies']] == [('wrong-folder', 'c:\\\\users\\\\public\\\\svchost.exe')]"
-
-# Bad input (empty files and folders, garbage, truncated gzip, 1 MB lines, invalid
-# UTF-8, a missing file) is cases in tests/cli/cases, with the usage and exit codes
-# (no command, no input, bad options, --help, --version, an unwritable output).
+# Cases in tests/cli/cases hold the checks of one run each: bad input (empty files
+# and folders, garbage, truncated gzip, 1 MB lines, invalid UTF-8, a missing file),
+# EventIDs told apart, --known and --allow, a stray CSV quote, a known name in a
+# wrong folder, the table format, bad --shard, --schema names and --since/--until,
+# and the usage and exit codes (no input, bad options, --help, --version, an
+# unwritable output).
 
 # --- backends: OpenCL (PoCL in CI) and the CPU give the same anomalies --------
 # An OpenCL test that finds no device fails: these expect a device.
@@ -295,8 +252,6 @@ run demo_ndjson 0 scan --demo --seed 3 --format ndjson
 if [ "$(wc -l <"$work/demo_ndjson.out")" -eq "$anomalies" ] && python3 -c "import json,sys; [json.loads(l) for l in open(sys.argv[1])]" "$work/demo_ndjson.out"; then ok; else fail "ndjson: not one object per anomaly"; fi
 run demo_csv 0 scan --demo --seed 3 --format csv
 if [ "$(python3 -c "import csv,sys; r=list(csv.DictReader(open(sys.argv[1]))); print(len(r) if all(x['Source']=='demo' for x in r) else -1)" "$work/demo_csv.out")" -eq "$anomalies" ]; then ok; else fail "csv: rows differ from json anomalies"; fi
-run demo_table 0 scan --demo --seed 3 --format table
-if grep -q "^SEVERITY" "$work/demo_table.out" && grep -q "svch\[o→0\]st.exe" "$work/demo_table.out"; then ok; else fail "table: no header or no svch[o→0]st.exe edit"; fi
 run output_file 0 scan --demo --seed 3 --output "$work/out.json"
 if cmp -s <(python3 -c "import json,sys; print(json.load(open(sys.argv[1]))['anomalies'])" "$work/out.json") <(python3 -c "import json,sys; print(json.load(open(sys.argv[1]))['anomalies'])" "$work/demo_json.out"); then ok; else fail "--output: differs from stdout json"; fi
 
