@@ -1,6 +1,8 @@
 /* The pipeline in order: ingest -> count & tier -> pack -> match & verify ->
  * anomalies. Times each stage and owns the summary. */
 #include <malloc.h>
+#include <sys/stat.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -102,18 +104,37 @@ static masq_status ingest_stage(const masq_config *config, masq_result *result)
     return MASQ_OK;
 }
 
+/* The name table through a temporary file beside path, renamed over it only
+ * when whole: a failed run leaves the previous table as it was. */
 static masq_status emit_names(const char *path, const masq_name_table *names)
 {
-    FILE *out = fopen(path, "w");
-    if (out == NULL) {
-        masq_error("cannot write the name table to %s", path);
-        return MASQ_ERR_OUTPUT;
+    size_t size = strlen(path) + 16;
+    char *temporary = malloc(size);
+    if (temporary == NULL)
+        return MASQ_ERR_NOMEM;
+    const char *slash = strrchr(path, '/');
+    size_t folder = slash ? (size_t)(slash - path + 1) : 0;
+    snprintf(temporary, size, "%.*s.%s.XXXXXX", (int)folder, path, path + folder);
+    int fd = mkstemp(temporary);
+    if (fd >= 0) { /* the mode fopen would give, not mkstemp's 0600 */
+        mode_t mask = umask(0);
+        umask(mask);
+        fchmod(fd, 0666 & ~mask);
     }
-    masq_status status = masq_name_table_write(names, out);
-    if (fclose(out) != 0 && status == MASQ_OK)
+    FILE *out = fd >= 0 ? fdopen(fd, "w") : NULL;
+    masq_status status = out ? masq_name_table_write(names, out) : MASQ_ERR_OUTPUT;
+    if (out != NULL && fclose(out) != 0)
         status = MASQ_ERR_OUTPUT;
-    if (status != MASQ_OK)
+    else if (out == NULL && fd >= 0)
+        close(fd);
+    if (status == MASQ_OK && rename(temporary, path) != 0)
+        status = MASQ_ERR_OUTPUT;
+    if (status != MASQ_OK) {
+        if (fd >= 0)
+            unlink(temporary);
         masq_error("cannot write the name table to %s", path);
+    }
+    free(temporary);
     return status;
 }
 

@@ -14,12 +14,21 @@ void masq_dedup_free(masq_dedup *dedup)
     masq_dedup_init(dedup);
 }
 
-uint64_t masq_dedup_key(const char *id, int64_t time_ms)
+static uint64_t fnv(uint64_t hash, const char *text)
 {
-    uint64_t hash = 0xcbf29ce484222325ull ^ (uint64_t)time_ms;
-    for (const unsigned char *p = (const unsigned char *)id; *p; p++) {
+    for (const unsigned char *p = (const unsigned char *)text; *p; p++) {
         hash ^= *p;
         hash *= 0x100000001b3ull;
+    }
+    return hash;
+}
+
+uint64_t masq_dedup_key(const char *id, int64_t time_ms, const char *const *values, size_t count)
+{
+    uint64_t hash = fnv(0xcbf29ce484222325ull ^ (uint64_t)time_ms, id);
+    for (size_t v = 0; v < count; v++) { /* each ended by 0xff; NULL is 0xfe */
+        hash = values[v] ? fnv(hash, values[v]) : (hash ^ 0xfe) * 0x100000001b3ull;
+        hash = (hash ^ 0xff) * 0x100000001b3ull;
     }
     hash ^= hash >> 31;
     hash *= 0x9E3779B97F4A7C15ull;

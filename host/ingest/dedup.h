@@ -1,5 +1,6 @@
 /* De-duplication of rows that the Log Analytics export wrote twice (its
- * retries do), by EventOriginId with TimeGenerated. Every key is remembered
+ * retries do), by EventOriginId with TimeGenerated and the values masq reads
+ * from the row (a copy is the same in all). Every key is remembered
  * (8 bytes, about 16 with the table's slack, per row that has an id), so a
  * row is dropped exactly when an identical key came before it: the counts do
  * not depend on the order in which parallel readers read the rows, nor on how
@@ -22,8 +23,10 @@ typedef struct masq_dedup {
 void masq_dedup_init(masq_dedup *dedup);
 void masq_dedup_free(masq_dedup *dedup);
 
-/* The 64-bit key of a row: its id and its time. */
-uint64_t masq_dedup_key(const char *origin_id, int64_t time_ms);
+/* The 64-bit key of a row: its id, its time, and the values read from it
+ * (NULL and "" told apart). */
+uint64_t masq_dedup_key(const char *origin_id, int64_t time_ms, const char *const *values,
+                        size_t count);
 
 /* Record a row by its key; *seen tells whether the same key came before. */
 masq_status masq_dedup_check(masq_dedup *dedup, uint64_t key, bool *seen);

@@ -25,9 +25,22 @@ masq_status masq_ingest_event(masq_ingest *ingest, const masq_event *event)
     int64_t when = MASQ_TIME_NONE;
     bool timed = event->time_generated != NULL && masq_time_parse(event->time_generated, &when) == 0;
     bool unreadable_time = event->time_generated != NULL && !timed;
+    /* DOMAIN\\user, as SecurityEvent's Account writes it, whatever the log. */
+    char user[512];
+    const char *who = event->user;
+    if (who != NULL && event->user_domain != NULL && event->user_domain[0] != '\0' &&
+        strchr(who, '\\') == NULL) {
+        snprintf(user, sizeof user, "%s\\%s", event->user_domain, who);
+        who = user;
+    }
     if (event->origin_id != NULL && timed) {
+        /* The row's id and time, and what masq reads of it: a retried copy
+         * is the same in all, and two rows that differ are both counted,
+         * whichever is read first. */
         bool seen = false;
-        uint64_t key = masq_dedup_key(event->origin_id, when);
+        const char *read[] = {event->process, event->new_process_name, event->computer, who,
+                              event->parent, event->original_file_name};
+        uint64_t key = masq_dedup_key(event->origin_id, when, read, sizeof read / sizeof *read);
         MASQ_TRY(ingest->shared ? masq_ingest_shared_dedup(ingest->shared, key, &seen)
                                 : masq_dedup_check(&ingest->dedup, key, &seen));
         if (seen) {
@@ -78,14 +91,6 @@ masq_status masq_ingest_event(masq_ingest *ingest, const masq_event *event)
         if (result == MASQ_UNICODE_OK && original_length > 4 &&
             strcmp(original + original_length - 4, ".mui") == 0)
             original[original_length - 4] = '\0';
-    }
-    /* DOMAIN\\user, as SecurityEvent's Account writes it, whatever the log. */
-    char user[512];
-    const char *who = event->user;
-    if (who != NULL && event->user_domain != NULL && event->user_domain[0] != '\0' &&
-        strchr(who, '\\') == NULL) {
-        snprintf(user, sizeof user, "%s\\%s", event->user_domain, who);
-        who = user;
     }
     masq_sighting sighting = {lowered, lowered_length, event->new_process_name, event->computer,
                               original, who, event->parent, timed ? when : MASQ_TIME_NONE,

@@ -73,26 +73,29 @@ def read_events(spark, paths, dedup=True, since=None, until=None):
            .option("pathGlobFilter", EXPORT_GLOB)
            .json(paths))
     events = raw.where(F.col("EventID") == "4688")
+    # DOMAIN\\user as SecurityEvent's Account writes it (host/ingest/ingest_event.c).
+    subject = F.when(F.col("SubjectDomainName").isNotNull() & (F.col("SubjectDomainName") != "")
+                     & ~F.col("SubjectUserName").contains("\\"),
+                     F.concat_ws("\\", F.col("SubjectDomainName"), F.col("SubjectUserName"))
+                     ).otherwise(F.col("SubjectUserName"))
+    events = events.withColumn("masq_user", F.coalesce(F.col("Account"), subject))
     if dedup:
-        # masq drops a row when one with the same EventOriginId and time came
-        # before it (host/ingest/dedup.h); a row without a readable time is kept.
+        # masq drops a row when one with the same EventOriginId, time and values
+        # read came before it (host/ingest/dedup.h); a row without a readable
+        # time is kept.
         timed = F.col("EventOriginId").isNotNull() & F.col("TimeGenerated").rlike(TIME_PATTERN)
         keyed = (events.where(timed)
                  .withColumn("dedup_ms", F.col("TimeGenerated").cast("timestamp").cast("double"))
-                 .dropDuplicates(["EventOriginId", "dedup_ms"]).drop("dedup_ms"))
+                 .dropDuplicates(["EventOriginId", "dedup_ms", "Process", "NewProcessName",
+                                  "Computer", "masq_user", "ParentProcessName"])
+                 .drop("dedup_ms"))
         events = keyed.unionByName(events.where(~timed | timed.isNull()))
     name = F.lower(F.coalesce(F.col("Process"),
                               F.regexp_extract(F.col("NewProcessName"), r"[^\\/]*$", 0)))
     ts = F.when(F.col("TimeGenerated").rlike(TIME_PATTERN),
                 F.col("TimeGenerated").cast("timestamp"))
-    # DOMAIN\\user as SecurityEvent's Account writes it (host/ingest/ingest.c).
-    subject = F.when(F.col("SubjectDomainName").isNotNull() & (F.col("SubjectDomainName") != "")
-                     & ~F.col("SubjectUserName").contains("\\"),
-                     F.concat_ws("\\", F.col("SubjectDomainName"), F.col("SubjectUserName"))
-                     ).otherwise(F.col("SubjectUserName"))
-    user = F.coalesce(F.col("Account"), subject)
     selected = (events.select(name.alias("name"), F.col("NewProcessName").alias("path"),
-                              F.col("Computer").alias("computer"), user.alias("user"),
+                              F.col("Computer").alias("computer"), F.col("masq_user").alias("user"),
                               F.col("ParentProcessName").alias("parent"), ts.alias("ts"))
                 .where(F.col("name").isNotNull()))
     if since:
