@@ -59,7 +59,9 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA, DamerauLevenshtein
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "tools"))
 from bench_env import cpu_model, git_commit, usable_cpus  # noqa: E402
+import notebook_rule  # noqa: E402  (tools/: the rule written once)
 
 REPO_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 GENERATOR = os.path.join(REPO_ROOT, "tools", "gen_names.py")
@@ -79,35 +81,21 @@ def log(message):
 
 def calc_dist(one, two, similarity):
     """The notebook's calcDist, with its damerauLevenshtein passed in."""
-    one_dot = -1
-    two_dot = -1
-    if one is not None and two is not None:
-        one_dot = one.rfind(".")
-        two_dot = two.rfind(".")
-    if one_dot != -1 and two_dot != -1:
-        if one[one_dot + 1:] == two[two_dot + 1:]:
-            one = one[:one_dot]
-            two = two[:two_dot]
-        return similarity(one, two)
-    return 0.0
+    return notebook_rule.calc_dist(one, two, similarity)
 
 
 def is_hit(score, threshold):
     """float32 rounding first (Spark's FloatType), then a double comparison."""
-    return float(np.float32(score)) > threshold
+    return notebook_rule.passes(score, threshold)
 
 
 def true_dl_pair(frequent, infrequent):
     """(distance, float32 score) of one pair under the rule, with rapidfuzz's true DL."""
-    f, i = frequent, infrequent
-    if "." not in f or "." not in i:
+    pair = notebook_rule.compared(frequent, infrequent)
+    if pair is None:
         return None, 0.0
-    if f.rsplit(".", 1)[1] == i.rsplit(".", 1)[1]:
-        f, i = f.rsplit(".", 1)[0], i.rsplit(".", 1)[0]
-    distance = DamerauLevenshtein.distance(f, i)
-    longest = max(len(f), len(i))
-    score = 1.0 - distance / longest if longest else 1.0
-    return distance, float(np.float32(score))
+    return (DamerauLevenshtein.distance(*pair),
+            float(notebook_rule.score(frequent, infrequent, DamerauLevenshtein.distance)))
 
 
 # -- inputs and environment ----------------------------------------------------------
