@@ -93,6 +93,7 @@ typedef struct masq_summary {
     uint64_t names;
     uint64_t frequent;
     uint64_t infrequent;
+    uint64_t learned_anchors; /* default profile: names anchored by the folders they run from */
     uint64_t pairs;      /* the frequent x infrequent matrix */
     uint64_t candidates; /* pairs whose distance was computed */
     uint64_t verified;   /* pairs that needed the exact distance */

@@ -55,15 +55,16 @@ const masq_option_spec masq_option_table[] = {
     {OPT_PROFILE, 0, "profile", V, SCAN, MAIN, "notebook|default",
      "semantics (default: default)\n"
      "notebook: exactly the Sentinel notebook's results\n"
-     "default: also known system names of any length,\n"
-     "other or no extensions, homoglyphs, bidi and\n"
-     "invisible characters, trailing spaces and dots,\n"
-     "double extensions, known names in the wrong\n"
-     "folder, renamed binaries (Sysmon, Defender)",
+     "default: also the knowledge base's names and\n"
+     "names the fleet runs from system folders as\n"
+     "anchors, other or no extensions, homoglyphs, bidi\n"
+     "and invisible characters, trailing spaces and\n"
+     "dots, double extensions, names in the wrong\n"
+     "folder, look-alike folders, renamed binaries",
      0, NULL},
     {OPT_KNOWN, 0, "known", V, SCAN, MAIN, "FILE",
      "more names to protect (default profile): lines\n"
-     "'name<TAB>\\folder\\;\\other\\folder\\'",
+     "'name<TAB>\\folder\\;\\glob*\\<TAB>original;original'",
      0, NULL},
     {OPT_ALLOW, 0, "allow", V, SCAN, MAIN, "FILE",
      "more benign near-pairs: lines 'a.exe<TAB>b.exe'", 0, NULL},

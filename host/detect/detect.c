@@ -1,66 +1,112 @@
 /* Detection: the profiles. The notebook profile keeps the notebook's rule
  * exactly (frequent x infrequent look-alikes); the default profile adds
- * known system names as anchors and the checks of one name at a time. */
+ * anchors (the knowledge base, and the names the fleet runs from the
+ * system's and installed programs' folders) and the checks of one name at a
+ * time. */
 #include <stdlib.h>
 #include <string.h>
 #include "anomaly_list.h"
 #include "detect.h"
 #include "detector.h"
+#include "folders.h"
 #include "lookalikes.h"
 #include "name_checks.h"
 
+/* Names the data runs from folders of Windows or of installed programs,
+ * that the knowledge base lacks, become anchors: learned. */
+static masq_status learn_anchors(detector *d)
+{
+    masq_name_table *names = &d->result->names;
+    /* Decided first, added after: adding moves the entries the lookups read. */
+    unsigned char *origin = calloc(d->seen_names ? d->seen_names : 1, 1);
+    if (origin == NULL)
+        return MASQ_ERR_NOMEM;
+    for (size_t i = 0; i < d->seen_names; i++) {
+        if (masq_known_names_find(d->known, names->names[i].text) != NULL)
+            continue;
+        const masq_text_set *folders = &names->names[i].folders;
+        for (uint32_t k = 0; k < folders->count && origin[i] != MASQ_KNOWN_SYSTEM; k++) {
+            if (masq_folder_is_system(folders->entries[k].text))
+                origin[i] = MASQ_KNOWN_SYSTEM;
+            else if (masq_folder_is_vendor(folders->entries[k].text))
+                origin[i] = MASQ_KNOWN_VENDOR;
+        }
+    }
+    masq_status status = MASQ_OK;
+    for (size_t i = 0; i < d->seen_names && status == MASQ_OK; i++) {
+        if (origin[i] == MASQ_KNOWN_LISTED)
+            continue;
+        status = masq_known_names_learn(d->known, names->names[i].text, (masq_known_origin)origin[i]);
+        d->result->summary.learned_anchors++;
+    }
+    free(origin);
+    return status;
+}
+
+static masq_status detect_default(const masq_config *config, detector *d)
+{
+    masq_result *result = d->result;
+    masq_status status = MASQ_OK;
+    if (config->known_path != NULL)
+        status = masq_known_names_load(d->known, config->known_path);
+    if (status == MASQ_OK)
+        status = masq_allowlist_init(&d->allow);
+    if (status == MASQ_OK && config->allow_path != NULL)
+        status = masq_allowlist_load(&d->allow, config->allow_path);
+    if (status == MASQ_OK)
+        status = masq_known_names_index(d->known);
+    if (status == MASQ_OK)
+        status = learn_anchors(d);
+    if (status == MASQ_OK)
+        status = masq_known_names_index(d->known);
+    /* Listed names the data lacks still anchor look-alikes. */
+    for (size_t k = 0; k < d->known->count && status == MASQ_OK; k++) {
+        size_t index;
+        if (d->known->items[k].origin == MASQ_KNOWN_LISTED)
+            status = masq_name_table_intern(&result->names, d->known->items[k].name,
+                                            strlen(d->known->items[k].name), &index);
+    }
+    if (status == MASQ_OK) {
+        d->known_of = calloc(result->names.count ? result->names.count : 1, sizeof *d->known_of);
+        if (d->known_of == NULL)
+            status = MASQ_ERR_NOMEM;
+    }
+    for (size_t i = 0; status == MASQ_OK && i < result->names.count; i++)
+        d->known_of[i] = masq_known_names_find(d->known, result->names.names[i].text);
+    if (status == MASQ_OK)
+        status = masq_detect_lookalikes(d, true);
+    if (status == MASQ_OK)
+        status = masq_detect_known_lookalikes(d);
+    if (status == MASQ_OK)
+        status = masq_detect_homoglyphs(d);
+    if (status == MASQ_OK)
+        status = masq_detect_unicode_tricks(d);
+    if (status == MASQ_OK)
+        status = masq_detect_wrong_folders(d);
+    if (status == MASQ_OK)
+        status = masq_detect_lookalike_folders(d);
+    if (status == MASQ_OK)
+        status = masq_detect_renamed(d);
+    return status;
+}
 
 masq_status masq_detect(const masq_config *config, const masq_detect_input *input,
                         masq_result *result)
 {
     detector d = {.config = config, .tiers = input->tiers, .in_shard = input->in_shard,
                   .matcher = input->matcher, .result = result, .seen_names = result->names.count};
-    bool notebook = config->profile == MASQ_PROFILE_NOTEBOOK;
-    if (notebook) {
-        masq_known_names none = {0};
-        d.known = &none;
+    masq_known_names known = {0};
+    masq_status status = MASQ_OK;
+    if (config->profile == MASQ_PROFILE_NOTEBOOK) {
+        d.known = &known;
         d.known_of = calloc(d.seen_names ? d.seen_names : 1, sizeof *d.known_of);
-        if (d.known_of == NULL)
-            return MASQ_ERR_NOMEM;
-        masq_status status = masq_detect_lookalikes(&d, false);
-        free(d.known_of);
-        return status == MASQ_OK ? masq_anomalies_finish(result) : status;
+        status = d.known_of ? masq_detect_lookalikes(&d, false) : MASQ_ERR_NOMEM;
+    } else {
+        status = masq_known_names_init(&known);
+        d.known = &known;
+        if (status == MASQ_OK)
+            status = detect_default(config, &d);
     }
-
-    masq_known_names known;
-    masq_status status = masq_known_names_init(&known);
-    if (status == MASQ_OK && config->known_path != NULL)
-        status = masq_known_names_load(&known, config->known_path);
-    if (status == MASQ_OK)
-        status = masq_allowlist_init(&d.allow);
-    if (status == MASQ_OK && config->allow_path != NULL)
-        status = masq_allowlist_load(&d.allow, config->allow_path);
-    d.known = &known;
-    /* Known names the data lacks still anchor look-alikes. */
-    for (size_t k = 0; k < known.count && status == MASQ_OK; k++) {
-        size_t index;
-        status = masq_name_table_intern(&result->names, known.items[k].name,
-                                        strlen(known.items[k].name), &index);
-    }
-    if (status == MASQ_OK) {
-        d.known_of = calloc(result->names.count ? result->names.count : 1, sizeof *d.known_of);
-        if (d.known_of == NULL)
-            status = MASQ_ERR_NOMEM;
-    }
-    for (size_t i = 0; status == MASQ_OK && i < result->names.count; i++)
-        d.known_of[i] = masq_known_names_find(&known, result->names.names[i].text);
-    if (status == MASQ_OK)
-        status = masq_detect_lookalikes(&d, true);
-    if (status == MASQ_OK)
-        status = masq_detect_known_lookalikes(&d);
-    if (status == MASQ_OK)
-        status = masq_detect_homoglyphs(&d);
-    if (status == MASQ_OK)
-        status = masq_detect_unicode_tricks(&d);
-    if (status == MASQ_OK)
-        status = masq_detect_wrong_folders(&d);
-    if (status == MASQ_OK)
-        status = masq_detect_renamed(&d);
     if (status == MASQ_OK)
         status = masq_anomalies_finish(result);
     free(d.known_of);

@@ -44,6 +44,12 @@ static inline masq_source source_of(const masq_name *normal, const masq_name *su
     return user ? MASQ_SOURCE_USER : MASQ_SOURCE_DEMO;
 }
 
+/* A name of the knowledge base (built in or --known), not a learned one. */
+static inline bool is_listed(const detector *d, size_t name)
+{
+    return d->known_of[name] != NULL && d->known_of[name]->origin == MASQ_KNOWN_LISTED;
+}
+
 static inline bool is_anchor(const detector *d, size_t name)
 {
     return d->known_of[name] != NULL || tier_has(d, name, MASQ_TIER_FREQUENT);

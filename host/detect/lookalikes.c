@@ -8,6 +8,7 @@
 #include "../match/score.h"
 #include "../names/unicode.h"
 #include "anomaly_list.h"
+#include "folders.h"
 #include "lookalikes.h"
 
 /* Known names' look-alikes: one edit counts for stems of at least this many
@@ -16,6 +17,11 @@
 /* The threshold the known-name matrix runs at; its pairs are then kept when
  * the distance is at most max(1, the threshold's own allowance). */
 #define KNOWN_MATCH_THRESHOLD 0.74
+/* A look-alike of a learned anchor counts when it is started at most
+ * 1/LEARNED_RARITY as often as the anchor, or on at most FEW_HOSTS hosts
+ * and no more often than the anchor. */
+#define LEARNED_RARITY 4
+#define FEW_HOSTS 2
 
 /* Run one matrix: names `frequent` x `infrequent` (table indices). */
 static masq_status run_matrix(detector *d, bool stems, const size_t *frequent, size_t nf,
@@ -65,6 +71,37 @@ static bool executable_or_none(const char *name)
     return false;
 }
 
+/* Hosts a name was seen on (the kept ones: at most MASQ_CONTEXT_LIMIT, then one more). */
+static uint64_t hosts_of(const masq_name *name)
+{
+    return name->all.computers.count + (name->all.computers.more > 0);
+}
+
+/* The rarity rule of learned anchors: far rarer than the name it imitates. */
+static bool far_rarer(const masq_name *suspicious, const masq_name *anchor)
+{
+    uint64_t s = masq_name_total(suspicious), a = masq_name_total(anchor);
+    return s <= a / LEARNED_RARITY || (hosts_of(suspicious) <= FEW_HOSTS && s <= a);
+}
+
+/* How many edits a known anchor's look-alike may be from it: the threshold's
+ * allowance, at least one for stems of SHORT_STEM characters or more, and one
+ * insertion into a shorter stem (cmd.exe, cmdd.exe) run from a folder users
+ * can write to. */
+static int32_t allowed_edits(const masq_threshold *threshold, const masq_name *normal,
+                             const masq_name *suspicious)
+{
+    size_t stem = stem_length(normal->text);
+    size_t other = stem_length(suspicious->text);
+    size_t longer = stem > other ? stem : other;
+    int32_t allowed = longer <= threshold->max_length ? masq_threshold_k(threshold, longer) : 0;
+    if (allowed < 1 && stem >= SHORT_STEM)
+        allowed = 1;
+    if (allowed < 1 && stem >= 3 && other == stem + 1 && masq_name_runs_from_writable(suspicious))
+        allowed = 1;
+    return allowed;
+}
+
 /* Hits of a matrix into anomalies. known_anchors: the frequent side is the
  * known names, kept by the short-name rule; stems: the default profile's. */
 static masq_status hits_to_anomalies(detector *d, const masq_pack *pack, const masq_hits *hits,
@@ -90,6 +127,11 @@ static masq_status hits_to_anomalies(detector *d, const masq_pack *pack, const m
         if (stems) {
             if (masq_allowlist_has(&d->allow, normal->text, suspicious->text))
                 continue;
+            /* Two listed names are two genuine binaries (ssms.exe, smss.exe).
+             * Learned ones are still compared here, as the notebook does: a
+             * look-alike dropped into System32 is learned too. */
+            if (is_listed(d, n) && is_listed(d, s))
+                continue;
             /* A name without an extension (sshd, bash) is a Linux binary: only
              * names without one imitate it. */
             if (strchr(normal->text, '.') == NULL && strchr(suspicious->text, '.') != NULL)
@@ -100,17 +142,14 @@ static masq_status hits_to_anomalies(detector *d, const masq_pack *pack, const m
                     continue;
                 a.reasons = MASQ_REASON_EXTENSION;
             }
+            bool learned = d->known_of[n] != NULL && !is_listed(d, n);
             if (known_anchors) {
-                size_t stem = stem_length(normal->text);
-                size_t other = stem_length(suspicious->text);
-                size_t longer = stem > other ? stem : other;
-                int32_t allowed = longer <= threshold.max_length ? masq_threshold_k(&threshold, longer) : 0;
-                if (allowed < 1 && stem >= SHORT_STEM)
-                    allowed = 1;
-                if ((int32_t)hit->distance > allowed)
+                if ((int32_t)hit->distance > allowed_edits(&threshold, normal, suspicious))
+                    continue;
+                if (learned && !far_rarer(suspicious, normal))
                     continue;
             }
-            if (known_anchors || d->known_of[n] != NULL)
+            if (is_listed(d, n))
                 a.severity = MASQ_SEVERITY_HIGH;
         }
         status = masq_anomaly_add(d->result, &a);
@@ -151,7 +190,7 @@ masq_status masq_detect_lookalikes(detector *d, bool stems)
     return status;
 }
 
-/* Known names x every other name, stems against stems. */
+/* Anchors (listed and learned) x every other name, stems against stems. */
 masq_status masq_detect_known_lookalikes(detector *d)
 {
     size_t total = d->result->names.count;

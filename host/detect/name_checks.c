@@ -1,5 +1,5 @@
 /* The checks of one name at a time: homoglyph skeletons of anchors, Unicode
- * tricks, known names in the wrong folder, renamed binaries. */
+ * tricks, renamed binaries (the folder checks are in folder_checks.c). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,16 +26,24 @@ static float pair_score(const char *normal, const char *suspicious)
     return masq_whole_score(normal, suspicious, NULL);
 }
 
+/* 2 for a name of the knowledge base, 1 for a learned anchor, 0 otherwise. */
+static int anchor_rank(const detector *d, size_t name)
+{
+    const masq_known_name *known = d->known_of[name];
+    return known == NULL ? 0 : known->origin == MASQ_KNOWN_LISTED ? 2 : 1;
+}
+
 /* The order that picks one imitated name among several candidates: the
- * higher score, then a known name before an unknown one, then the higher
- * count, then the name's bytes. True when candidate a comes before b. */
+ * higher score, then a listed name before a learned one before any other,
+ * then the higher count, then the name's bytes. True when candidate a comes
+ * before b. */
 static bool better_anchor(const detector *d, size_t a, float a_score, size_t b, float b_score)
 {
     if (a_score != b_score)
         return a_score > b_score;
-    bool a_known = d->known_of[a] != NULL, b_known = d->known_of[b] != NULL;
+    int a_known = anchor_rank(d, a), b_known = anchor_rank(d, b);
     if (a_known != b_known)
-        return a_known;
+        return a_known > b_known;
     const masq_name *x = &d->result->names.names[a], *y = &d->result->names.names[b];
     uint64_t cx = masq_name_total(x), cy = masq_name_total(y);
     if (cx != cy)
@@ -63,7 +71,8 @@ masq_status masq_detect_homoglyphs(detector *d)
     if (count > 1)
         qsort(anchors, count, sizeof *anchors, compare_skeleton);
     for (size_t i = 0; i < d->seen_names && status == MASQ_OK; i++) {
-        if (is_anchor(d, i) || !in_shard(d, i))
+        /* A learned anchor may itself be a homoglyph dropped into System32. */
+        if (is_listed(d, i) || tier_has(d, i, MASQ_TIER_FREQUENT) || !in_shard(d, i))
             continue;
         skeleton_entry key = {masq_skeleton_of(skeleton, names->names[i].text, names->names[i].length), 0};
         if (key.skeleton == NULL)
@@ -79,15 +88,19 @@ masq_status masq_detect_homoglyphs(detector *d)
             first--;
         while (last + 1 < anchors + count && compare_skeleton(last + 1, found) == 0)
             last++;
-        found = first;
-        float best_score = pair_score(names->names[first->name].text, names->names[i].text);
-        for (skeleton_entry *e = first + 1; e <= last; e++) {
+        found = NULL;
+        float best_score = 0;
+        for (skeleton_entry *e = first; e <= last; e++) {
+            if (e->name == i)
+                continue; /* a learned anchor is not its own homoglyph */
             float score = pair_score(names->names[e->name].text, names->names[i].text);
-            if (better_anchor(d, e->name, score, found->name, best_score)) {
+            if (found == NULL || better_anchor(d, e->name, score, found->name, best_score)) {
                 found = e;
                 best_score = score;
             }
         }
+        if (found == NULL)
+            continue;
         const masq_name *normal = &names->names[found->name];
         if (masq_allowlist_has(&d->allow, normal->text, names->names[i].text))
             continue;
@@ -149,85 +162,6 @@ masq_status masq_detect_unicode_tricks(detector *d)
     return status;
 }
 
-/* The first path of a folder's sightings, for the analyst; the folder itself
- * when none was kept. */
-static const char *path_in(const masq_evidence *evidence, const char *folder)
-{
-    uint32_t order[MASQ_CONTEXT_LIMIT];
-    masq_text_set_order(&evidence->paths, order);
-    return evidence->paths.count ? evidence->paths.entries[order[0]].text : folder;
-}
-
-/* Known names in folders they never live in (T1036.005). The folders are
- * counted per name at ingest, each with the evidence of its sightings, and
- * folders users can write to are kept first, so a name's wrong folder is
- * there however many other folders and spellings of paths it has. */
-masq_status masq_detect_wrong_folders(detector *d)
-{
-    masq_name_table *names = &d->result->names;
-    masq_status status = MASQ_OK;
-    for (size_t i = 0; i < d->seen_names && status == MASQ_OK; i++) {
-        const masq_known_name *known = d->known_of[i];
-        if (known == NULL || known->folder_count == 0 || !in_shard(d, i))
-            continue;
-        const masq_text_set *folders = &names->names[i].folders;
-        uint32_t order[MASQ_CONTEXT_LIMIT];
-        masq_text_set_order(folders, order);
-        masq_anomaly a = {.normal = &names->names[i],
-                          .normal_text = names->names[i].text,
-                          .suspicious = &names->names[i],
-                          .score = 1.0f,
-                          .reasons = MASQ_REASON_WRONG_FOLDER,
-                          .severity = MASQ_SEVERITY_HIGH};
-        char *detail = NULL;
-        size_t detail_length = 0;
-        for (uint32_t k = 0; k < folders->count && status == MASQ_OK; k++) {
-            const masq_text_entry *entry = &folders->entries[order[k]];
-            if (entry->text[0] == '\0' || masq_folder_expected(known, entry->text))
-                continue;
-            const char *shown = path_in(entry->evidence, entry->text);
-            char *grown = realloc(detail, detail_length + strlen(shown) + 3);
-            if (grown == NULL) {
-                status = MASQ_ERR_NOMEM;
-                break;
-            }
-            detail = grown;
-            detail_length += (size_t)sprintf(detail + detail_length, "%s%s",
-                                             detail_length ? "; " : "", shown);
-            a.folders[a.folder_count++] = entry->text;
-            a.evidence_count += entry->count;
-            if (a.evidence == NULL) {
-                a.evidence = entry->evidence;
-            } else { /* several wrong folders: their evidence together */
-                if (a.evidence_owned == NULL) {
-                    a.evidence_owned = malloc(sizeof *a.evidence_owned);
-                    if (a.evidence_owned == NULL) {
-                        status = MASQ_ERR_NOMEM;
-                        break;
-                    }
-                    masq_evidence_init(a.evidence_owned);
-                    status = masq_evidence_merge(names, a.evidence_owned, a.evidence);
-                    a.evidence = a.evidence_owned;
-                }
-                if (status == MASQ_OK)
-                    status = masq_evidence_merge(names, a.evidence_owned, entry->evidence);
-            }
-        }
-        a.detail = detail;
-        if (status != MASQ_OK || detail == NULL) {
-            free(detail);
-            if (a.evidence_owned) {
-                masq_evidence_free(a.evidence_owned);
-                free(a.evidence_owned);
-            }
-            continue;
-        }
-        a.source = source_of(a.normal, a.suspicious);
-        status = masq_anomaly_add(d->result, &a);
-    }
-    return status;
-}
-
 static bool same_stem(const char *a, const char *b)
 {
     const char *da = strrchr(a, '.'), *db = strrchr(b, '.');
@@ -235,8 +169,16 @@ static bool same_stem(const char *a, const char *b)
     return la == lb && memcmp(a, b, la) == 0;
 }
 
-/* The PE original file name says another binary (T1036.003): a known binary
- * running under another name, or a known name carried by another binary. */
+static bool ends_with(const char *text, const char *end)
+{
+    size_t n = strlen(text), m = strlen(end);
+    return n >= m && strcmp(text + n - m, end) == 0;
+}
+
+/* The PE original file name says another binary (T1036.003): a binary of
+ * the knowledge base, or one the fleet runs under that name from a folder of
+ * the system or of installed programs, running under another name; a listed
+ * name carried by another binary; an .exe whose original is a .dll. */
 masq_status masq_detect_renamed(detector *d)
 {
     masq_name_table *names = &d->result->names;
@@ -246,28 +188,41 @@ masq_status masq_detect_renamed(detector *d)
             continue;
         const masq_text_set *originals = &names->names[i].originals;
         const masq_known_name *self = d->known_of[i];
+        bool self_listed = is_listed(d, i);
         for (uint32_t o = 0; o < originals->count && status == MASQ_OK; o++) {
             const char *original = originals->entries[o].text;
-            if (same_stem(original, names->names[i].text))
+            if (same_stem(original, names->names[i].text) ||
+                (self_listed && masq_known_name_carries(self, original)))
                 continue;
-            const masq_known_name *claimed = masq_known_names_find(d->known, original);
-            bool expected = false;
-            for (size_t k = 0; self && k < self->original_count; k++)
-                expected |= strcmp(self->originals[k], original) == 0;
-            if (claimed == NULL && (self == NULL || expected))
+            const masq_known_name *claimed = masq_known_names_claiming(d->known, original);
+            const char *claimed_name = claimed ? claimed->name : NULL;
+            if (claimed == NULL && (self == NULL || self->origin == MASQ_KNOWN_LISTED)) {
+                const masq_known_name *fleet = masq_known_names_find(d->known, original);
+                if (fleet != NULL && fleet->origin != MASQ_KNOWN_LISTED)
+                    claimed_name = fleet->name; /* learned: the fleet runs it under that name */
+            }
+            /* Genuine binaries carry libraries' names too (MicrosoftEdgeUpdate.exe
+             * is msedgeupdate.dll): only copies run from users' folders count. */
+            bool library = claimed_name == NULL && ends_with(original, ".dll") &&
+                           ends_with(names->names[i].text, ".exe") &&
+                           masq_name_runs_from_writable(&names->names[i]);
+            if (claimed_name == NULL && !library && !self_listed)
                 continue;
-            long found = masq_name_table_find(names, original, strlen(original));
-            size_t size = strlen(original) + 32;
+            long found = claimed_name ? masq_name_table_find(names, claimed_name, strlen(claimed_name)) : -1;
+            size_t size = strlen(original) + 48;
             masq_anomaly a = {.normal = found >= 0 && (size_t)found < d->seen_names ? &names->names[found] : NULL,
-                              .normal_text = claimed ? original : names->names[i].text,
+                              /* the table's copy: the knowledge base is gone once detection ends */
+                              .normal_text = found >= 0 ? names->names[found].text
+                                             : claimed_name ? original : names->names[i].text,
                               .suspicious = &names->names[i],
                               .reasons = MASQ_REASON_RENAMED,
-                              .severity = MASQ_SEVERITY_HIGH,
+                              .severity = library ? MASQ_SEVERITY_MEDIUM : MASQ_SEVERITY_HIGH,
                               .detail = malloc(size)};
-            if (claimed == NULL)
+            if (claimed_name == NULL)
                 a.normal = &names->names[i];
             if (a.detail)
-                snprintf(a.detail, size, "original file name %s", original);
+                snprintf(a.detail, size, library ? "original file name %s (a library)" : "original file name %s",
+                         original);
             a.claimed_original = original;
             a.evidence = originals->entries[o].evidence;
             a.evidence_count = originals->entries[o].count;

@@ -6,7 +6,10 @@
 
 masq_status masq_detect_homoglyphs(detector *d);
 masq_status masq_detect_unicode_tricks(detector *d);
-masq_status masq_detect_wrong_folders(detector *d);
 masq_status masq_detect_renamed(detector *d);
+
+/* folder_checks.c */
+masq_status masq_detect_wrong_folders(detector *d);
+masq_status masq_detect_lookalike_folders(detector *d);
 
 #endif

@@ -78,12 +78,16 @@ masq_status masq_ingest_event(masq_ingest *ingest, const masq_event *event)
         return masq_ingest_bad_line(ingest, "NewProcessName is not valid UTF-8");
     }
     /* The PE original file name, compared case-insensitively; Sysmon reports
-     * some binaries by their language resource ("PowerShell.EXE.MUI"). */
+     * some binaries by their language resource ("PowerShell.EXE.MUI"), and
+     * writes "?" or "-" when it could not read the version resource: no
+     * original name, as an empty one. */
     char *original = NULL;
     size_t original_length = 0;
-    if (event->original_file_name != NULL && event->original_file_name[0] != '\0') {
-        result = masq_unicode_lower(event->original_file_name, strlen(event->original_file_name),
-                                    &original, &original_length);
+    const char *claimed = event->original_file_name;
+    if (claimed != NULL && (strcmp(claimed, "?") == 0 || strcmp(claimed, "-") == 0))
+        claimed = NULL;
+    if (claimed != NULL && claimed[0] != '\0') {
+        result = masq_unicode_lower(claimed, strlen(claimed), &original, &original_length);
         if (result == MASQ_UNICODE_NOMEM) {
             free(lowered);
             return MASQ_ERR_NOMEM;

@@ -183,6 +183,7 @@ static cJSON *summary_json(const masq_result *result)
     cJSON_AddNumberToObject(object, "names", (double)s->names);
     cJSON_AddNumberToObject(object, "frequent", (double)s->frequent);
     cJSON_AddNumberToObject(object, "infrequent", (double)s->infrequent);
+    cJSON_AddNumberToObject(object, "learned_anchors", (double)s->learned_anchors);
     cJSON_AddNumberToObject(object, "pairs_compared", (double)s->pairs);
     cJSON_AddNumberToObject(object, "pairs_scored", (double)s->candidates);
     cJSON_AddNumberToObject(object, "pairs_verified", (double)s->verified);
