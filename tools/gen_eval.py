@@ -32,7 +32,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 KNOWLEDGE = os.path.join(ROOT, "host", "detect", "known_names.tsv")
 
 # Names attackers imitate, as the default profile knows them (a subset of
-# host/detect/known_names.c), with their stems long enough for one-edit rules.
+# host/detect/known_names.tsv), with their stems long enough for one-edit rules.
 KNOWN = ["svchost.exe", "lsass.exe", "csrss.exe", "smss.exe", "wininit.exe", "winlogon.exe",
          "services.exe", "spoolsv.exe", "conhost.exe", "dllhost.exe", "rundll32.exe",
          "regsvr32.exe", "powershell.exe", "wmiprvse.exe", "explorer.exe", "taskhostw.exe",
