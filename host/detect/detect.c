@@ -37,7 +37,7 @@ static masq_status learn_anchors(detector *d)
         if (origin[i] == MASQ_KNOWN_LISTED)
             continue;
         status = masq_known_names_learn(d->known, names->names[i].text, (masq_known_origin)origin[i]);
-        d->result->summary.learned_anchors++;
+        d->result->summary.learned_anchors += status == MASQ_OK;
     }
     free(origin);
     return status;

@@ -3,6 +3,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "similarity.h"
+
 /* '*' matches any run of characters but a separator. */
 static bool glob_match(const char *pattern, const char *text)
 {
@@ -67,13 +69,11 @@ bool masq_folder_is_vendor(const char *folder)
 
 bool masq_folder_is_writable(const char *folder)
 {
-    if (starts_with(folder, "/"))
-        return masq_folder_rank(folder) == 0;
+    /* masq_folder_rank's writable folders (the drive's root among them), those
+     * under \windows\ it does not know, never \program files\. */
     if (masq_folder_is_vendor(folder))
         return false;
-    if (starts_with(folder, "\\windows\\"))
-        return windows_writable_folder(folder) || masq_folder_rank(folder) == 0;
-    return masq_folder_rank(folder) == 0 || strcmp(folder, "\\") == 0;
+    return masq_folder_rank(folder) == 0 || windows_writable_folder(folder);
 }
 
 bool masq_name_runs_from_writable(const masq_name *name)
@@ -120,34 +120,6 @@ bool masq_folder_is_staging(const char *folder)
     return depth(folder) == 1; /* a folder at the drive's root: \intel\, \tools\ */
 }
 
-/* True Damerau-Levenshtein distance of two short ASCII strings, at most 3
- * (larger distances are reported as 3). */
-static unsigned short_distance(const char *a, size_t la, const char *b, size_t lb)
-{
-    enum { MAX = 24 };
-    if (la >= MAX || lb >= MAX)
-        return 3;
-    unsigned d[MAX + 1][MAX + 1];
-    for (size_t i = 0; i <= la; i++)
-        d[i][0] = (unsigned)i;
-    for (size_t j = 0; j <= lb; j++)
-        d[0][j] = (unsigned)j;
-    for (size_t i = 1; i <= la; i++) {
-        for (size_t j = 1; j <= lb; j++) {
-            unsigned best = d[i - 1][j - 1] + (a[i - 1] != b[j - 1]);
-            if (d[i - 1][j] + 1 < best)
-                best = d[i - 1][j] + 1;
-            if (d[i][j - 1] + 1 < best)
-                best = d[i][j - 1] + 1;
-            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] &&
-                d[i - 2][j - 2] + 1 < best)
-                best = d[i - 2][j - 2] + 1;
-            d[i][j] = best;
-        }
-    }
-    return d[la][lb] < 3 ? d[la][lb] : 3;
-}
-
 /* Does segment (length n) read as word without being it: the word with
  * trailing spaces or dots, digits or signs for the letters they resemble,
  * or one edit from it? */
@@ -156,9 +128,11 @@ static bool imitates(const char *segment, size_t n, const char *word)
     size_t lw = strlen(word);
     if (n == lw && memcmp(segment, word, n) == 0)
         return false;
-    char read[32];
+    char as_written[32], read[32];
     if (n >= sizeof read)
         return false;
+    memcpy(as_written, segment, n);
+    as_written[n] = '\0';
     size_t m = 0;
     for (size_t i = 0; i < n; i++) {
         char c = segment[i];
@@ -171,7 +145,11 @@ static bool imitates(const char *segment, size_t n, const char *word)
     read[m] = '\0';
     if (m == lw && memcmp(read, word, m) == 0)
         return true;
-    return lw >= 6 && short_distance(segment, n, word, lw) == 1;
+    if (lw < 6)
+        return false;
+    uint32_t distance = 0; /* stays 0 for a segment that is not UTF-8 */
+    masq_whole_score(as_written, word, &distance);
+    return distance == 1;
 }
 
 bool masq_folder_imitates_system(const char *folder, char *imitated, size_t size)

@@ -15,15 +15,23 @@ static const char *const macros[][2] = {
     {"@dotnet", "\\windows\\microsoft.net\\framework\\v*\\;\\windows\\microsoft.net\\framework64\\v*\\"},
 };
 
+/* A lower-cased copy of text[0, length) (names and folders compare without
+ * ASCII case), or NULL. */
+static char *lower_copy(const char *text, size_t length)
+{
+    char *copy = masq_strndup(text, length);
+    for (char *p = copy; p && *p; p++)
+        if (*p >= 'A' && *p <= 'Z')
+            *p = (char)(*p + 32);
+    return copy;
+}
+
 static masq_status push_item(char ***items, size_t *count, size_t *capacity, const char *text,
                              size_t length)
 {
-    char *item = masq_strndup(text, length);
+    char *item = lower_copy(text, length);
     if (item == NULL)
         return MASQ_ERR_NOMEM;
-    for (char *p = item; *p; p++)
-        if (*p >= 'A' && *p <= 'Z')
-            *p = (char)(*p + 32);
     if (masq_grow((void **)items, capacity, *count + 1, sizeof **items) != 0) {
         free(item);
         return MASQ_ERR_NOMEM;
@@ -70,15 +78,12 @@ static masq_status add(masq_known_names *known, const char *name, size_t name_le
                        masq_known_origin origin, masq_known_name **added)
 {
     masq_known_name entry = {.origin = origin};
-    entry.name = masq_strndup(name, name_length);
+    entry.name = lower_copy(name, name_length);
     if (entry.name == NULL || MASQ_PUSH(*known, entry) != 0) {
         free(entry.name);
         return MASQ_ERR_NOMEM;
     }
     *added = &known->items[known->count - 1];
-    for (char *p = (*added)->name; *p; p++)
-        if (*p >= 'A' && *p <= 'Z')
-            *p = (char)(*p + 32);
     return MASQ_OK;
 }
 

@@ -142,10 +142,10 @@ static masq_status hits_to_anomalies(detector *d, const masq_pack *pack, const m
                     continue;
                 a.reasons = MASQ_REASON_EXTENSION;
             }
-            bool learned = d->known_of[n] != NULL && !is_listed(d, n);
             if (known_anchors) {
                 if ((int32_t)hit->distance > allowed_edits(&threshold, normal, suspicious))
                     continue;
+                bool learned = !is_listed(d, n); /* the anchor side: listed or learned */
                 if (learned && !far_rarer(suspicious, normal))
                     continue;
             }
