@@ -9,7 +9,7 @@ _masq()
     local commands="scan demo merge devices publish help"
     # every command takes these; another command's options are refused
     local common_opts="-q --quiet -v --verbose -h --help --version"
-    local scan_opts="--profile --known --allow --schema --frequent-threshold
+    local scan_opts="--profile --known --allow --suppress --schema --frequent-threshold
         --infrequent-threshold --similarity-threshold --backend --device --threads
         --format -o --output --demo --seed --strict --allow-empty --since --until --emit-names --shard
         -q --quiet -v --verbose -h --help --publish --ingestion-endpoint --dcr-id --stream
@@ -36,7 +36,7 @@ _masq()
     --publish) COMPREPLY=($(compgen -W "logs-ingestion data-collector" -- "$cur")); return ;;
     --device) COMPREPLY=($(compgen -W "cpu gpu 0 1" -- "$cur")); return ;;
     --spool) COMPREPLY=($(compgen -d -- "$cur")); return ;;
-    -o | --output | --known | --allow | --emit-names | --workspace-key-file)
+    -o | --output | --known | --allow | --suppress | --emit-names | --workspace-key-file)
         COMPREPLY=($(compgen -f -- "$cur")); return ;;
     --frequent-threshold | --infrequent-threshold | --similarity-threshold | --threads | \
     --seed | --since | --until | --shard | --ingestion-endpoint | --dcr-id | --stream | \

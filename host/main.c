@@ -153,6 +153,22 @@ static void print_written(const masq_result *result, const char *path, masq_form
     free(where);
 }
 
+/* Findings --suppress took out are never dropped silently: how many, by
+ * which rules (the JSON summary and the table say it too). */
+static void print_suppressed(const masq_result *result)
+{
+    if (result->summary.suppressed == 0)
+        return;
+    char *where = masq_escape_dup(result->config.suppress_path);
+    fprintf(stderr, "masq: %llu finding%s suppressed by %s (", (unsigned long long)result->summary.suppressed,
+            result->summary.suppressed == 1 ? "" : "s", where ? where : "--suppress");
+    for (size_t i = 0; i < result->suppression_count; i++)
+        fprintf(stderr, "%sline %u: %llu", i ? ", " : "", result->suppressions[i].line,
+                (unsigned long long)result->suppressions[i].findings);
+    fputs(")\n", stderr);
+    free(where);
+}
+
 static int run_scan(const masq_options *options)
 {
     masq_format format = output_format(options);
@@ -204,6 +220,8 @@ static int run_scan(const masq_options *options)
             status = masq_output_commit(&output);
         if (status == MASQ_OK && options->output_path != NULL && options->verbosity >= 1)
             print_written(&result, options->output_path, format);
+        if (status == MASQ_OK && options->verbosity >= 1 && format != MASQ_FORMAT_TABLE)
+            print_suppressed(&result);
         /* Results are on disk (or stdout) first; a failed publish keeps its batches in the spool. */
         if (status == MASQ_OK && options->publish.api != MASQ_PUBLISH_NONE)
             status = masq_publish_result(&options->publish, &result);

@@ -187,11 +187,9 @@ static masq_status tier_stage(const masq_config *config, masq_result *result, ma
     return status;
 }
 
-masq_status masq_scan(const masq_config *config, masq_result *result)
+static masq_status scan_stages(const masq_config *config, const masq_suppressions *rules,
+                               masq_result *result)
 {
-    memset(result, 0, sizeof *result);
-    result->config = *config;
-    masq_name_table_init(&result->names);
     struct timespec start;
     clock_gettime(CLOCK_MONOTONIC, &start);
     MASQ_TRY(ingest_stage(config, result));
@@ -223,13 +221,29 @@ masq_status masq_scan(const masq_config *config, masq_result *result)
         status = masq_matcher_open(&options, &matcher);
     if (status == MASQ_OK) {
         clock_gettime(CLOCK_MONOTONIC, &start);
-        masq_detect_input input = {tiers, in_shard, matcher};
+        masq_detect_input input = {tiers, in_shard, matcher, rules};
         status = masq_detect(config, &input, result);
         result->summary.seconds_match = seconds_since(&start);
     }
     masq_matcher_close(matcher);
     free(in_shard);
     free(tiers);
+    return status;
+}
+
+masq_status masq_scan(const masq_config *config, masq_result *result)
+{
+    memset(result, 0, sizeof *result);
+    result->config = *config;
+    masq_name_table_init(&result->names);
+    /* The rules are read first: a mistake in them is told before a long read. */
+    masq_suppressions rules = {0};
+    masq_status status = MASQ_OK;
+    if (config->suppress_path != NULL)
+        status = masq_suppressions_load(&rules, config->suppress_path);
+    if (status == MASQ_OK)
+        status = scan_stages(config, &rules, result);
+    masq_suppressions_free(&rules);
     return status;
 }
 

@@ -18,6 +18,9 @@ void masq_result_free(masq_result *result)
     }
     masq_name_table_free(&result->names);
     free(result->anomalies);
+    free(result->suppressions);
+    result->suppressions = NULL;
+    result->suppression_count = 0;
     result->anomalies = NULL;
     result->anomaly_count = 0;
     result->anomaly_capacity = 0;

@@ -41,6 +41,7 @@ typedef struct masq_config {
     masq_schema schema;          /* auto: told apart row by row */
     const char *known_path;      /* --known FILE: more names to protect (default profile) */
     const char *allow_path;      /* --allow FILE: more benign near-pairs (default profile) */
+    const char *suppress_path;   /* --suppress FILE: rules that silence findings, counted */
     const char *emit_names_path; /* --emit-names FILE: write the name table there */
     uint32_t shard_index;        /* --shard K/N: only anomalies whose suspicious name is in */
     uint32_t shard_count;        /* slice K of N (0 or 1: no sharding) */
@@ -94,6 +95,7 @@ typedef struct masq_summary {
     uint64_t frequent;
     uint64_t infrequent;
     uint64_t learned_anchors; /* default profile: names anchored by the folders they run from */
+    uint64_t suppressed; /* findings taken out by --suppress rules (result->suppressions) */
     uint64_t pairs;      /* the frequent x infrequent matrix */
     uint64_t candidates; /* pairs whose distance was computed */
     uint64_t verified;   /* pairs that needed the exact distance */
@@ -105,6 +107,12 @@ typedef struct masq_summary {
     double seconds_ingest, seconds_tier, seconds_match; /* tier includes packing */
 } masq_summary;
 
+/* A --suppress rule that silenced findings: its line in the file, how many. */
+typedef struct masq_suppression_use {
+    unsigned line;
+    uint64_t findings;
+} masq_suppression_use;
+
 typedef struct masq_result {
     masq_config config;
     masq_summary summary;
@@ -112,6 +120,8 @@ typedef struct masq_result {
     masq_anomaly *anomalies; /* by score (highest first), then names */
     size_t anomaly_count;
     size_t anomaly_capacity;
+    masq_suppression_use *suppressions; /* the rules that silenced findings, in file order */
+    size_t suppression_count;
 } masq_result;
 
 /* "default" or "notebook". */

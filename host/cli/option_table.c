@@ -68,6 +68,13 @@ const masq_option_spec masq_option_table[] = {
      0, NULL},
     {OPT_ALLOW, 0, "allow", V, SCAN, MAIN, "FILE",
      "more benign near-pairs: lines 'a.exe<TAB>b.exe'", 0, NULL},
+    {OPT_SUPPRESS, 0, "suppress", V, SCAN, MAIN, "FILE",
+     "silence the findings that rules in a CSV cover\n"
+     "(a Sentinel watchlist export; columns\n"
+     "PotentiallyMaliciousProcess, NormalProcess,\n"
+     "Reason, Folder, Computer, SHA256, Expires);\n"
+     "each suppressed finding is counted",
+     0, NULL},
     {OPT_SCHEMA, 0, "schema", V, SCAN, MAIN, "auto|securityevent|sysmon|mde|csv|names",
      "input schema (default: auto, row by row:\n"
      "SecurityEvent 4688, Sysmon event 1, Defender\n"

@@ -68,6 +68,7 @@ typedef enum masq_option_id {
     OPT_PROFILE,
     OPT_KNOWN,
     OPT_ALLOW,
+    OPT_SUPPRESS,
     OPT_SCHEMA,
     OPT_FREQUENT,
     OPT_INFREQUENT,

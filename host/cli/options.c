@@ -231,6 +231,9 @@ static masq_status take_value(masq_option_id id, const char *value, masq_options
     case OPT_ALLOW:
         config->allow_path = value;
         return MASQ_OK;
+    case OPT_SUPPRESS:
+        config->suppress_path = value;
+        return MASQ_OK;
     case OPT_EMIT_NAMES:
         config->emit_names_path = value;
         return MASQ_OK;

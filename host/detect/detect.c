@@ -2,7 +2,7 @@
  * exactly (frequent x infrequent look-alikes); the default profile adds
  * anchors (the knowledge base, and the names the fleet runs from the
  * system's and installed programs' folders) and the checks of one name at a
- * time. */
+ * time. Both end with the --suppress rules (detect/suppressions.h). */
 #include <stdlib.h>
 #include <string.h>
 #include "anomaly_list.h"
@@ -97,18 +97,19 @@ masq_status masq_detect(const masq_config *config, const masq_detect_input *inpu
                   .matcher = input->matcher, .result = result, .seen_names = result->names.count};
     masq_known_names known = {0};
     masq_status status = MASQ_OK;
+    d.known = &known;
     if (config->profile == MASQ_PROFILE_NOTEBOOK) {
-        d.known = &known;
         d.known_of = calloc(d.seen_names ? d.seen_names : 1, sizeof *d.known_of);
         status = d.known_of ? masq_detect_lookalikes(&d, false) : MASQ_ERR_NOMEM;
     } else {
         status = masq_known_names_init(&known);
-        d.known = &known;
         if (status == MASQ_OK)
             status = detect_default(config, &d);
     }
     if (status == MASQ_OK)
         status = masq_anomalies_finish(result);
+    if (status == MASQ_OK && input->suppressions != NULL)
+        status = masq_suppressions_apply(input->suppressions, result);
     free(d.known_of);
     masq_allowlist_free(&d.allow);
     masq_known_names_free(&known);

@@ -10,14 +10,17 @@
 #include "../result.h"
 #include "../match/match.h"
 #include "../tier/percent_rank.h"
+#include "suppressions.h"
 
 /* What detection reads besides the counted names: their tiers (tiers[i]
  * for name i), which names this run reports on (in_shard[i]: its slice of
- * --shard K/N, or every name), and the scan's matcher. */
+ * --shard K/N, or every name), the scan's matcher, and the --suppress rules
+ * applied last. */
 typedef struct masq_detect_input {
     const masq_tier *tiers;
     const bool *in_shard;
     masq_matcher *matcher;
+    const masq_suppressions *suppressions;
 } masq_detect_input;
 
 /* Append the anomalies of config->profile to result. Fills the summary's

@@ -3,32 +3,15 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "../util/glob.h"
 #include "similarity.h"
-
-/* '*' matches any run of characters but a separator. */
-static bool glob_match(const char *pattern, const char *text)
-{
-    for (; *pattern; pattern++, text++) {
-        if (*pattern == '*') {
-            for (const char *t = text;; t++) {
-                if (glob_match(pattern + 1, t))
-                    return true;
-                if (*t == '\0' || *t == '\\' || *t == '/')
-                    return false;
-            }
-        }
-        if (*pattern != *text)
-            return false;
-    }
-    return *text == '\0';
-}
 
 bool masq_folder_expected(const masq_known_name *known, const char *folder)
 {
     if (known->folder_count == 0)
         return true;
     for (size_t i = 0; i < known->folder_count; i++)
-        if (glob_match(known->folders[i], folder))
+        if (masq_glob_match(known->folders[i], folder))
             return true;
     return false;
 }

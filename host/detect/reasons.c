@@ -23,3 +23,11 @@ const char *masq_severity_name(masq_severity severity)
 {
     return severity == MASQ_SEVERITY_HIGH ? "high" : severity == MASQ_SEVERITY_MEDIUM ? "medium" : "low";
 }
+
+uint32_t masq_reason_of(const char *name, size_t length)
+{
+    for (size_t i = 0; i < sizeof reason_names / sizeof *reason_names; i++)
+        if (strlen(reason_names[i]) == length && memcmp(reason_names[i], name, length) == 0)
+            return 1u << i;
+    return 0;
+}

@@ -29,4 +29,7 @@ void masq_reasons_format(uint32_t reasons, char *out, size_t size);
 
 const char *masq_severity_name(masq_severity severity);
 
+/* The bit of a reason's name ("wrong-folder"), or 0 for none. */
+uint32_t masq_reason_of(const char *name, size_t length);
+
 #endif

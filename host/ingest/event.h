@@ -15,6 +15,7 @@ typedef struct masq_event {
     const char *user_domain;      /* a domain to put before `user` when it has none, or NULL */
     const char *parent;           /* the parent process's path, or NULL */
     const char *process_id;       /* the new process's id (NewProcessId, ProcessId), or NULL */
+    const char *hashes;           /* Sysmon's "SHA1=...,SHA256=..." or a bare SHA-256 (Defender), or NULL */
     unsigned sensor;              /* MASQ_SENSOR_* (names/name_table.h): which log it is */
     bool demo;                    /* synthetic (--demo) rather than the user's */
 } masq_event;

@@ -1,8 +1,10 @@
 #include "ingest_event.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "../names/unicode.h"
 #include "../util/time_iso.h"
@@ -17,6 +19,24 @@ const char *masq_path_file_name(const char *path)
         if (*p == '\\' || *p == '/')
             name = p + 1;
     return name;
+}
+
+/* The SHA-256 in Sysmon's Hashes ("MD5=...,SHA256=...,IMPHASH=...") or a
+ * bare one (Defender's SHA256 column), lower-cased into out (65 bytes); false
+ * when there is none of 64 hex digits. */
+static bool sha256_of(const char *hashes, char out[65])
+{
+    if (hashes == NULL)
+        return false;
+    const char *digits = hashes;
+    for (const char *p = hashes; *p; p++)
+        if ((p == hashes || p[-1] == ',') && strncasecmp(p, "SHA256=", 7) == 0)
+            digits = p + 7;
+    size_t n = 0;
+    for (; n < 64 && isxdigit((unsigned char)digits[n]); n++)
+        out[n] = (char)tolower((unsigned char)digits[n]);
+    out[n] = '\0';
+    return n == 64 && (digits[64] == '\0' || digits[64] == ',');
 }
 
 masq_status masq_ingest_event(masq_ingest *ingest, const masq_event *event)
@@ -39,7 +59,7 @@ masq_status masq_ingest_event(masq_ingest *ingest, const masq_event *event)
          * whichever is read first. */
         bool seen = false;
         const char *read[] = {event->process, event->new_process_name, event->computer, who,
-                              event->parent, event->original_file_name};
+                              event->parent, event->original_file_name, event->hashes};
         uint64_t key = masq_dedup_key(event->origin_id, when, read, sizeof read / sizeof *read);
         MASQ_TRY(ingest->shared ? masq_ingest_shared_dedup(ingest->shared, key, &seen)
                                 : masq_dedup_check(&ingest->dedup, key, &seen));
@@ -96,9 +116,11 @@ masq_status masq_ingest_event(masq_ingest *ingest, const masq_event *event)
             strcmp(original + original_length - 4, ".mui") == 0)
             original[original_length - 4] = '\0';
     }
+    char sha256[65];
     masq_sighting sighting = {lowered, lowered_length, event->new_process_name, event->computer,
                               original, who, event->parent, timed ? when : MASQ_TIME_NONE,
-                              event->sensor, event->demo};
+                              event->sensor, event->demo,
+                              sha256_of(event->hashes, sha256) ? sha256 : NULL};
     if (unreadable_time)
         ingest->stats.unreadable_times++;
     masq_status status;

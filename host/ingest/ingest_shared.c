@@ -38,7 +38,7 @@ void masq_ingest_report_progress(masq_ingest *ingest, uint64_t file_bytes, bool 
 #define BATCH_BYTES ((size_t)1 << 20)
 
 typedef struct batch_item {
-    size_t process, path, computer, original, user, parent; /* arena offsets; SIZE_MAX: none */
+    size_t process, path, computer, original, user, parent, sha256; /* arena offsets; SIZE_MAX: none */
     size_t process_length;
     int64_t time_ms;
     uint32_t sensor;
@@ -68,7 +68,8 @@ masq_status masq_ingest_batch_flush(masq_ingest *ingest)
         const batch_item *item = &b->items[i];
         masq_sighting s = {at(b, item->process), item->process_length, at(b, item->path),
                            at(b, item->computer), at(b, item->original), at(b, item->user),
-                           at(b, item->parent), item->time_ms, item->sensor, item->demo};
+                           at(b, item->parent), item->time_ms, item->sensor, item->demo,
+                           at(b, item->sha256)};
         size_t index;
         status = masq_name_table_add(ingest->names, &s, &index);
         if (status == MASQ_OK && ingest->twins != NULL)
@@ -95,7 +96,8 @@ masq_status masq_ingest_batch_add(masq_ingest *ingest, const masq_sighting *s)
     size_t need = s->process_length + 1 + (s->path ? strlen(s->path) + 1 : 0) +
                   (s->computer ? strlen(s->computer) + 1 : 0) +
                   (s->original ? strlen(s->original) + 1 : 0) +
-                  (s->user ? strlen(s->user) + 1 : 0) + (s->parent ? strlen(s->parent) + 1 : 0);
+                  (s->user ? strlen(s->user) + 1 : 0) + (s->parent ? strlen(s->parent) + 1 : 0) +
+                  (s->sha256 ? strlen(s->sha256) + 1 : 0);
     if (need > BATCH_BYTES / 2) { /* a huge row: straight in, under the lock */
         MASQ_TRY(masq_ingest_batch_flush(ingest));
         pthread_mutex_lock(&ingest->shared->table_lock);
@@ -118,7 +120,8 @@ masq_status masq_ingest_batch_add(masq_ingest *ingest, const masq_sighting *s)
     b->items[b->count++] = (batch_item){copy_in(b, s->process), copy_in(b, s->path),
                                         copy_in(b, s->computer), copy_in(b, s->original),
                                         copy_in(b, s->user), copy_in(b, s->parent),
-                                        s->process_length, s->time_ms, s->sensor, s->demo};
+                                        copy_in(b, s->sha256), s->process_length, s->time_ms,
+                                        s->sensor, s->demo};
     return MASQ_OK;
 }
 

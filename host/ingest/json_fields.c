@@ -35,6 +35,8 @@ static const struct {
     FIELD(MASQ_FIELD_ACCOUNT_NAME, "AccountName"),
     FIELD(MASQ_FIELD_ACCOUNT_DOMAIN, "AccountDomain"),
     FIELD(MASQ_FIELD_INITIATING_PROCESS_FOLDER_PATH, "InitiatingProcessFolderPath"),
+    FIELD(MASQ_FIELD_HASHES, "Hashes"),
+    FIELD(MASQ_FIELD_SHA256, "SHA256"),
 };
 #undef FIELD
 

@@ -37,6 +37,7 @@ static bool read_sysmon(const masq_row *row, masq_event *e)
                       .user = masq_row_string(row, "User"),
                       .parent = masq_row_string(row, "ParentImage"),
                       .process_id = masq_row_string(row, "ProcessId"),
+                      .hashes = masq_row_string(row, "Hashes"),
                       .sensor = MASQ_SENSOR_SYSMON};
     return true;
 }
@@ -58,6 +59,7 @@ static bool read_mde(const masq_row *row, masq_event *e)
                       .user_domain = masq_row_string(row, "AccountDomain"),
                       .parent = masq_row_string(row, "InitiatingProcessFolderPath"),
                       .process_id = masq_row_string(row, "ProcessId"),
+                      .hashes = masq_row_string(row, "SHA256"),
                       .sensor = MASQ_SENSOR_DEFENDER};
     return true;
 }

@@ -53,6 +53,7 @@ void masq_name_table_free(masq_name_table *table)
         free(table->names[i].text);
         masq_evidence_free(&table->names[i].all);
         text_set_free(&table->names[i].originals);
+        text_set_free(&table->names[i].sha256s);
         text_set_free(&table->names[i].folders);
     }
     free(table->names);
@@ -302,6 +303,7 @@ masq_status masq_name_table_merge(masq_name_table *dst, const masq_name_table *s
         to->demo_count = saturating_add(to->demo_count, from->demo_count);
         MASQ_TRY(masq_evidence_merge(dst, &to->all, &from->all));
         MASQ_TRY(merge_set(dst, &to->originals, &from->originals));
+        MASQ_TRY(merge_set(dst, &to->sha256s, &from->sha256s));
         MASQ_TRY(merge_set(dst, &to->folders, &from->folders));
     }
     return MASQ_OK;
@@ -392,6 +394,7 @@ masq_status masq_name_table_add(masq_name_table *table, const masq_sighting *sig
     MASQ_TRY(masq_text_set_add(table, &name->originals, sighting->original, NULL, 1, &evidence));
     if (evidence != NULL)
         MASQ_TRY(evidence_add(table, evidence, sighting));
+    MASQ_TRY(masq_text_set_add(table, &name->sha256s, sighting->sha256, NULL, 1, NULL));
     if (sighting->path != NULL) {
         char folder[1024];
         masq_folder_of(sighting->path, folder, sizeof folder);

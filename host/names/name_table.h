@@ -72,6 +72,8 @@ typedef struct masq_name {
                                 written, case kept), computers, users, parents */
     masq_text_set originals; /* PE original file names (Sysmon, Defender), lower-cased,
                                 each with its sightings' evidence */
+    masq_text_set sha256s;   /* the images' SHA-256 (Sysmon's Hashes, Defender's SHA256),
+                                lower-case hex, with how many sightings had each */
     masq_text_set folders;   /* the paths' folders, normalized (names/folder_path.h),
                                 ranked (masq_folder_rank), each with its evidence: a
                                 folder a binary should not run from is kept even when
@@ -91,6 +93,7 @@ typedef struct masq_sighting {
     int64_t time_ms; /* MASQ_TIME_NONE when unknown */
     uint32_t sensor; /* one MASQ_SENSOR_* bit, or 0 */
     bool demo;
+    const char *sha256; /* the image's SHA-256, 64 lower-case hex digits, or NULL */
 } masq_sighting;
 
 typedef struct masq_name_table {

@@ -68,6 +68,8 @@ static masq_status write_row(const masq_name *name, FILE *out)
     evidence_fields(row, &name->all);
     cJSON_AddItemToObject(row, "Originals", set_json(&name->originals, "OriginalFileName"));
     cJSON_AddItemToObject(row, "Folders", set_json(&name->folders, "Folder"));
+    if (name->sha256s.count > 0)
+        cJSON_AddItemToObject(row, "SHA256s", set_json(&name->sha256s, "SHA256"));
     char *text = cJSON_PrintUnformatted(row);
     cJSON_Delete(row);
     if (text == NULL)
@@ -200,6 +202,8 @@ masq_status masq_name_table_add_row(masq_name_table *table, const cJSON *row)
     MASQ_TRY(add_evidence(table, &name->all, row));
     MASQ_TRY(add_set(table, &name->originals, cJSON_GetObjectItemCaseSensitive(row, "Originals"),
                      "OriginalFileName", false));
+    MASQ_TRY(add_set(table, &name->sha256s, cJSON_GetObjectItemCaseSensitive(row, "SHA256s"),
+                     "SHA256", false));
     return add_set(table, &name->folders, cJSON_GetObjectItemCaseSensitive(row, "Folders"),
                    "Folder", true);
 }

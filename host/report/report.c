@@ -188,6 +188,18 @@ static cJSON *summary_json(const masq_result *result)
     cJSON_AddNumberToObject(object, "pairs_scored", (double)s->candidates);
     cJSON_AddNumberToObject(object, "pairs_verified", (double)s->verified);
     cJSON_AddNumberToObject(object, "anomalies", (double)result->anomaly_count);
+    cJSON_AddNumberToObject(object, "suppressed", (double)s->suppressed);
+    if (result->suppression_count > 0) {
+        cJSON *by = cJSON_AddArrayToObject(object, "suppressed_by");
+        for (size_t i = 0; by && i < result->suppression_count; i++) {
+            char rule[4200];
+            snprintf(rule, sizeof rule, "%s:%u", c->suppress_path, result->suppressions[i].line);
+            cJSON *use = cJSON_CreateObject();
+            cJSON_AddItemToArray(by, use);
+            cJSON_AddStringToObject(use, "rule", rule);
+            cJSON_AddNumberToObject(use, "findings", (double)result->suppressions[i].findings);
+        }
+    }
     cJSON_AddNumberToObject(object, "frequent_threshold", c->frequent_threshold);
     cJSON_AddNumberToObject(object, "infrequent_threshold", c->infrequent_threshold);
     cJSON_AddNumberToObject(object, "similarity_threshold", c->similarity_threshold);
@@ -430,6 +442,15 @@ static int write_table(const masq_result *result, FILE *out)
             (unsigned long long)s->infrequent, (unsigned long long)s->pairs,
             masq_profile_name(result->config.profile),
             s->seconds_ingest + s->seconds_tier + s->seconds_match);
+    if (s->suppressed > 0) {
+        fprintf(out, "%llu finding%s suppressed by ", (unsigned long long)s->suppressed,
+                s->suppressed == 1 ? "" : "s");
+        masq_escape_fputs(result->config.suppress_path, out);
+        for (size_t i = 0; i < result->suppression_count; i++)
+            fprintf(out, "%sline %u: %llu", i ? ", " : " (", result->suppressions[i].line,
+                    (unsigned long long)result->suppressions[i].findings);
+        fputs(")\n", out);
+    }
     return 0;
 }
 

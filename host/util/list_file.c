@@ -18,13 +18,22 @@ masq_status masq_list_file_read(const char *path, masq_list_entry each, void *co
     masq_status status = MASQ_OK;
     while (status == MASQ_OK && fgets(line, sizeof line, file)) {
         number++;
-        line[strcspn(line, "\r\n")] = '\0';
-        if (line[0] == '#' || line[0] == '\0')
+        size_t length = strcspn(line, "\r\n");
+        if (line[length] == '\0' && !feof(file)) {
+            masq_error("%s:%u: line longer than %zu bytes", path, number, sizeof line - 2);
+            status = MASQ_ERR_INPUT;
+            break;
+        }
+        line[length] = '\0';
+        char *entry = line;
+        if (number == 1 && memcmp(entry, "\xef\xbb\xbf", 3) == 0)
+            entry += 3; /* a UTF-8 byte order mark, as spreadsheet exports write */
+        if (entry[0] == '#' || entry[0] == '\0')
             continue;
-        for (char *p = line; *p; p++)
+        for (char *p = entry; *p; p++)
             if (*p >= 'A' && *p <= 'Z')
                 *p = (char)(*p + ('a' - 'A'));
-        status = each(line, number, context);
+        status = each(entry, number, context);
     }
     fclose(file);
     return status;

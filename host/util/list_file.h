@@ -1,5 +1,7 @@
-/* Small user lists (--known, --allow): one entry a line, '#' comments and
- * blank lines skipped, ASCII lower-cased (file names compare without case). */
+/* Small user lists (--known, --allow, --suppress): one entry a line, '#'
+ * comments and blank lines skipped, a UTF-8 byte order mark on the first line
+ * skipped, ASCII lower-cased (file names compare without case). A line over
+ * 4 KiB is an error, never read as two. */
 #ifndef MASQ_LIST_FILE_H
 #define MASQ_LIST_FILE_H
 
