@@ -236,6 +236,7 @@ masq_status masq_scan(const masq_config *config, masq_result *result)
     memset(result, 0, sizeof *result);
     result->config = *config;
     masq_name_table_init(&result->names);
+    masq_name_table_init(&result->unseen);
     /* The rules are read first: a mistake in them is told before a long read. */
     masq_suppressions rules = {0};
     masq_status status = MASQ_OK;

@@ -17,6 +17,7 @@ void masq_result_free(masq_result *result)
         }
     }
     masq_name_table_free(&result->names);
+    masq_name_table_free(&result->unseen);
     free(result->anomalies);
     free(result->suppressions);
     result->suppressions = NULL;

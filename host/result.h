@@ -116,7 +116,9 @@ typedef struct masq_suppression_use {
 typedef struct masq_result {
     masq_config config;
     masq_summary summary;
-    masq_name_table names;
+    masq_name_table names;   /* the events' names, as ingest counted them */
+    masq_name_table unseen;  /* names of the knowledge base the events lack: what the
+                                normal_text of findings imitating them points at */
     masq_anomaly *anomalies; /* by score (highest first), then names */
     size_t anomaly_count;
     size_t anomaly_capacity;

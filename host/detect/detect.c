@@ -59,20 +59,23 @@ static masq_status detect_default(const masq_config *config, detector *d)
         status = learn_anchors(d);
     if (status == MASQ_OK)
         status = masq_known_names_index(d->known);
-    /* Listed names the data lacks still anchor look-alikes. */
+    /* Listed names the data lacks still anchor look-alikes: in a table of
+     * their own, so that the events' stays as ingest counted it. */
     for (size_t k = 0; k < d->known->count && status == MASQ_OK; k++) {
+        const char *name = d->known->items[k].name;
         size_t index;
-        if (d->known->items[k].origin == MASQ_KNOWN_LISTED)
-            status = masq_name_table_intern(&result->names, d->known->items[k].name,
-                                            strlen(d->known->items[k].name), &index);
+        if (d->known->items[k].origin == MASQ_KNOWN_LISTED &&
+            masq_name_table_find(&result->names, name, strlen(name)) < 0)
+            status = masq_name_table_intern(&result->unseen, name, strlen(name), &index);
     }
+    size_t count = name_count(d);
     if (status == MASQ_OK) {
-        d->known_of = calloc(result->names.count ? result->names.count : 1, sizeof *d->known_of);
+        d->known_of = calloc(count ? count : 1, sizeof *d->known_of);
         if (d->known_of == NULL)
             status = MASQ_ERR_NOMEM;
     }
-    for (size_t i = 0; status == MASQ_OK && i < result->names.count; i++)
-        d->known_of[i] = masq_known_names_find(d->known, result->names.names[i].text);
+    for (size_t i = 0; status == MASQ_OK && i < count; i++)
+        d->known_of[i] = masq_known_names_find(d->known, name_at(d, i)->text);
     if (status == MASQ_OK)
         status = masq_detect_lookalikes(d, true);
     if (status == MASQ_OK)

@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "../match/match.h"
 #include "../result.h"
@@ -20,11 +21,42 @@ typedef struct detector {
     const bool *in_shard;       /* per seen name */
     masq_matcher *matcher;
     masq_result *result;
-    size_t seen_names;          /* names at or past this index are known names the data lacks */
+    size_t seen_names;          /* ids below: the events' names (result->names); at or past:
+                                   listed names the events lack (result->unseen) */
     masq_known_names *known;
     masq_allowlist allow;
-    const masq_known_name **known_of; /* per name index */
+    const masq_known_name **known_of; /* per name id */
 } detector;
+
+/* Name `id` of the detection: the events' first, then the unseen listed ones. */
+static inline masq_name *name_at(const detector *d, size_t id)
+{
+    return id < d->seen_names ? &d->result->names.names[id]
+                              : &d->result->unseen.names[id - d->seen_names];
+}
+
+/* How many names detection knows: the events' and the unseen listed ones. */
+static inline size_t name_count(const detector *d)
+{
+    return d->seen_names + d->result->unseen.count;
+}
+
+/* The name as the events saw it, or NULL for an unseen listed one (a
+ * finding's `normal`). */
+static inline const masq_name *seen_name(const detector *d, size_t id)
+{
+    return id < d->seen_names ? &d->result->names.names[id] : NULL;
+}
+
+/* The id of a name in either table, or -1. */
+static inline long find_name(const detector *d, const char *text)
+{
+    long id = masq_name_table_find(&d->result->names, text, strlen(text));
+    if (id >= 0)
+        return id;
+    id = masq_name_table_find(&d->result->unseen, text, strlen(text));
+    return id >= 0 ? (long)d->seen_names + id : -1;
+}
 
 /* With --shard K/N, this run reports only anomalies whose suspicious name
  * falls in slice K: the slices partition the anomalies. */

@@ -23,20 +23,19 @@
 #define LEARNED_RARITY 4
 #define FEW_HOSTS 2
 
-/* Run one matrix: names `frequent` x `infrequent` (table indices). */
+/* Run one matrix: names `frequent` x `infrequent` (name ids). */
 static masq_status run_matrix(detector *d, bool stems, const size_t *frequent, size_t nf,
                               const size_t *infrequent, size_t ni, double threshold,
                               masq_pack *pack, masq_hits *hits)
 {
-    const masq_name_table *names = &d->result->names;
     masq_pack_init(pack);
     pack->stems_always = stems;
     for (size_t i = 0; i < nf; i++)
-        MASQ_TRY(masq_pack_add(pack, &pack->frequent, names->names[frequent[i]].text,
-                               names->names[frequent[i]].length, (uint32_t)frequent[i]));
+        MASQ_TRY(masq_pack_add(pack, &pack->frequent, name_at(d, frequent[i])->text,
+                               name_at(d, frequent[i])->length, (uint32_t)frequent[i]));
     for (size_t i = 0; i < ni; i++)
-        MASQ_TRY(masq_pack_add(pack, &pack->infrequent, names->names[infrequent[i]].text,
-                               names->names[infrequent[i]].length, (uint32_t)infrequent[i]));
+        MASQ_TRY(masq_pack_add(pack, &pack->infrequent, name_at(d, infrequent[i])->text,
+                               name_at(d, infrequent[i])->length, (uint32_t)infrequent[i]));
     masq_match_stats stats;
     MASQ_TRY(masq_matcher_run(d->matcher, pack, threshold, hits, &stats));
     masq_summary *s = &d->result->summary;
@@ -107,7 +106,6 @@ static int32_t allowed_edits(const masq_threshold *threshold, const masq_name *n
 static masq_status hits_to_anomalies(detector *d, const masq_pack *pack, const masq_hits *hits,
                                      bool stems, bool known_anchors)
 {
-    masq_name *names = d->result->names.names;
     masq_threshold threshold;
     MASQ_TRY(masq_threshold_init(&threshold, d->config->similarity_threshold, pack->max_length));
     masq_status status = MASQ_OK;
@@ -115,13 +113,13 @@ static masq_status hits_to_anomalies(detector *d, const masq_pack *pack, const m
         const masq_hit *hit = &hits->items[h];
         size_t n = pack->frequent.items[hit->frequent].name;
         size_t s = pack->infrequent.items[hit->infrequent].name;
-        const masq_name *normal = &names[n], *suspicious = &names[s];
-        masq_anomaly a = {.normal = n < d->seen_names ? normal : NULL,
+        const masq_name *normal = name_at(d, n), *suspicious = name_at(d, s);
+        masq_anomaly a = {.normal = seen_name(d, n),
                           .normal_text = normal->text,
                           .suspicious = suspicious,
                           .score = hit->score,
                           .distance = hit->distance,
-                          .source = source_of(n < d->seen_names ? normal : NULL, suspicious),
+                          .source = source_of(seen_name(d, n), suspicious),
                           .reasons = MASQ_REASON_LOOKALIKE,
                           .severity = MASQ_SEVERITY_MEDIUM};
         if (stems) {
@@ -193,7 +191,7 @@ masq_status masq_detect_lookalikes(detector *d, bool stems)
 /* Anchors (listed and learned) x every other name, stems against stems. */
 masq_status masq_detect_known_lookalikes(detector *d)
 {
-    size_t total = d->result->names.count;
+    size_t total = name_count(d);
     size_t *anchors = malloc((total ? total : 1) * sizeof *anchors);
     size_t *others = malloc((total ? total : 1) * sizeof *others);
     if (anchors == NULL || others == NULL) {

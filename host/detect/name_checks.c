@@ -44,7 +44,7 @@ static bool better_anchor(const detector *d, size_t a, float a_score, size_t b, 
     int a_known = anchor_rank(d, a), b_known = anchor_rank(d, b);
     if (a_known != b_known)
         return a_known > b_known;
-    const masq_name *x = &d->result->names.names[a], *y = &d->result->names.names[b];
+    const masq_name *x = name_at(d, a), *y = name_at(d, b);
     uint64_t cx = masq_name_total(x), cy = masq_name_total(y);
     if (cx != cy)
         return cx > cy;
@@ -58,13 +58,14 @@ masq_status masq_detect_homoglyphs(detector *d)
     masq_skeleton *skeleton;
     MASQ_TRY(masq_skeleton_open(&skeleton));
     masq_name_table *names = &d->result->names;
-    skeleton_entry *anchors = malloc((names->count ? names->count : 1) * sizeof *anchors);
+    size_t all = name_count(d);
+    skeleton_entry *anchors = malloc((all ? all : 1) * sizeof *anchors);
     size_t count = 0;
     masq_status status = anchors ? MASQ_OK : MASQ_ERR_NOMEM;
-    for (size_t i = 0; i < names->count && status == MASQ_OK; i++) {
+    for (size_t i = 0; i < all && status == MASQ_OK; i++) {
         if (!is_anchor(d, i))
             continue;
-        char *text = masq_skeleton_of(skeleton, names->names[i].text, names->names[i].length);
+        char *text = masq_skeleton_of(skeleton, name_at(d, i)->text, name_at(d, i)->length);
         if (text != NULL)
             anchors[count++] = (skeleton_entry){text, i};
     }
@@ -93,7 +94,7 @@ masq_status masq_detect_homoglyphs(detector *d)
         for (skeleton_entry *e = first; e <= last; e++) {
             if (e->name == i)
                 continue; /* a learned anchor is not its own homoglyph */
-            float score = pair_score(names->names[e->name].text, names->names[i].text);
+            float score = pair_score(name_at(d, e->name)->text, names->names[i].text);
             if (found == NULL || better_anchor(d, e->name, score, found->name, best_score)) {
                 found = e;
                 best_score = score;
@@ -101,10 +102,10 @@ masq_status masq_detect_homoglyphs(detector *d)
         }
         if (found == NULL)
             continue;
-        const masq_name *normal = &names->names[found->name];
+        const masq_name *normal = name_at(d, found->name);
         if (masq_allowlist_has(&d->allow, normal->text, names->names[i].text))
             continue;
-        masq_anomaly a = {.normal = found->name < d->seen_names ? normal : NULL,
+        masq_anomaly a = {.normal = seen_name(d, found->name),
                           .normal_text = normal->text,
                           .suspicious = &names->names[i],
                           .reasons = MASQ_REASON_HOMOGLYPH,
@@ -136,10 +137,10 @@ masq_status masq_detect_unicode_tricks(detector *d)
         const char *normal_text = "";
         const masq_name *normal = NULL;
         if (tricks.cleaned != NULL) {
-            long found = masq_name_table_find(names, tricks.cleaned, strlen(tricks.cleaned));
+            long found = find_name(d, tricks.cleaned);
             if (found >= 0 && (size_t)found != i && is_anchor(d, (size_t)found)) {
-                normal = (size_t)found < d->seen_names ? &names->names[found] : NULL;
-                normal_text = names->names[found].text;
+                normal = seen_name(d, (size_t)found);
+                normal_text = name_at(d, (size_t)found)->text;
             }
         }
         masq_anomaly a = {.normal = normal,
@@ -208,11 +209,11 @@ masq_status masq_detect_renamed(detector *d)
                            masq_name_runs_from_writable(&names->names[i]);
             if (claimed_name == NULL && !library && !self_listed)
                 continue;
-            long found = claimed_name ? masq_name_table_find(names, claimed_name, strlen(claimed_name)) : -1;
+            long found = claimed_name ? find_name(d, claimed_name) : -1;
             size_t size = strlen(original) + 48;
-            masq_anomaly a = {.normal = found >= 0 && (size_t)found < d->seen_names ? &names->names[found] : NULL,
-                              /* the table's copy: the knowledge base is gone once detection ends */
-                              .normal_text = found >= 0 ? names->names[found].text
+            masq_anomaly a = {.normal = found >= 0 ? seen_name(d, (size_t)found) : NULL,
+                              /* the tables' copy: the knowledge base is gone once detection ends */
+                              .normal_text = found >= 0 ? name_at(d, (size_t)found)->text
                                              : claimed_name ? original : names->names[i].text,
                               .suspicious = &names->names[i],
                               .reasons = MASQ_REASON_RENAMED,
