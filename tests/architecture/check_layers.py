@@ -12,7 +12,7 @@ Stages, from the bottom (ARCHITECTURE.md): util and kernels, names, ingest,
 tier, match, result and detect, report, publish, the pipeline and masq.h,
 cli, main.c. A file may use files of its own stage or of stages below it.
 
-Usage: check_layers.py --source ROOT --library build/libmasq.a
+Usage: check_layers.py --source ROOT --library build/libmasq_util.a ... build/libmasq.a
 Prints every circle and every upward arrow with the names that tie it; exit 1
 when there is any. File names must be unique across host/ (objects are matched
 by name), and files over 600 lines are listed (not a failure).
@@ -98,7 +98,7 @@ def call_arrows(library, files):
     for path in files:
         by_name[os.path.basename(path)].append(path)
     duplicates = {n: p for n, p in by_name.items() if len(p) > 1 and n.endswith(".c")}
-    done = subprocess.run(["nm", "-A", library], capture_output=True, text=True)
+    done = subprocess.run(["nm", "-A"] + list(library), capture_output=True, text=True)
     if done.returncode != 0:
         sys.exit("FAIL: nm %s: %s" % (library, done.stderr))
     defined, needed = {}, collections.defaultdict(set)
@@ -167,7 +167,8 @@ def circles(nodes, arrows):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--source", required=True)
-    parser.add_argument("--library", required=True)
+    parser.add_argument("--library", required=True, nargs="+",
+                        help="the stages' static libraries")
     options = parser.parse_args()
     root = os.path.abspath(options.source)
     files = set(sources(root))
