@@ -3,7 +3,10 @@
 #   args        masq's arguments, one line, shell words; $W is the case's scratch
 #               folder (the case's files are copied there), $CASE its source folder
 #   setup       optional: bash run in $W first (to make links, FIFOs, binary files)
-#   stdin       optional: masq's standard input (default /dev/null)
+#   env         optional: VAR=value words added to masq's environment, one line, shell
+#               words as in args (MASQ_DEVICE=none OCL_ICD_VENDORS=$W/none)
+#   stdin       optional: masq's standard input (default /dev/null); a setup may write
+#               $W/.stdin instead, for a file the case does not hold (the real data)
 #   exit        the expected exit code
 #   stderr      optional: fixed strings that stderr must hold, one a line
 #   stderr_not  optional: fixed strings that stderr must not hold
@@ -62,8 +65,11 @@ for name in "${names[@]}"; do
     OUT=$W/.stdout ERR=$W/.stderr
     input=/dev/null
     [ -f "$CASE/stdin" ] && input=$CASE/stdin
+    [ -f "$W/.stdin" ] && input=$W/.stdin
     eval "args=($(cat "$CASE/args"))"
-    (cd "$W" && timeout 60 "$masq" "${args[@]}" <"$input" >"$OUT" 2>"$ERR")
+    env_words=()
+    [ -f "$CASE/env" ] && eval "env_words=($(cat "$CASE/env"))"
+    (cd "$W" && env "${env_words[@]}" timeout 60 "$masq" "${args[@]}" <"$input" >"$OUT" 2>"$ERR")
     code=$?
     expected=$(tr -d ' \n' <"$CASE/exit")
     [ "$code" = "$expected" ] || why="exit $code, expected $expected"
