@@ -30,7 +30,7 @@ _masq()
     fi
     case $prev in
     --profile) COMPREPLY=($(compgen -W "default notebook" -- "$cur")); return ;;
-    --schema) COMPREPLY=($(compgen -W "auto securityevent sysmon mde csv names" -- "$cur")); return ;;
+    --schema) COMPREPLY=($(compgen -W "auto securityevent sysmon mde csv names asim" -- "$cur")); return ;;
     --backend) COMPREPLY=($(compgen -W "auto cpu opencl" -- "$cur")); return ;;
     --format) COMPREPLY=($(compgen -W "table json ndjson csv" -- "$cur")); return ;;
     --publish) COMPREPLY=($(compgen -W "logs-ingestion data-collector" -- "$cur")); return ;;

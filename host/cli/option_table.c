@@ -75,12 +75,12 @@ const masq_option_spec masq_option_table[] = {
      "Reason, Folder, Computer, SHA256, Expires);\n"
      "each suppressed finding is counted",
      0, NULL},
-    {OPT_SCHEMA, 0, "schema", V, SCAN, MAIN, "auto|securityevent|sysmon|mde|csv|names",
+    {OPT_SCHEMA, 0, "schema", V, SCAN, MAIN, "auto|securityevent|sysmon|mde|csv|names|asim",
      "input schema (default: auto, row by row:\n"
      "SecurityEvent 4688, Sysmon event 1, Defender\n"
-     "DeviceProcessEvents; .csv files are query\n"
-     "exports). The notebook profile reads\n"
-     "SecurityEvent 4688 rows only.",
+     "DeviceProcessEvents, ASIM process events;\n"
+     ".csv files are query exports). The notebook\n"
+     "profile reads SecurityEvent 4688 rows only.",
      0, NULL},
     {OPT_FREQUENT, 0, "frequent-threshold", V, SCAN, MAIN, "F",
      "percent_rank >= F is frequent (0.8)", 0, NULL},

@@ -197,7 +197,7 @@ static masq_status take_value(masq_option_id id, const char *value, masq_options
     static const char *const profiles[] = {"default", "notebook"};
     static const char *const backends[] = {"auto", "cpu", "opencl"};
     static const char *const formats[] = {"table", "json", "ndjson", "csv"};
-    static const char *const schemas[] = {"auto", "securityevent", "sysmon", "mde", "csv", "names"};
+    static const char *const schemas[] = {"auto", "securityevent", "sysmon", "mde", "csv", "names", "asim"};
     static const char *const apis[] = {"logs-ingestion", "data-collector"};
     masq_config *config = &options->config;
     masq_publish_config *publish = &options->publish;
@@ -209,7 +209,7 @@ static masq_status take_value(masq_option_id id, const char *value, masq_options
         config->profile = (masq_profile)choice_index;
         return MASQ_OK;
     case OPT_SCHEMA:
-        MASQ_TRY(parse_choice("--schema", value, schemas, 6, &choice_index));
+        MASQ_TRY(parse_choice("--schema", value, schemas, 7, &choice_index));
         config->schema = (masq_schema)choice_index;
         return MASQ_OK;
     case OPT_FREQUENT:

@@ -64,6 +64,54 @@ static bool read_mde(const masq_row *row, masq_event *e)
     return true;
 }
 
+/* A value, or NULL when it is absent or empty (ASIM parsers leave columns
+ * they cannot fill empty: TargetProcessFilename of SecurityEvent). */
+static const char *nonempty(const masq_row *row, const char *key)
+{
+    const char *value = masq_row_string(row, key);
+    return value != NULL && value[0] != '\0' ? value : NULL;
+}
+
+/* Which log an ASIM row was normalized from, for the pivot back and for
+ * telling twins apart. */
+static unsigned asim_sensor(const char *product)
+{
+    if (product == NULL)
+        return 0;
+    if (strcmp(product, "Security Events") == 0)
+        return MASQ_SENSOR_SECURITY_EVENT;
+    if (strcmp(product, "Sysmon") == 0)
+        return MASQ_SENSOR_SYSMON;
+    if (strstr(product, "Defender") != NULL)
+        return MASQ_SENSOR_DEFENDER;
+    return 0;
+}
+
+static bool read_asim(const masq_row *row, masq_event *e)
+{
+    const char *path = nonempty(row, "TargetProcessName");
+    const char *file = nonempty(row, "TargetProcessFilename");
+    const char *type = masq_row_string(row, "EventType");
+    if ((path == NULL && file == NULL) || (type != NULL && strcmp(type, "ProcessCreated") != 0))
+        return false;
+    const char *computer = nonempty(row, "DvcHostname");
+    const char *when = nonempty(row, "EventStartTime");
+    const char *user = nonempty(row, "TargetUsername");
+    *e = (masq_event){.process = file,
+                      .new_process_name = path,
+                      .original_file_name = nonempty(row, "TargetProcessFileOriginalName"),
+                      .computer = computer ? computer : nonempty(row, "Dvc"),
+                      .time_generated = when ? when : masq_row_string(row, "TimeGenerated"),
+                      .user = user ? user : nonempty(row, "ActorUsername"),
+                      .parent = nonempty(row, "ActingProcessName"),
+                      .process_id = nonempty(row, "TargetProcessId"),
+                      .hashes = nonempty(row, "TargetProcessSHA256"),
+                      .sensor = asim_sensor(masq_row_string(row, "EventProduct"))};
+    if (e->parent == NULL)
+        e->parent = nonempty(row, "ParentProcessName");
+    return true;
+}
+
 bool masq_schema_read(const masq_row *row, masq_schema schema, bool securityevent_only,
                       masq_event *event)
 {
@@ -78,7 +126,13 @@ bool masq_schema_read(const masq_row *row, masq_schema schema, bool securityeven
         return read_sysmon(row, event);
     case MASQ_SCHEMA_MDE:
         return read_mde(row, event);
+    case MASQ_SCHEMA_ASIM:
+        return read_asim(row, event);
     default:
+        /* ASIM first: its rows may keep a source's columns beside its own. */
+        if (masq_row_string(row, "TargetProcessName") != NULL ||
+            masq_row_string(row, "TargetProcessFilename") != NULL)
+            return read_asim(row, event);
         return read_securityevent(row, event) ||
                read_sysmon(row, event) || read_mde(row, event);
     }

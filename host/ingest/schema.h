@@ -3,6 +3,10 @@
  *   sysmon         Sysmon event 1: Image, OriginalFileName, Computer
  *   mde            Defender DeviceProcessEvents: FileName, FolderPath,
  *                  ProcessVersionInfoOriginalFileName, DeviceName, Timestamp
+ *   asim           ASIM process events (_Im_ProcessCreate, ASimProcessEventLogs):
+ *                  TargetProcessName, TargetProcessFilename (computed from the
+ *                  path when empty), TargetProcessFileOriginalName, DvcHostname,
+ *                  EventStartTime; EventType ProcessCreated
  * auto tells them apart row by row. The notebook profile reads SecurityEvent
  * 4688 rows only, as the notebook does. */
 #ifndef MASQ_SCHEMA_H
@@ -21,6 +25,7 @@ typedef enum masq_schema {
     MASQ_SCHEMA_MDE,
     MASQ_SCHEMA_CSV,   /* CSV query exports; their rows are then read as auto */
     MASQ_SCHEMA_NAMES, /* name tables written by --emit-names or masq merge */
+    MASQ_SCHEMA_ASIM,
 } masq_schema;
 
 /* Read one row. Returns true and fills event (pointing into the row) when
