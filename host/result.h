@@ -129,6 +129,9 @@ typedef struct masq_result {
 /* "default" or "notebook". */
 const char *masq_profile_name(masq_profile profile);
 
+/* Free what one anomaly owns (its detail, its merged evidence). */
+void masq_anomaly_free(masq_anomaly *anomaly);
+
 /* Free what a result owns (its names and anomalies). */
 void masq_result_free(masq_result *result);
 

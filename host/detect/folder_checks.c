@@ -106,11 +106,7 @@ static masq_status flag_folders(detector *d, size_t i, folder_test test, uint32_
     }
     a.detail = detail;
     if (status != MASQ_OK || detail == NULL) {
-        free(detail);
-        if (a.evidence_owned) {
-            masq_evidence_free(a.evidence_owned);
-            free(a.evidence_owned);
-        }
+        masq_anomaly_free(&a);
         return status;
     }
     a.source = source_of(a.normal, a.suspicious);

@@ -292,15 +292,6 @@ bool masq_suppression_covers(const masq_suppression *rule, const masq_anomaly *a
     return true;
 }
 
-static void anomaly_free(masq_anomaly *a)
-{
-    free(a->detail);
-    if (a->evidence_owned != NULL) {
-        masq_evidence_free(a->evidence_owned);
-        free(a->evidence_owned);
-    }
-}
-
 masq_status masq_suppressions_apply(const masq_suppressions *rules, masq_result *result)
 {
     if (rules->count == 0)
@@ -320,7 +311,7 @@ masq_status masq_suppressions_apply(const masq_suppressions *rules, masq_result 
         }
         findings[r]++;
         result->summary.suppressed++;
-        anomaly_free(a);
+        masq_anomaly_free(a);
     }
     result->anomaly_count = kept;
     size_t used = 0;
