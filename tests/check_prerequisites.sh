@@ -23,4 +23,8 @@ if [ -n "$modules" ] && ! java -version >/dev/null 2>&1; then
     echo "missing prerequisite: no Java runtime (java) on PATH for PySpark; $fix" >&2
     exit 1
 fi
+if ! command -v evtxexport >/dev/null 2>&1; then
+    echo "missing prerequisite: evtxexport (Debian: libevtx-utils), the EVTX reader masq's is held to; $fix" >&2
+    exit 1
+fi
 echo "tests' Python: $python ($("$python" -c 'import sys; print(sys.version.split()[0])'))${modules:+, with$modules and Java}"

@@ -43,6 +43,31 @@ masq_status masq_ingest_bad_line(masq_ingest *ingest, const char *reason)
     return ingest->strict ? MASQ_ERR_INPUT : MASQ_OK;
 }
 
+masq_status masq_ingest_bad_record(masq_ingest *ingest, uint64_t chunk, uint64_t record,
+                                   const char *reason)
+{
+    ingest->stats.evtx_malformed_records++;
+    unsigned reported = ingest->shared ? atomic_fetch_add(&ingest->shared->reported, 1)
+                                       : ingest->reported;
+    if (reported < ingest->report_limit || ingest->strict) {
+        ingest->reported++;
+        if (record != 0)
+            masq_warn("%s: chunk %llu: record %llu: %s", ingest->current_file,
+                      (unsigned long long)chunk, (unsigned long long)record, reason);
+        else
+            masq_warn("%s: chunk %llu: %s", ingest->current_file, (unsigned long long)chunk, reason);
+    }
+    return ingest->strict ? MASQ_ERR_INPUT : MASQ_OK;
+}
+
+masq_status masq_ingest_damaged_chunk(masq_ingest *ingest, uint64_t chunk, const char *why)
+{
+    ingest->stats.evtx_damaged_chunks++;
+    masq_warn("%s: chunk %llu: %s%s", ingest->current_file, (unsigned long long)chunk, why,
+              ingest->strict ? "" : " (--strict makes it fatal)");
+    return ingest->strict ? MASQ_ERR_INPUT : MASQ_OK;
+}
+
 masq_status masq_ingest_skip_file(masq_ingest *ingest, const char *path, const char *why)
 {
     ingest->stats.skipped_files++;

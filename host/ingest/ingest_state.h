@@ -29,6 +29,9 @@ typedef struct masq_ingest_stats {
     uint64_t damaged_files;   /* files whose reading stopped early (truncated gzip...) */
     uint64_t skipped_files;   /* files not read: unreadable, EVTX, XML, binary, a loop... */
     uint64_t unreadable_times; /* events whose time masq cannot read */
+    uint64_t evtx_records;          /* EVTX event records read */
+    uint64_t evtx_malformed_records; /* EVTX records that could not be read */
+    uint64_t evtx_damaged_chunks;   /* EVTX chunks with a bad signature or checksum */
 } masq_ingest_stats;
 
 /* Progress of a long read, for the CLI to show (on a terminal). */

@@ -13,6 +13,8 @@
 #include "../util/log.h"
 #include "../util/memory.h"
 #include "bad_input.h"
+#include "evtx_binxml.h"
+#include "evtx_read.h"
 #include "input_sniff.h"
 #include "seen_files.h"
 
@@ -24,7 +26,7 @@ static bool ends_with_nocase(const char *text, const char *suffix)
 
 static bool is_event_file(const char *name)
 {
-    static const char *const suffixes[] = {".json",    ".jsonl",    ".ndjson",    ".csv",
+    static const char *const suffixes[] = {".json",    ".jsonl",    ".ndjson",    ".csv",  ".evtx",
                                            ".json.gz", ".jsonl.gz", ".ndjson.gz", ".csv.gz"};
     for (size_t i = 0; i < sizeof suffixes / sizeof *suffixes; i++)
         if (ends_with_nocase(name, suffixes[i]))
@@ -40,7 +42,7 @@ typedef struct walk {
     masq_ingest *ingest;
     masq_seen_set folders;
     masq_seen_set files;
-    uint64_t evtx, xml, other; /* files of other names, not read */
+    uint64_t xml, other; /* files of other names, not read */
 } walk;
 
 static masq_status collect_files(walk *w, const char *folder, masq_path_list *files, int depth)
@@ -97,13 +99,11 @@ static masq_status collect_files(walk *w, const char *folder, masq_path_list *fi
                 status = MASQ_ERR_NOMEM;
             }
         } else {
-            if (ends_with_nocase(entry->d_name, ".evtx"))
-                w->evtx++;
-            else if (ends_with_nocase(entry->d_name, ".xml"))
+            if (ends_with_nocase(entry->d_name, ".xml"))
                 w->xml++;
             else
                 w->other++;
-            masq_debug("skipping %s (not a .json, .jsonl, .ndjson or .csv file)", path);
+            masq_debug("skipping %s (not a .json, .jsonl, .ndjson, .csv or .evtx file)", path);
             free(path);
         }
     }
@@ -136,7 +136,7 @@ static bool first_sight(walk *w, const char *path, masq_status *status)
 static masq_status add_folder(walk *w, masq_path_list *inputs, const char *folder)
 {
     masq_path_list files = {0};
-    w->evtx = w->xml = w->other = 0;
+    w->xml = w->other = 0;
     struct stat info;
     bool failed = false;
     const char *first = stat(folder, &info) == 0
@@ -150,9 +150,6 @@ static masq_status add_folder(walk *w, masq_path_list *inputs, const char *folde
     if (status == MASQ_OK) {
         if (files.count > 1)
             qsort(files.items, files.count, sizeof *files.items, compare_paths);
-        if (w->evtx > 0)
-            masq_warn("%s: %llu .evtx file%s not read: %s", folder, (unsigned long long)w->evtx,
-                      w->evtx == 1 ? "" : "s", masq_sniff_refusal(MASQ_INPUT_EVTX));
         if (w->xml > 0)
             masq_warn("%s: %llu .xml file%s not read: %s", folder, (unsigned long long)w->xml,
                       w->xml == 1 ? "" : "s", masq_sniff_refusal(MASQ_INPUT_XML));
@@ -254,6 +251,26 @@ static uint64_t line_start_after(int fd, uint64_t offset, uint64_t size)
     return size;
 }
 
+/* An EVTX file, in parts of whole chunks when several readers share it. */
+static masq_status add_evtx(masq_input_list *items, const masq_input *whole, uint64_t size,
+                            masq_ingest *ingest, uint64_t *total)
+{
+    *total += size;
+    const uint64_t part = PART_BYTES / MASQ_EVTX_CHUNK_BYTES * MASQ_EVTX_CHUNK_BYTES;
+    if (ingest->threads <= 1 || size <= 2 * PART_BYTES)
+        return MASQ_PUSH(*items, *whole) != 0 ? MASQ_ERR_NOMEM : MASQ_OK;
+    for (uint64_t start = 0; start < size;) {
+        uint64_t end = start == 0 ? MASQ_EVTX_HEADER_BYTES + part : start + part;
+        masq_input item = *whole;
+        item.start = start;
+        item.end = end >= size ? UINT64_MAX : end;
+        if (MASQ_PUSH(*items, item) != 0)
+            return MASQ_ERR_NOMEM;
+        start = end;
+    }
+    return MASQ_OK;
+}
+
 /* How a file is read is told by its bytes (input_sniff.h): JSON lines, CSV
  * (named .csv in any case, or by its header), UTF-16 and JSON documents
  * through a feed; EVTX and XML refused with the next step. Streams (stdin, a
@@ -274,8 +291,10 @@ masq_status masq_input_list_add(masq_input_list *items, const char *path, masq_i
     if (masq_sniff_file(path, &whole.sniff, error, sizeof error) != 0)
         return masq_ingest_skip_file(ingest, path, error);
     masq_input_kind kind = whole.sniff.kind;
-    if (kind == MASQ_INPUT_EVTX || kind == MASQ_INPUT_XML)
+    if ((kind == MASQ_INPUT_EVTX && is_gzip(path)) || kind == MASQ_INPUT_XML)
         return masq_ingest_skip_file(ingest, path, masq_sniff_refusal(kind));
+    if (kind == MASQ_INPUT_EVTX)
+        return add_evtx(items, &whole, (uint64_t)info.st_size, ingest, total);
     if (kind == MASQ_INPUT_CSV && !whole.csv && ingest->schema != MASQ_SCHEMA_CSV)
         masq_info("%s: read as CSV (its first line is a CSV header)", path);
     if (kind == MASQ_INPUT_DOCUMENT)

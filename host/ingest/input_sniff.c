@@ -155,16 +155,12 @@ const char *masq_sniff_refusal(masq_input_kind kind)
 {
     switch (kind) {
     case MASQ_INPUT_EVTX:
-        return "an EVTX file (a Windows event log): masq does not read EVTX yet. Convert it to "
-               "JSON lines, then scan those: evtx_dump -o jsonl FILE.evtx | jq -c '.Event | "
-               ".EventData + {EventID: .System.EventID, Computer: .System.Computer, TimeGenerated: "
-               ".System.TimeCreated.\"#attributes\".SystemTime}' > FILE.jsonl (evtx_dump: "
-               "https://github.com/omerbenamram/evtx)";
+        return "an EVTX file (a Windows event log) compressed or on a stream: masq reads EVTX "
+               "files as files, chunk by chunk. Decompress or save it, then scan the .evtx file";
     case MASQ_INPUT_XML:
-        return "XML (an Event Viewer export): masq reads JSON lines and CSV. Save the events as "
-               ".evtx instead (Event Viewer: Save All Events As... > Event Files (*.evtx)) and "
-               "convert that with evtx_dump (masq scan FILE.evtx shows the command), or query "
-               "them in Sentinel or Defender and export CSV";
+        return "XML (an Event Viewer export): masq reads EVTX, JSON lines and CSV. Save the "
+               "events as .evtx instead (Event Viewer: Save All Events As... > Event Files "
+               "(*.evtx)) and scan that, or query them in Sentinel or Defender and export CSV";
     case MASQ_INPUT_BINARY:
         return "binary data (NUL and control bytes), not text: not read";
     default:

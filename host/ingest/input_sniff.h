@@ -1,8 +1,9 @@
 /* What an input file is, told by its bytes, not its name: JSON lines, a CSV
  * export, a JSON document (an array, pretty-printed objects, Defender
  * advanced hunting's {"Schema": [...], "Results": [...]}), UTF-16 text (a
- * byte-order mark: PowerShell 5's '>'), binary data. EVTX and Event Viewer
- * XML are recognised and refused with the next step to take. The shapes that
+ * byte-order mark: PowerShell 5's '>'), EVTX (read by evtx_read.h), binary
+ * data. Event Viewer XML, and EVTX compressed or on a stream, are recognised
+ * and refused with the next step to take. The shapes that
  * are not JSON lines are read through a feed (input_feed.h). */
 #ifndef MASQ_INPUT_SNIFF_H
 #define MASQ_INPUT_SNIFF_H
@@ -14,7 +15,7 @@ typedef enum masq_input_kind {
     MASQ_INPUT_LINES = 0, /* JSON lines */
     MASQ_INPUT_CSV,       /* a CSV export (its header names event columns) */
     MASQ_INPUT_DOCUMENT,  /* a JSON document: read whole */
-    MASQ_INPUT_EVTX,      /* not read: the next step is in the message */
+    MASQ_INPUT_EVTX,      /* a Windows event log (refused compressed or on a stream) */
     MASQ_INPUT_XML,
     MASQ_INPUT_BINARY,    /* NUL and other control bytes, no byte-order mark: not text */
 } masq_input_kind;

@@ -47,6 +47,9 @@ static void add_stats(masq_ingest_stats *to, const masq_ingest_stats *from)
     to->damaged_files += from->damaged_files;
     to->skipped_files += from->skipped_files;
     to->unreadable_times += from->unreadable_times;
+    to->evtx_records += from->evtx_records;
+    to->evtx_malformed_records += from->evtx_malformed_records;
+    to->evtx_damaged_chunks += from->evtx_damaged_chunks;
 }
 
 masq_status masq_read_parallel(masq_ingest *ingest, const masq_input *inputs, size_t count,

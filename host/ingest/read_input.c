@@ -9,6 +9,7 @@
 #include "../util/memory.h"
 #include "bad_input.h"
 #include "csv_row.h"
+#include "evtx_read.h"
 #include "ingest_event.h"
 #include "ingest_shared.h"
 #include "input_feed.h"
@@ -116,6 +117,8 @@ static uint64_t item_bytes(const masq_input *item)
 masq_status masq_ingest_input(masq_ingest *ingest, const masq_input *item)
 {
     const char *path = item->path;
+    if (item->sniff.kind == MASQ_INPUT_EVTX && !item->feed)
+        return masq_evtx_read(ingest, path, item->start, item->end);
     char error[1024], fed_path[32];
     masq_line_reader *reader;
     bool part = item->start > 0 || item->end != UINT64_MAX;

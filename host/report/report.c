@@ -180,6 +180,9 @@ static cJSON *summary_json(const masq_result *result)
     cJSON_AddNumberToObject(object, "damaged_files", (double)s->ingest.damaged_files);
     cJSON_AddNumberToObject(object, "skipped_files", (double)s->ingest.skipped_files);
     cJSON_AddNumberToObject(object, "events_with_unreadable_time", (double)s->ingest.unreadable_times);
+    cJSON_AddNumberToObject(object, "evtx_records", (double)s->ingest.evtx_records);
+    cJSON_AddNumberToObject(object, "evtx_malformed_records", (double)s->ingest.evtx_malformed_records);
+    cJSON_AddNumberToObject(object, "evtx_damaged_chunks", (double)s->ingest.evtx_damaged_chunks);
     cJSON_AddNumberToObject(object, "names", (double)s->names);
     cJSON_AddNumberToObject(object, "frequent", (double)s->frequent);
     cJSON_AddNumberToObject(object, "infrequent", (double)s->infrequent);

@@ -1,0 +1,251 @@
+#include "evtx_read.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#include "../util/log.h"
+#include "../util/time_iso.h"
+#include "bad_input.h"
+#include "evtx_binxml.h"
+#include "ingest_event.h"
+#include "ingest_shared.h"
+
+#define CHUNK MASQ_EVTX_CHUNK_BYTES
+#define CHUNK_HEADER_BYTES 512
+#define RECORD_HEADER_BYTES 24
+
+static uint32_t le32(const unsigned char *p)
+{
+    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+static uint64_t le64(const unsigned char *p)
+{
+    return (uint64_t)le32(p) | (uint64_t)le32(p + 4) << 32;
+}
+
+static bool all_zero(const unsigned char *p, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (p[i] != 0)
+            return false;
+    return true;
+}
+
+/* A record as an event, when it is a process creation the schema reads. */
+static bool event_of(const masq_ingest *ingest, const masq_evtx_record *r, char *time_text,
+                     masq_event *e)
+{
+    const char *provider = r->fields[MASQ_EVTX_PROVIDER], *id = r->fields[MASQ_EVTX_EVENT_ID];
+    if (provider == NULL || id == NULL)
+        return false;
+    bool security = strcmp(provider, "Microsoft-Windows-Security-Auditing") == 0 && strcmp(id, "4688") == 0;
+    bool sysmon = strcmp(provider, "Microsoft-Windows-Sysmon") == 0 && strcmp(id, "1") == 0;
+    masq_schema schema = ingest->schema;
+    if (security && !(schema == MASQ_SCHEMA_AUTO || schema == MASQ_SCHEMA_SECURITYEVENT))
+        return false;
+    if (sysmon && (ingest->securityevent_only || !(schema == MASQ_SCHEMA_AUTO || schema == MASQ_SCHEMA_SYSMON)))
+        return false;
+    if (!security && !sysmon)
+        return false;
+    const char *when = NULL;
+    if (r->time_ms != MASQ_TIME_NONE) {
+        masq_time_format(r->time_ms, time_text, 32);
+        when = time_text;
+    } else {
+        when = r->fields[MASQ_EVTX_TIME];
+    }
+    if (security) {
+        /* SecurityEvent's Account, DOMAIN\user of the subject, is made by
+         * ingest as for a row with SubjectUserName and SubjectDomainName. */
+        *e = (masq_event){.new_process_name = r->fields[MASQ_EVTX_NEW_PROCESS_NAME],
+                          .computer = r->fields[MASQ_EVTX_COMPUTER],
+                          .time_generated = when,
+                          .user = r->fields[MASQ_EVTX_SUBJECT_USER_NAME],
+                          .user_domain = r->fields[MASQ_EVTX_SUBJECT_DOMAIN_NAME],
+                          .parent = r->fields[MASQ_EVTX_PARENT_PROCESS_NAME],
+                          .process_id = r->fields[MASQ_EVTX_NEW_PROCESS_ID],
+                          .sensor = MASQ_SENSOR_SECURITY_EVENT};
+    } else {
+        *e = (masq_event){.new_process_name = r->fields[MASQ_EVTX_IMAGE],
+                          .original_file_name = r->fields[MASQ_EVTX_ORIGINAL_FILE_NAME],
+                          .computer = r->fields[MASQ_EVTX_COMPUTER],
+                          .time_generated = when,
+                          .user = r->fields[MASQ_EVTX_USER],
+                          .parent = r->fields[MASQ_EVTX_PARENT_IMAGE],
+                          .process_id = r->fields[MASQ_EVTX_PROCESS_ID],
+                          .hashes = r->fields[MASQ_EVTX_HASHES],
+                          .sensor = MASQ_SENSOR_SYSMON};
+    }
+    return true;
+}
+
+typedef struct chunk_reader {
+    masq_ingest *ingest;
+    masq_evtx_templates *templates;
+    masq_evtx_record *record;
+    unsigned char bytes[CHUNK];
+} chunk_reader;
+
+/* The chunk's checks: a damaged header or records still leave the records
+ * to read, each bounded by the chunk. */
+static masq_status check_chunk(chunk_reader *c, uint64_t index, uint32_t *free_offset)
+{
+    const unsigned char *b = c->bytes;
+    *free_offset = le32(b + 48);
+    uint32_t header_crc = (uint32_t)crc32(0, b, 120);
+    header_crc = (uint32_t)crc32(header_crc, b + 128, CHUNK_HEADER_BYTES - 128);
+    if (header_crc != le32(b + 124))
+        MASQ_TRY(masq_ingest_damaged_chunk(c->ingest, index, "header checksum mismatch"));
+    if (*free_offset < CHUNK_HEADER_BYTES || *free_offset > CHUNK) {
+        *free_offset = CHUNK;
+        return masq_ingest_damaged_chunk(c->ingest, index, "free space offset outside the chunk");
+    }
+    uint32_t records_crc = (uint32_t)crc32(0, b + CHUNK_HEADER_BYTES, *free_offset - CHUNK_HEADER_BYTES);
+    if (records_crc != le32(b + 52))
+        MASQ_TRY(masq_ingest_damaged_chunk(c->ingest, index, "records checksum mismatch"));
+    return MASQ_OK;
+}
+
+/* Chunk `index` of a file whose header counts `counted`: past them the file
+ * holds space Windows set aside, read only where a chunk was written there
+ * (a file not closed cleanly). */
+static masq_status read_chunk(chunk_reader *c, uint64_t index, uint64_t counted)
+{
+    masq_ingest *ingest = c->ingest;
+    const unsigned char *b = c->bytes;
+    if (all_zero(b, 8))
+        return MASQ_OK; /* a chunk not written yet */
+    if (memcmp(b, "ElfChnk", 8) != 0) {
+        if (index >= counted)
+            return MASQ_OK;
+        return masq_ingest_damaged_chunk(ingest, index, "not a chunk (bad signature); skipped");
+    }
+    uint32_t free_offset;
+    MASQ_TRY(check_chunk(c, index, &free_offset));
+    masq_evtx_templates_reset(c->templates);
+    uint32_t at = CHUNK_HEADER_BYTES;
+    while (at + RECORD_HEADER_BYTES <= free_offset) {
+        uint32_t size = le32(b + at + 4);
+        /* A damaged copy of the size at the record's end leaves the record
+         * to read: its binary XML is bounded by the size. */
+        if (le32(b + at) != 0x00002a2a || size < RECORD_HEADER_BYTES + 4 || size > free_offset - at) {
+            return masq_ingest_bad_record(ingest, index, 0,
+                                          "a record's header or size is damaged; the rest of the "
+                                          "chunk is skipped");
+        }
+        uint64_t id = le64(b + at + 8);
+        ingest->stats.evtx_records++;
+        ingest->stats.lines++;
+        const char *why = masq_evtx_read_record(c->templates, b, at + RECORD_HEADER_BYTES,
+                                                size - RECORD_HEADER_BYTES - 4, c->record);
+        masq_status status = MASQ_OK;
+        if (why != NULL) {
+            status = masq_ingest_bad_record(ingest, index, id, why);
+        } else {
+            char time_text[32], origin[32];
+            masq_event event;
+            if (event_of(ingest, c->record, time_text, &event)) {
+                /* A record read twice (two copies of a log) is one event. */
+                const char *number = c->record->fields[MASQ_EVTX_RECORD_ID];
+                if (number != NULL)
+                    snprintf(origin, sizeof origin, "evtx:%.20s", number);
+                else
+                    snprintf(origin, sizeof origin, "evtx:%llu", (unsigned long long)id);
+                event.origin_id = origin;
+                status = masq_ingest_event(ingest, &event);
+            } else {
+                ingest->stats.other_events++;
+            }
+        }
+        if (status != MASQ_OK)
+            return status;
+        at += size;
+    }
+    return MASQ_OK;
+}
+
+masq_status masq_evtx_read(masq_ingest *ingest, const char *path, uint64_t start, uint64_t end)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    struct stat info;
+    if (fd < 0 || fstat(fd, &info) != 0) {
+        char why[300];
+        snprintf(why, sizeof why, "cannot read it: %s", strerror(errno));
+        if (fd >= 0)
+            close(fd);
+        return masq_ingest_skip_file(ingest, path, why);
+    }
+    chunk_reader *c = malloc(sizeof *c);
+    masq_evtx_record *record = malloc(sizeof *record);
+    masq_evtx_templates *templates = masq_evtx_templates_new();
+    masq_status status = c && record && templates ? MASQ_OK : MASQ_ERR_NOMEM;
+    uint64_t size = (uint64_t)info.st_size;
+    if (status == MASQ_OK) {
+        c->ingest = ingest;
+        c->templates = templates;
+        c->record = record;
+    }
+    /* The file header: how many chunks it counts, its checksum; a dirty file
+     * (not closed) is read the same, chunk by chunk to its end. */
+    unsigned char header[128];
+    uint64_t counted = 0;
+    if (status == MASQ_OK && (pread(fd, header, sizeof header, 0) != (ssize_t)sizeof header ||
+                              memcmp(header, "ElfFile", 8) != 0)) {
+        if (start == 0)
+            status = masq_ingest_skip_file(ingest, path, "not an EVTX file, or its header is cut short");
+        size = 0;
+    } else if (status == MASQ_OK) {
+        counted = (uint64_t)header[42] | (uint64_t)header[43] << 8;
+    }
+    if (status == MASQ_OK && start == 0 && size > 0) {
+        ingest->stats.files++;
+        if ((uint32_t)crc32(0, header, 120) != le32(header + 124)) {
+            ingest->stats.damaged_files++;
+            masq_warn("%s: the file header's checksum is wrong; its chunks are read", path);
+            if (ingest->strict)
+                status = MASQ_ERR_INPUT;
+        }
+    }
+    ingest->current_file = path;
+    uint64_t first = start <= MASQ_EVTX_HEADER_BYTES ? MASQ_EVTX_HEADER_BYTES : start;
+    uint64_t done = 0;
+    for (uint64_t at = first; status == MASQ_OK && at < end && at < size; at += CHUNK) {
+        uint64_t index = (at - MASQ_EVTX_HEADER_BYTES) / CHUNK;
+        ssize_t got = pread(fd, c->bytes, CHUNK, (off_t)at);
+        if (got < 0) {
+            ingest->stats.damaged_files++;
+            masq_warn("%s: reading stopped at chunk %llu: %s", path, (unsigned long long)index,
+                      strerror(errno));
+            status = ingest->strict ? MASQ_ERR_INPUT : MASQ_OK;
+            break;
+        }
+        if (got < CHUNK) {
+            if (got > 0 && !all_zero(c->bytes, (size_t)got))
+                status = masq_ingest_damaged_chunk(ingest, index, "truncated: the file ends inside it");
+            done += (uint64_t)got;
+            break;
+        }
+        done += CHUNK;
+        status = read_chunk(c, index, counted);
+        if ((index & 63) == 63)
+            masq_ingest_report_progress(ingest, done, false);
+    }
+    if (start == 0)
+        done += first < size ? first : size;
+    ingest->stats.bytes += done;
+    ingest->progress_done += done;
+    masq_ingest_report_progress(ingest, 0, false);
+    ingest->current_file = NULL;
+    masq_evtx_templates_free(templates);
+    free(record);
+    free(c);
+    close(fd);
+    return status;
+}
