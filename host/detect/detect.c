@@ -12,6 +12,25 @@
 #include "lookalikes.h"
 #include "name_checks.h"
 
+/* Words many vendors name a program of theirs (Opera's and a game's
+ * launcher.exe, every product's installer.exe): run from an installed
+ * program's folder they say nothing of where another program of the same
+ * name belongs, so they are not learned from there. */
+static bool generic_name(const char *name)
+{
+    static const char *const words[] = {
+        "agent", "app", "autoupdate", "bootstrapper", "client", "crashhandler", "crashreporter",
+        "daemon", "elevate", "helper", "host", "install", "installer", "launcher", "loader",
+        "main", "monitor", "notification_helper", "patch", "report", "reporter", "run", "server",
+        "service", "setup", "start", "tool", "tray", "uninst", "uninstall", "unins000", "update",
+        "updater", "upgrade", "worker", NULL};
+    size_t stem = strcspn(name, ".");
+    for (const char *const *w = words; *w; w++)
+        if (strlen(*w) == stem && strncmp(name, *w, stem) == 0)
+            return true;
+    return false;
+}
+
 /* Names the data runs from folders of Windows or of installed programs,
  * that the knowledge base lacks, become anchors: learned. */
 static masq_status learn_anchors(detector *d)
@@ -28,7 +47,7 @@ static masq_status learn_anchors(detector *d)
         for (uint32_t k = 0; k < folders->count && origin[i] != MASQ_KNOWN_SYSTEM; k++) {
             if (masq_folder_is_system(folders->entries[k].text))
                 origin[i] = MASQ_KNOWN_SYSTEM;
-            else if (masq_folder_is_vendor(folders->entries[k].text))
+            else if (masq_folder_is_vendor(folders->entries[k].text) && !generic_name(names->names[i].text))
                 origin[i] = MASQ_KNOWN_VENDOR;
         }
     }
