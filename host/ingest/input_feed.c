@@ -201,9 +201,13 @@ static void feed_document(masq_feed *feed, unsigned char *raw, size_t raw_size, 
             break;
         }
         const cJSON *rows = value;
+        /* Defender advanced hunting: {"Schema": [...], "Results": [...]}; Graph's
+         * runHuntingQuery: {"@odata.context": ..., "schema": [...], "results": [...]} */
         const cJSON *results = cJSON_IsObject(value) ? cJSON_GetObjectItemCaseSensitive(value, "Results") : NULL;
+        if (!cJSON_IsArray(results) && cJSON_IsObject(value))
+            results = cJSON_GetObjectItemCaseSensitive(value, "results");
         if (cJSON_IsArray(results))
-            rows = results; /* Defender advanced hunting: {"Schema": [...], "Results": [...]} */
+            rows = results;
         if (cJSON_IsArray(rows)) {
             for (const cJSON *row = rows->child; row != NULL && !stop; row = row->next)
                 write_rows(feed, row, &stop);

@@ -107,8 +107,12 @@ void masq_sniff_bytes(const unsigned char *bytes, size_t length, masq_sniff *sni
         const unsigned char *q = masq_sniff_skip_space(p + 1, end);
         const unsigned char *newline = memchr(p, '\n', (size_t)(end - p));
         bool alone = newline != NULL && masq_sniff_skip_space(p + 1, newline + 1) == newline + 1;
-        /* {"Schema": [...], "Results": [...]}, or a "{" alone on its line: a document */
-        if (alone || starts(q, end, "\"Schema\"") || starts(q, end, "\"Results\""))
+        /* {"Schema": [...], "Results": [...]} (Defender's API), {"@odata.context": ...,
+         * "schema": [...], "results": [...]} (Graph's runHuntingQuery), or a "{" alone on
+         * its line: a document */
+        if (alone || starts(q, end, "\"Schema\"") || starts(q, end, "\"Results\"") ||
+            starts(q, end, "\"schema\"") || starts(q, end, "\"results\"") ||
+            starts(q, end, "\"@odata.context\""))
             sniff->kind = MASQ_INPUT_DOCUMENT;
     } else if (csv_header(p, end)) {
         sniff->kind = MASQ_INPUT_CSV;
