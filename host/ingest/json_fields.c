@@ -50,6 +50,8 @@ static const struct {
     FIELD(MASQ_FIELD_EVENT_START_TIME, "EventStartTime"),
     FIELD(MASQ_FIELD_EVENT_TYPE, "EventType"),
     FIELD(MASQ_FIELD_EVENT_PRODUCT, "EventProduct"),
+    FIELD(MASQ_FIELD_ECS_TIMESTAMP, "@timestamp"),
+    FIELD(MASQ_FIELD_ECS_PROCESS, "process"),
 };
 #undef FIELD
 

@@ -53,6 +53,8 @@ typedef enum masq_field {
     MASQ_FIELD_EVENT_START_TIME,
     MASQ_FIELD_EVENT_TYPE,
     MASQ_FIELD_EVENT_PRODUCT,
+    MASQ_FIELD_ECS_TIMESTAMP, /* "@timestamp": an Elastic ECS event, read through cJSON */
+    MASQ_FIELD_ECS_PROCESS,   /* "process": ECS's nested object */
     MASQ_FIELD_COUNT
 } masq_field;
 

@@ -51,7 +51,11 @@ static masq_status ingest_json_line(masq_ingest *ingest, const char *line, size_
                       length + MASQ_FIELD_COUNT + 1, 1) != 0)
             return MASQ_ERR_NOMEM;
         masq_json_fields fields = {.scratch = ingest->scratch};
-        if (masq_json_fields_scan(line, length, &fields)) {
+        /* Elastic ECS events nest their fields ("process": {"executable": ...}):
+         * cJSON reads them. */
+        if (masq_json_fields_scan(line, length, &fields) &&
+            fields.kinds[MASQ_FIELD_ECS_TIMESTAMP] == MASQ_FIELD_ABSENT &&
+            fields.kinds[MASQ_FIELD_ECS_PROCESS] == MASQ_FIELD_ABSENT) {
             masq_row row = {NULL, &fields, line, length};
             return ingest_row(ingest, &row);
         }

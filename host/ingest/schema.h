@@ -7,6 +7,9 @@
  *                  TargetProcessName, TargetProcessFilename (computed from the
  *                  path when empty), TargetProcessFileOriginalName, DvcHostname,
  *                  EventStartTime; EventType ProcessCreated
+ * and, in auto only, Elastic ECS process starts (rows with @timestamp: nested or
+ * flattened process.executable, process.name, process.pe.original_file_name,
+ * host.name; event.type "start", or the event codes of 4688 and Sysmon 1).
  * auto tells them apart row by row. The notebook profile reads SecurityEvent
  * 4688 rows only, as the notebook does. */
 #ifndef MASQ_SCHEMA_H
