@@ -52,6 +52,9 @@ static const struct {
     FIELD(MASQ_FIELD_EVENT_PRODUCT, "EventProduct"),
     FIELD(MASQ_FIELD_ECS_TIMESTAMP, "@timestamp"),
     FIELD(MASQ_FIELD_ECS_PROCESS, "process"),
+    FIELD(MASQ_FIELD_EVTX_EVENT, "Event"),
+    FIELD(MASQ_FIELD_DOCUMENT, "document"),
+    FIELD(MASQ_FIELD_DETAILS, "Details"),
 };
 #undef FIELD
 

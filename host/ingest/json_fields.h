@@ -55,6 +55,9 @@ typedef enum masq_field {
     MASQ_FIELD_EVENT_PRODUCT,
     MASQ_FIELD_ECS_TIMESTAMP, /* "@timestamp": an Elastic ECS event, read through cJSON */
     MASQ_FIELD_ECS_PROCESS,   /* "process": ECS's nested object */
+    MASQ_FIELD_EVTX_EVENT,    /* "Event": an EVTX record as evtx_dump writes it */
+    MASQ_FIELD_DOCUMENT,      /* "document": a Chainsaw hunt hit (the record inside) */
+    MASQ_FIELD_DETAILS,       /* "Details": a Hayabusa timeline line */
     MASQ_FIELD_COUNT
 } masq_field;
 

@@ -51,11 +51,14 @@ static masq_status ingest_json_line(masq_ingest *ingest, const char *line, size_
                       length + MASQ_FIELD_COUNT + 1, 1) != 0)
             return MASQ_ERR_NOMEM;
         masq_json_fields fields = {.scratch = ingest->scratch};
-        /* Elastic ECS events nest their fields ("process": {"executable": ...}):
-         * cJSON reads them. */
+        /* Shapes that nest their fields (Elastic ECS, evtx_dump, Chainsaw,
+         * Hayabusa): cJSON reads them. */
         if (masq_json_fields_scan(line, length, &fields) &&
             fields.kinds[MASQ_FIELD_ECS_TIMESTAMP] == MASQ_FIELD_ABSENT &&
-            fields.kinds[MASQ_FIELD_ECS_PROCESS] == MASQ_FIELD_ABSENT) {
+            fields.kinds[MASQ_FIELD_ECS_PROCESS] != MASQ_FIELD_OTHER &&
+            fields.kinds[MASQ_FIELD_EVTX_EVENT] != MASQ_FIELD_OTHER &&
+            fields.kinds[MASQ_FIELD_DOCUMENT] != MASQ_FIELD_OTHER &&
+            fields.kinds[MASQ_FIELD_DETAILS] != MASQ_FIELD_OTHER) {
             masq_row row = {NULL, &fields, line, length};
             return ingest_row(ingest, &row);
         }

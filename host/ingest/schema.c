@@ -1,9 +1,9 @@
 #include "schema.h"
 
-#include <stdio.h>
 #include <string.h>
 
 #include "../names/name_table.h"
+#include "schema_nested.h"
 
 static bool read_securityevent(const masq_row *row, masq_event *e)
 {
@@ -113,71 +113,6 @@ static bool read_asim(const masq_row *row, masq_event *e)
     return true;
 }
 
-/* An ECS field by its dotted name: a flattened key ("process.executable"), or
- * the nested objects' (cJSON rows only). */
-static const cJSON *ecs_item(const masq_row *row, const char *name)
-{
-    if (row->json == NULL)
-        return NULL;
-    const cJSON *item = cJSON_GetObjectItemCaseSensitive(row->json, name);
-    if (item != NULL)
-        return item;
-    char path[128];
-    snprintf(path, sizeof path, "%s", name);
-    item = row->json;
-    char *rest = NULL;
-    for (char *part = strtok_r(path, ".", &rest); part != NULL && item != NULL; part = strtok_r(NULL, ".", &rest))
-        item = cJSON_IsObject(item) ? cJSON_GetObjectItemCaseSensitive(item, part) : NULL;
-    return item;
-}
-
-static const char *ecs_string(const masq_row *row, const char *name)
-{
-    const cJSON *item = ecs_item(row, name);
-    return cJSON_IsString(item) && item->valuestring[0] != '\0' ? item->valuestring : NULL;
-}
-
-/* Does a keyword field (a string or an array of them) hold the value? */
-static bool ecs_has(const masq_row *row, const char *name, const char *value)
-{
-    const cJSON *item = ecs_item(row, name);
-    if (cJSON_IsString(item))
-        return strcmp(item->valuestring, value) == 0;
-    const cJSON *list = cJSON_IsArray(item) ? item : NULL, *each;
-    cJSON_ArrayForEach(each, list)
-        if (cJSON_IsString(each) && strcmp(each->valuestring, value) == 0)
-            return true;
-    return false;
-}
-
-/* An Elastic ECS process start (Elastic Defend, Winlogbeat's Sysmon and
- * Security modules): event.type "start" (or event.action "start"), or the
- * event codes of 4688 and Sysmon 1. */
-static bool read_ecs(const masq_row *row, masq_event *e)
-{
-    const char *path = ecs_string(row, "process.executable"), *name = ecs_string(row, "process.name");
-    if (path == NULL && name == NULL)
-        return false;
-    const char *code = ecs_string(row, "event.code"), *provider = ecs_string(row, "winlog.provider_name");
-    bool security = code != NULL && strcmp(code, "4688") == 0;
-    bool sysmon = code != NULL && strcmp(code, "1") == 0 && provider != NULL && strstr(provider, "Sysmon") != NULL;
-    if (!ecs_has(row, "event.type", "start") && !ecs_has(row, "event.action", "start") && !security && !sysmon)
-        return false;
-    const char *host = ecs_string(row, "host.name");
-    *e = (masq_event){.process = name,
-                      .new_process_name = path,
-                      .original_file_name = ecs_string(row, "process.pe.original_file_name"),
-                      .computer = host ? host : ecs_string(row, "host.hostname"),
-                      .time_generated = ecs_string(row, "@timestamp"),
-                      .user = ecs_string(row, "user.name"),
-                      .user_domain = ecs_string(row, "user.domain"),
-                      .parent = ecs_string(row, "process.parent.executable"),
-                      .process_id = ecs_string(row, "process.entity_id"),
-                      .hashes = ecs_string(row, "process.hash.sha256"),
-                      .sensor = security ? MASQ_SENSOR_SECURITY_EVENT : sysmon ? MASQ_SENSOR_SYSMON : 0};
-    return true;
-}
-
 bool masq_schema_read(const masq_row *row, masq_schema schema, bool securityevent_only,
                       masq_event *event)
 {
@@ -195,8 +130,9 @@ bool masq_schema_read(const masq_row *row, masq_schema schema, bool securityeven
     case MASQ_SCHEMA_ASIM:
         return read_asim(row, event);
     default:
-        if (row->json != NULL && (cJSON_GetObjectItemCaseSensitive(row->json, "@timestamp") != NULL))
-            return read_ecs(row, event);
+        /* The shapes that nest their fields, before the flat ones. */
+        if (row->json != NULL && masq_schema_nested_shape(row))
+            return masq_schema_read_nested(row, event);
         /* ASIM first: its rows may keep a source's columns beside its own. */
         if (masq_row_string(row, "TargetProcessName") != NULL ||
             masq_row_string(row, "TargetProcessFilename") != NULL)

@@ -125,6 +125,8 @@ int masq_time_parse(const char *text, int64_t *milliseconds)
         }
     }
     int64_t offset_minutes = 0;
+    if (*p == ' ' && (p[1] == '+' || p[1] == '-'))
+        p++; /* "2016-08-19 08:06:57.658 +09:00", as Hayabusa writes it */
     if (*p == 'Z') {
         p++;
     } else if (*p == '+' || *p == '-') {

@@ -173,6 +173,26 @@ def json_rows(records):
     return rows
 
 
+def system_time(ms):
+    when = datetime.datetime.fromtimestamp(ms / 1000, datetime.timezone.utc)
+    return when.strftime("%Y-%m-%dT%H:%M:%S.") + "%03d0000Z" % (ms % 1000)
+
+
+def record_json(r, separate):
+    """A record as evtx_dump writes it (attributes in "#attributes"), or as Chainsaw
+    does (separate "X_attributes" members)."""
+    def element(name, attributes, system):
+        if separate:
+            system[name + "_attributes"] = attributes
+            system[name] = ""
+        else:
+            system[name] = {"#attributes": attributes}
+    system = {"EventID": int(r["event_id"]), "EventRecordID": r["record"], "Computer": r["computer"]}
+    element("Provider", {"Name": r["provider"]}, system)
+    element("TimeCreated", {"SystemTime": system_time(r["time_ms"])}, system)
+    return {"System": system, "EventData": dict(r["data"])}
+
+
 def chunks_of(path):
     data = open(path, "rb").read()
     return [data[4096 + k * 65536:4096 + (k + 1) * 65536] for k in range((len(data) - 4096) // 65536)
@@ -279,6 +299,27 @@ def main():
             check(from_evtx["anomalies"] == from_json["anomalies"],
                   "the findings of the EVTX files equal those of the same events as JSON lines")
             print("EVTX and JSON lines: %d events, %d anomalies" % (e["events"], e["anomalies"]))
+
+        # 4b. The same records as evtx_dump and Chainsaw write them: the same findings.
+        dump = os.path.join(work, "evtx_dump.jsonl")
+        hunt = os.path.join(work, "chainsaw.jsonl")
+        with open(dump, "w") as d, open(hunt, "w") as h:
+            for path in readable:
+                for r in evtxexport_records(path):
+                    d.write(json.dumps({"Event": record_json(r, False)}) + "\n")
+                    if is_process_creation(r["provider"], r["event_id"]):
+                        hit = {"group": "Sigma", "kind": "individual", "name": "Proc Exec", "level": "info",
+                               "timestamp": system_time(r["time_ms"]),
+                               "document": {"kind": "evtx", "path": path, "data": {"Event": record_json(r, True)}}}
+                        h.write(json.dumps(hit) + "\n")
+                        h.write(json.dumps(dict(hit, name="Another rule")) + "\n")  # a second rule's hit
+        for label, path in (("evtx_dump", dump), ("Chainsaw", hunt)):
+            report, _ = scan(args.masq, [path])
+            if check(report is not None and from_evtx is not None, label + " gives a report"):
+                check(report["summary"]["events"] == from_evtx["summary"]["events"] and
+                      report["anomalies"] == from_evtx["anomalies"],
+                      "%s JSON of the records gives the findings of the .evtx files (%d events, EVTX %d)"
+                      % (label, report["summary"]["events"], from_evtx["summary"]["events"]))
 
         # 5. A file of more than two parts (32 MiB each): two readers give one reader's bytes.
         chunks = []
