@@ -13,22 +13,13 @@
 #include "../util/time_iso.h"
 #include "bad_input.h"
 #include "evtx_binxml.h"
+#include "evtx_value.h"
 #include "ingest_event.h"
 #include "ingest_shared.h"
 
 #define CHUNK MASQ_EVTX_CHUNK_BYTES
 #define CHUNK_HEADER_BYTES 512
 #define RECORD_HEADER_BYTES 24
-
-static uint32_t le32(const unsigned char *p)
-{
-    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
-
-static uint64_t le64(const unsigned char *p)
-{
-    return (uint64_t)le32(p) | (uint64_t)le32(p + 4) << 32;
-}
 
 static bool all_zero(const unsigned char *p, size_t n)
 {
@@ -98,17 +89,17 @@ typedef struct chunk_reader {
 static masq_status check_chunk(chunk_reader *c, uint64_t index, uint32_t *free_offset)
 {
     const unsigned char *b = c->bytes;
-    *free_offset = le32(b + 48);
+    *free_offset = masq_evtx_u32(b + 48);
     uint32_t header_crc = (uint32_t)crc32(0, b, 120);
     header_crc = (uint32_t)crc32(header_crc, b + 128, CHUNK_HEADER_BYTES - 128);
-    if (header_crc != le32(b + 124))
+    if (header_crc != masq_evtx_u32(b + 124))
         MASQ_TRY(masq_ingest_damaged_chunk(c->ingest, index, "header checksum mismatch"));
     if (*free_offset < CHUNK_HEADER_BYTES || *free_offset > CHUNK) {
         *free_offset = CHUNK;
         return masq_ingest_damaged_chunk(c->ingest, index, "free space offset outside the chunk");
     }
     uint32_t records_crc = (uint32_t)crc32(0, b + CHUNK_HEADER_BYTES, *free_offset - CHUNK_HEADER_BYTES);
-    if (records_crc != le32(b + 52))
+    if (records_crc != masq_evtx_u32(b + 52))
         MASQ_TRY(masq_ingest_damaged_chunk(c->ingest, index, "records checksum mismatch"));
     return MASQ_OK;
 }
@@ -132,15 +123,15 @@ static masq_status read_chunk(chunk_reader *c, uint64_t index, uint64_t counted)
     masq_evtx_templates_reset(c->templates);
     uint32_t at = CHUNK_HEADER_BYTES;
     while (at + RECORD_HEADER_BYTES <= free_offset) {
-        uint32_t size = le32(b + at + 4);
+        uint32_t size = masq_evtx_u32(b + at + 4);
         /* A damaged copy of the size at the record's end leaves the record
          * to read: its binary XML is bounded by the size. */
-        if (le32(b + at) != 0x00002a2a || size < RECORD_HEADER_BYTES + 4 || size > free_offset - at) {
+        if (masq_evtx_u32(b + at) != 0x00002a2a || size < RECORD_HEADER_BYTES + 4 || size > free_offset - at) {
             return masq_ingest_bad_record(ingest, index, 0,
                                           "a record's header or size is damaged; the rest of the "
                                           "chunk is skipped");
         }
-        uint64_t id = le64(b + at + 8);
+        uint64_t id = masq_evtx_u64(b + at + 8);
         ingest->stats.evtx_records++;
         ingest->stats.lines++;
         const char *why = masq_evtx_read_record(c->templates, b, at + RECORD_HEADER_BYTES,
@@ -206,7 +197,7 @@ masq_status masq_evtx_read(masq_ingest *ingest, const char *path, uint64_t start
     }
     if (status == MASQ_OK && start == 0 && size > 0) {
         ingest->stats.files++;
-        if ((uint32_t)crc32(0, header, 120) != le32(header + 124)) {
+        if ((uint32_t)crc32(0, header, 120) != masq_evtx_u32(header + 124)) {
             ingest->stats.damaged_files++;
             masq_warn("%s: the file header's checksum is wrong; its chunks are read", path);
             if (ingest->strict)
