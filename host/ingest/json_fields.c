@@ -1,5 +1,6 @@
 #include "json_fields.h"
 
+#include <pthread.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -58,14 +59,35 @@ static const struct {
 };
 #undef FIELD
 
+/* The fields by the first byte of their names: a key is held only to the few
+ * names that start like it (built once, before any reader starts). */
+#define MAX_SAME_START 8
+static signed char by_start[256][MAX_SAME_START + 1];
+static pthread_once_t by_start_once = PTHREAD_ONCE_INIT;
+
+static void build_by_start(void)
+{
+    memset(by_start, -1, sizeof by_start);
+    for (int f = 0; f < MASQ_FIELD_COUNT; f++) {
+        signed char *slot = by_start[(unsigned char)field_names[f].name[0]];
+        int n = 0;
+        while (slot[n] >= 0)
+            n++;
+        if (n < MAX_SAME_START)
+            slot[n] = (signed char)f;
+    }
+}
+
 static int field_of(const char *key, size_t length)
 {
-    /* Length, then the first and last bytes: most keys of a row end here. */
-    for (int f = 0; f < MASQ_FIELD_COUNT; f++)
-        if (field_names[f].length == length && length > 0 && field_names[f].name[0] == key[0] &&
-            field_names[f].name[length - 1] == key[length - 1] &&
-            memcmp(field_names[f].name, key, length) == 0)
-            return f;
+    if (length == 0)
+        return -1;
+    pthread_once(&by_start_once, build_by_start);
+    /* Then the length and the last byte: most keys end here. */
+    for (const signed char *f = by_start[(unsigned char)key[0]]; *f >= 0; f++)
+        if (field_names[*f].length == length && field_names[*f].name[length - 1] == key[length - 1] &&
+            memcmp(field_names[*f].name, key, length) == 0)
+            return *f;
     return -1;
 }
 
