@@ -2,6 +2,8 @@
  * one folder name, '**' across them, '**\' also matching nothing. */
 #include <stdbool.h>
 #include <stdio.h>
+#include <string.h>
+#include <time.h>
 
 #include "util/glob.h"
 
@@ -38,6 +40,20 @@ int main(void)
     expect("\\users\\**\\temp\\", "\\users\\temp\\", true);
     expect("\\users\\**\\temp\\", "\\users\\bob\\tempx\\", false);
     expect("**", "\\a\\b\\c", true);
+    /* Stars against a name an attacker chose: pattern x text steps, never a
+     * backtracking search (this took 20 s with one). */
+    char name[200];
+    memset(name, 'a', 120);
+    strcpy(name + 120, ".exe");
+    clock_t start = clock();
+    expect("*a*a*a*a*a*b", name, false);
+    expect("*a*a*a*a*a*.exe", name, true);
+    double seconds = (double)(clock() - start) / CLOCKS_PER_SEC;
+    if (seconds > 0.5) {
+        printf("FAIL: two matches of many stars took %.2f s\n", seconds);
+        failures++;
+    }
+    expect("a***b", "axxb", true);
     if (failures)
         return 1;
     printf("glob: all cases pass\n");

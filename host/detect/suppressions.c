@@ -243,16 +243,20 @@ static bool computer_covered(const char *glob, const char *computer)
     return masq_glob_match(glob, lower);
 }
 
-/* Every value of the set (and so none beyond what was kept) passes. */
-static bool all_covered(const masq_text_set *set, const char *glob,
+/* Every value of the set passes, and every sighting has one: none beyond
+ * what was kept, none without a value (a row with no Computer or no path). */
+static bool all_covered(const masq_text_set *set, uint64_t sightings, const char *glob,
                         bool (*covered)(const char *glob, const char *text))
 {
     if (set->count == 0 || set->more > 0)
         return false;
-    for (uint32_t i = 0; i < set->count; i++)
+    uint64_t counted = 0;
+    for (uint32_t i = 0; i < set->count; i++) {
         if (!covered(glob, set->entries[i].text))
             return false;
-    return true;
+        counted += set->entries[i].count;
+    }
+    return counted >= sightings;
 }
 
 static bool folder_covered(const char *glob, const char *path)
@@ -280,9 +284,9 @@ bool masq_suppression_covers(const masq_suppression *rule, const masq_anomaly *a
         return false;
     if (rule->reasons && (a->reasons & ~rule->reasons) != 0)
         return false;
-    if (rule->folder && !all_covered(&e->paths, rule->folder, folder_covered))
+    if (rule->folder && !all_covered(&e->paths, a->evidence_count, rule->folder, folder_covered))
         return false;
-    if (rule->computer && !all_covered(&e->computers, rule->computer, computer_covered))
+    if (rule->computer && !all_covered(&e->computers, a->evidence_count, rule->computer, computer_covered))
         return false;
     if (rule->sha256 && !hash_covered(rule->sha256, a->suspicious))
         return false;

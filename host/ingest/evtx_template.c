@@ -38,8 +38,10 @@ masq_evtx_templates *masq_evtx_templates_new(void)
 
 void masq_evtx_templates_reset(masq_evtx_templates *t)
 {
-    for (size_t i = 0; i < t->count; i++)
-        masq_evtx_map_free(&t->items[i]);
+    for (size_t i = 0; i < t->count; i++) {
+        masq_evtx_map_free(t->items[i]);
+        free(t->items[i]);
+    }
     t->count = 0;
 }
 
@@ -173,8 +175,10 @@ static char *literal_of(cursor *c, uint32_t units)
 }
 
 const char *masq_evtx_compile_range(const unsigned char *chunk, uint32_t start, uint32_t end,
-                                 const context *at, template_map *map)
+                                    const context *at, template_map *map)
 {
+    if (at->depth < 0 || at->depth > MAX_DEPTH)
+        return "elements nested too deep";
     cursor c = {chunk, start, end, false};
     walk w = {.map = map, .at = *at};
     int base = at->depth;
@@ -191,7 +195,7 @@ const char *masq_evtx_compile_range(const unsigned char *chunk, uint32_t start, 
             skip(&c, 2); /* dependency identifier */
             skip(&c, 4); /* data size */
             read_name(&c, name, sizeof name);
-            if (w.at.depth == MAX_DEPTH)
+            if (w.at.depth >= MAX_DEPTH)
                 return "elements nested too deep";
             w.at.kinds[w.at.depth] = element_of(name);
             w.at.data_field[w.at.depth] = -1;
@@ -278,15 +282,29 @@ static const char *compile(const unsigned char *chunk, uint32_t offset, const co
     return masq_evtx_compile_range(chunk, offset + 24, offset + 24 + size, at, map);
 }
 
-const template_map *masq_evtx_template_for(masq_evtx_templates *t, const unsigned char *chunk,
-                                        uint32_t offset, const context *at, const char **why)
+static bool same_context(const context *a, const context *b)
 {
-    for (size_t i = 0; i < t->count; i++)
-        if (t->items[i].offset == offset)
-            return &t->items[i];
+    if (a->depth != b->depth)
+        return false;
+    for (int i = 0; i < a->depth; i++)
+        if (a->kinds[i] != b->kinds[i] || a->data_field[i] != b->data_field[i])
+            return false;
+    return true;
+}
+
+const template_map *masq_evtx_template_for(masq_evtx_templates *t, const unsigned char *chunk,
+                                           uint32_t offset, const context *at, const char **why)
+{
+    for (size_t i = 0; i < t->count; i++) {
+        const template_map *map = t->items[i];
+        if (map->offset == offset && same_context(&map->made_in, at)) {
+            *why = map->failure;
+            return map->failure == NULL ? map : NULL;
+        }
+    }
     if (t->count == t->capacity) {
         size_t capacity = t->capacity ? 2 * t->capacity : 16;
-        template_map *items = realloc(t->items, capacity * sizeof *items);
+        template_map **items = realloc(t->items, capacity * sizeof *items);
         if (items == NULL) {
             *why = "out of memory";
             return NULL;
@@ -294,13 +312,18 @@ const template_map *masq_evtx_template_for(masq_evtx_templates *t, const unsigne
         t->items = items;
         t->capacity = capacity;
     }
-    template_map *map = &t->items[t->count];
-    *why = compile(chunk, offset, at, map);
-    if (*why != NULL) {
-        masq_evtx_map_free(map);
+    template_map *map = malloc(sizeof *map);
+    if (map == NULL) {
+        *why = "out of memory";
         return NULL;
     }
-    t->count++;
-    return map;
+    const char *failure = compile(chunk, offset, at, map);
+    map->made_in = *at;
+    map->failure = failure;
+    if (failure != NULL)
+        masq_evtx_map_free(map);
+    t->items[t->count++] = map;
+    *why = failure;
+    return failure == NULL ? map : NULL;
 }
 

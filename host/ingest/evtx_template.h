@@ -79,13 +79,17 @@ typedef struct nested_slot {
 
 typedef struct template_map {
     uint32_t offset; /* of its definition in the chunk */
+    context made_in; /* where it was compiled: a map holds for that context only */
+    const char *failure; /* why it cannot be read (kept: not compiled again), or NULL */
     field_source fields[MASQ_EVTX_FIELDS];
     nested_slot nested[MAX_NESTED];
     size_t nested_count;
 } template_map;
 
+/* Each map allocated on its own: a map stays where it is while records
+ * nested in its values compile more. */
 struct masq_evtx_templates {
-    template_map *items;
+    template_map **items;
     size_t count;
     size_t capacity;
 };

@@ -116,10 +116,15 @@ static bool read_asim(const masq_row *row, masq_event *e)
 bool masq_schema_read(const masq_row *row, masq_schema schema, bool securityevent_only,
                       masq_event *event)
 {
-    if (securityevent_only)
-        return (schema == MASQ_SCHEMA_AUTO || schema == MASQ_SCHEMA_CSV ||
-                schema == MASQ_SCHEMA_SECURITYEVENT) &&
-               read_securityevent(row, event);
+    if (securityevent_only) {
+        if (!(schema == MASQ_SCHEMA_AUTO || schema == MASQ_SCHEMA_CSV || schema == MASQ_SCHEMA_SECURITYEVENT))
+            return false;
+        /* A 4688 record as a DFIR tool writes it, as the native EVTX reader takes it. */
+        if (row->json != NULL && masq_schema_nested_shape(row) && masq_schema_read_nested(row, event) &&
+            event->sensor == MASQ_SENSOR_SECURITY_EVENT)
+            return true;
+        return read_securityevent(row, event);
+    }
     switch (schema) {
     case MASQ_SCHEMA_SECURITYEVENT:
         return read_securityevent(row, event);
@@ -130,13 +135,14 @@ bool masq_schema_read(const masq_row *row, masq_schema schema, bool securityeven
     case MASQ_SCHEMA_ASIM:
         return read_asim(row, event);
     default:
-        /* The shapes that nest their fields, before the flat ones. */
-        if (row->json != NULL && masq_schema_nested_shape(row))
-            return masq_schema_read_nested(row, event);
-        /* ASIM first: its rows may keep a source's columns beside its own. */
-        if (masq_row_string(row, "TargetProcessName") != NULL ||
-            masq_row_string(row, "TargetProcessFilename") != NULL)
-            return read_asim(row, event);
+        /* The shapes that nest their fields, then ASIM (its rows may keep a
+         * source's columns beside its own), then the flat ones: a row one of
+         * them does not take goes on to the next. */
+        if (row->json != NULL && masq_schema_nested_shape(row) && masq_schema_read_nested(row, event))
+            return true;
+        if ((nonempty(row, "TargetProcessName") != NULL || nonempty(row, "TargetProcessFilename") != NULL) &&
+            read_asim(row, event))
+            return true;
         return read_securityevent(row, event) ||
                read_sysmon(row, event) || read_mde(row, event);
     }

@@ -321,6 +321,15 @@ def main():
                       "%s JSON of the records gives the findings of the .evtx files (%d events, EVTX %d)"
                       % (label, report["summary"]["events"], from_evtx["summary"]["events"]))
 
+        # 4c. The notebook profile takes the 4688 records of both routes alike.
+        notebook_evtx, _ = scan(args.masq, ["--profile", "notebook", evtx_dir])
+        notebook_dump, _ = scan(args.masq, ["--profile", "notebook", dump])
+        if check(notebook_evtx is not None and notebook_dump is not None, "notebook scans give a report"):
+            check(notebook_evtx["summary"]["events"] == notebook_dump["summary"]["events"] > 0 and
+                  notebook_evtx["anomalies"] == notebook_dump["anomalies"],
+                  "--profile notebook: the .evtx files and their evtx_dump JSON give the same 4688 events (%d, %d)"
+                  % (notebook_evtx["summary"]["events"], notebook_dump["summary"]["events"]))
+
         # 5. A file of more than two parts (32 MiB each): two readers give one reader's bytes.
         chunks = []
         for path in readable:
