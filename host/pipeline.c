@@ -87,6 +87,13 @@ static masq_status ingest_stage(const masq_config *config, masq_result *result)
     else if (stats->malformed_lines > 0)
         masq_warn("%llu malformed lines skipped; --strict makes them fatal",
                   (unsigned long long)stats->malformed_lines);
+    if (stats->evtx_malformed_records > 0 || stats->evtx_damaged_chunks > 0)
+        masq_warn("EVTX damage: %llu record%s not read, %llu chunk%s damaged (counted in the summary; "
+                  "the first few are shown above); --strict makes it fatal",
+                  (unsigned long long)stats->evtx_malformed_records,
+                  stats->evtx_malformed_records == 1 ? "" : "s",
+                  (unsigned long long)stats->evtx_damaged_chunks,
+                  stats->evtx_damaged_chunks == 1 ? "" : "s");
     if (stats->unnamed_events > 0)
         masq_warn("%llu events had neither Process nor NewProcessName and were not counted",
                   (unsigned long long)stats->unnamed_events);

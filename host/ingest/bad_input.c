@@ -63,8 +63,13 @@ masq_status masq_ingest_bad_record(masq_ingest *ingest, uint64_t chunk, uint64_t
 masq_status masq_ingest_damaged_chunk(masq_ingest *ingest, uint64_t chunk, const char *why)
 {
     ingest->stats.evtx_damaged_chunks++;
-    masq_warn("%s: chunk %llu: %s%s", ingest->current_file, (unsigned long long)chunk, why,
-              ingest->strict ? "" : " (--strict makes it fatal)");
+    unsigned reported = ingest->shared ? atomic_fetch_add(&ingest->shared->reported, 1)
+                                       : ingest->reported;
+    if (reported < ingest->report_limit || ingest->strict) {
+        ingest->reported++;
+        masq_warn("%s: chunk %llu: %s%s", ingest->current_file, (unsigned long long)chunk, why,
+                  ingest->strict ? "" : " (--strict makes it fatal)");
+    }
     return ingest->strict ? MASQ_ERR_INPUT : MASQ_OK;
 }
 

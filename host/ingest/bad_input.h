@@ -18,10 +18,10 @@ uint64_t masq_ingest_line_number(masq_ingest *ingest);
  * under strict. */
 masq_status masq_ingest_bad_line(masq_ingest *ingest, const char *reason);
 
-/* EVTX damage, reported with the file and the chunk (its index in the file):
- * a record that cannot be read (counted, the first few reported), a chunk
- * whose signature or checksums are wrong (counted and reported). Fatal under
- * --strict. */
+/* EVTX damage, reported with the file and the chunk (its index in the file,
+ * from 0): a record that cannot be read, a chunk whose signature or checksums
+ * are wrong; each counted, the first few (with the bad lines) reported. Fatal
+ * under --strict. */
 masq_status masq_ingest_bad_record(masq_ingest *ingest, uint64_t chunk, uint64_t record,
                                    const char *reason);
 masq_status masq_ingest_damaged_chunk(masq_ingest *ingest, uint64_t chunk, const char *why);
