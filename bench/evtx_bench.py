@@ -29,44 +29,31 @@ import os
 import platform
 import shutil
 import statistics
-import struct
 import subprocess
 import sys
 import tempfile
 import time
-import zlib
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import bench_env  # noqa: E402
 
+sys.path.insert(0, os.path.join(bench_env.REPO, "tools"))
+import evtx_files  # noqa: E402
+
 REPO = bench_env.REPO
 DATA = os.path.join(REPO, "tests", "data", "evtx")
-CHUNK = 65536
 
 
 def real_chunks():
     paths = sorted(os.path.join(DATA, "process", f) for f in os.listdir(os.path.join(DATA, "process")))
     paths.append(os.path.join(DATA, "other", "sysmon.evtx"))
-    chunks = []
-    for path in paths:
-        data = open(path, "rb").read()
-        for k in range((len(data) - 4096) // CHUNK):
-            chunk = data[4096 + k * CHUNK:4096 + (k + 1) * CHUNK]
-            if chunk[:8] == b"ElfChnk\0":
-                chunks.append(chunk)
-    return chunks
+    return [chunk for path in paths for chunk in evtx_files.chunks_of(path)]
 
 
 def make_file(path, megabytes, chunks):
-    header = bytearray(open(os.path.join(DATA, "other", "sysmon.evtx"), "rb").read()[:4096])
-    count = max(1, megabytes * 10**6 // CHUNK)
-    struct.pack_into("<H", header, 42, min(count, 65535))
-    struct.pack_into("<I", header, 124, zlib.crc32(bytes(header[:120])))
-    with open(path, "wb") as out:
-        out.write(header)
-        for i in range(count):
-            out.write(chunks[i % len(chunks)])
-    return os.path.getsize(path)
+    count = max(1, megabytes * 10**6 // evtx_files.CHUNK)
+    return evtx_files.write_evtx(path, os.path.join(DATA, "other", "sysmon.evtx"),
+                                 [chunks[i % len(chunks)] for i in range(count)])
 
 
 def run_timed(argv, stdout=subprocess.DEVNULL):

@@ -153,22 +153,6 @@ static void print_written(const masq_result *result, const char *path, masq_form
     free(where);
 }
 
-/* Findings --suppress took out are never dropped silently: how many, by
- * which rules (the JSON summary and the table say it too). */
-static void print_suppressed(const masq_result *result)
-{
-    if (result->summary.suppressed == 0)
-        return;
-    char *where = masq_escape_dup(result->config.suppress_path);
-    fprintf(stderr, "masq: %llu finding%s suppressed by %s (", (unsigned long long)result->summary.suppressed,
-            result->summary.suppressed == 1 ? "" : "s", where ? where : "--suppress");
-    for (size_t i = 0; i < result->suppression_count; i++)
-        fprintf(stderr, "%sline %u: %llu", i ? ", " : "", result->suppressions[i].line,
-                (unsigned long long)result->suppressions[i].findings);
-    fputs(")\n", stderr);
-    free(where);
-}
-
 static int run_scan(const masq_options *options)
 {
     masq_format format = output_format(options);
@@ -220,8 +204,12 @@ static int run_scan(const masq_options *options)
             status = masq_output_commit(&output);
         if (status == MASQ_OK && options->output_path != NULL && options->verbosity >= 1)
             print_written(&result, options->output_path, format);
-        if (status == MASQ_OK && options->verbosity >= 1 && format != MASQ_FORMAT_TABLE)
-            print_suppressed(&result);
+        /* Findings --suppress took out are never dropped silently (the table says it too). */
+        if (status == MASQ_OK && options->verbosity >= 1 && format != MASQ_FORMAT_TABLE &&
+            result.summary.suppressed > 0) {
+            fputs("masq: ", stderr);
+            masq_result_write_suppressed(&result, stderr);
+        }
         /* Results are on disk (or stdout) first; a failed publish keeps its batches in the spool. */
         if (status == MASQ_OK && options->publish.api != MASQ_PUBLISH_NONE)
             status = masq_publish_result(&options->publish, &result);

@@ -1,6 +1,7 @@
 #include "bad_input.h"
 
 #include <stdatomic.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -30,13 +31,22 @@ uint64_t masq_ingest_line_number(masq_ingest *ingest)
     return (uint64_t)ingest->line_base + ingest->current_line;
 }
 
+/* Is this bad input among the first few (of all readers) shown? Under
+ * --strict it is the one that stops the read, always shown. */
+static bool shown(masq_ingest *ingest)
+{
+    unsigned reported = ingest->shared ? atomic_fetch_add(&ingest->shared->reported, 1)
+                                       : ingest->reported;
+    if (reported >= ingest->report_limit && !ingest->strict)
+        return false;
+    ingest->reported++;
+    return true;
+}
+
 masq_status masq_ingest_bad_line(masq_ingest *ingest, const char *reason)
 {
     ingest->stats.malformed_lines++;
-    unsigned reported = ingest->shared ? atomic_fetch_add(&ingest->shared->reported, 1)
-                                       : ingest->reported;
-    if (reported < ingest->report_limit || ingest->strict) {
-        ingest->reported++;
+    if (shown(ingest)) {
         masq_warn("%s:%llu: %s", ingest->current_file ? ingest->current_file : "(demo)",
                   (unsigned long long)masq_ingest_line_number(ingest), reason);
     }
@@ -47,10 +57,7 @@ masq_status masq_ingest_bad_record(masq_ingest *ingest, uint64_t chunk, uint64_t
                                    const char *reason)
 {
     ingest->stats.evtx_malformed_records++;
-    unsigned reported = ingest->shared ? atomic_fetch_add(&ingest->shared->reported, 1)
-                                       : ingest->reported;
-    if (reported < ingest->report_limit || ingest->strict) {
-        ingest->reported++;
+    if (shown(ingest)) {
         if (record != 0)
             masq_warn("%s: chunk %llu: record %llu: %s", ingest->current_file,
                       (unsigned long long)chunk, (unsigned long long)record, reason);
@@ -63,10 +70,7 @@ masq_status masq_ingest_bad_record(masq_ingest *ingest, uint64_t chunk, uint64_t
 masq_status masq_ingest_damaged_chunk(masq_ingest *ingest, uint64_t chunk, const char *why)
 {
     ingest->stats.evtx_damaged_chunks++;
-    unsigned reported = ingest->shared ? atomic_fetch_add(&ingest->shared->reported, 1)
-                                       : ingest->reported;
-    if (reported < ingest->report_limit || ingest->strict) {
-        ingest->reported++;
+    if (shown(ingest)) {
         masq_warn("%s: chunk %llu: %s%s", ingest->current_file, (unsigned long long)chunk, why,
                   ingest->strict ? "" : " (--strict makes it fatal)");
     }

@@ -13,6 +13,7 @@
 #include "../util/time_iso.h"
 #include "bad_input.h"
 #include "evtx_binxml.h"
+#include "evtx_event.h"
 #include "evtx_value.h"
 #include "ingest_event.h"
 #include "ingest_shared.h"
@@ -29,51 +30,37 @@ static bool all_zero(const unsigned char *p, size_t n)
     return true;
 }
 
+/* An EventData value of a record masq's reader read, by its name. */
+static const char *record_data(const void *record, const char *name)
+{
+    const masq_evtx_record *r = record;
+    for (int f = MASQ_EVTX_NEW_PROCESS_NAME; f < MASQ_EVTX_FIELDS; f++)
+        if (strcmp(masq_evtx_data_name((masq_evtx_field)f), name) == 0)
+            return r->fields[f];
+    return NULL;
+}
+
 /* A record as an event, when it is a process creation the schema reads. */
 static bool event_of(const masq_ingest *ingest, const masq_evtx_record *r, char *time_text,
-                     masq_event *e)
+                     char *origin, size_t origin_size, masq_event *e)
 {
-    const char *provider = r->fields[MASQ_EVTX_PROVIDER], *id = r->fields[MASQ_EVTX_EVENT_ID];
-    if (provider == NULL || id == NULL)
-        return false;
-    bool security = strcmp(provider, "Microsoft-Windows-Security-Auditing") == 0 && strcmp(id, "4688") == 0;
-    bool sysmon = strcmp(provider, "Microsoft-Windows-Sysmon") == 0 && strcmp(id, "1") == 0;
+    masq_evtx_kind kind = masq_evtx_kind_of(r->fields[MASQ_EVTX_PROVIDER], r->fields[MASQ_EVTX_EVENT_ID]);
     masq_schema schema = ingest->schema;
-    if (security && !(schema == MASQ_SCHEMA_AUTO || schema == MASQ_SCHEMA_SECURITYEVENT))
+    if (kind == MASQ_EVTX_SECURITY_4688 && !(schema == MASQ_SCHEMA_AUTO || schema == MASQ_SCHEMA_SECURITYEVENT))
         return false;
-    if (sysmon && (ingest->securityevent_only || !(schema == MASQ_SCHEMA_AUTO || schema == MASQ_SCHEMA_SYSMON)))
+    if (kind == MASQ_EVTX_SYSMON_1 &&
+        (ingest->securityevent_only || !(schema == MASQ_SCHEMA_AUTO || schema == MASQ_SCHEMA_SYSMON)))
         return false;
-    if (!security && !sysmon)
+    if (kind == MASQ_EVTX_OTHER)
         return false;
-    const char *when = NULL;
+    masq_evtx_event_of(kind, record_data, r, e);
+    e->computer = r->fields[MASQ_EVTX_COMPUTER];
+    e->time_generated = r->fields[MASQ_EVTX_TIME];
     if (r->time_ms != MASQ_TIME_NONE) {
         masq_time_format(r->time_ms, time_text, 32);
-        when = time_text;
-    } else {
-        when = r->fields[MASQ_EVTX_TIME];
+        e->time_generated = time_text;
     }
-    if (security) {
-        /* SecurityEvent's Account, DOMAIN\user of the subject, is made by
-         * ingest as for a row with SubjectUserName and SubjectDomainName. */
-        *e = (masq_event){.new_process_name = r->fields[MASQ_EVTX_NEW_PROCESS_NAME],
-                          .computer = r->fields[MASQ_EVTX_COMPUTER],
-                          .time_generated = when,
-                          .user = r->fields[MASQ_EVTX_SUBJECT_USER_NAME],
-                          .user_domain = r->fields[MASQ_EVTX_SUBJECT_DOMAIN_NAME],
-                          .parent = r->fields[MASQ_EVTX_PARENT_PROCESS_NAME],
-                          .process_id = r->fields[MASQ_EVTX_NEW_PROCESS_ID],
-                          .sensor = MASQ_SENSOR_SECURITY_EVENT};
-    } else {
-        *e = (masq_event){.new_process_name = r->fields[MASQ_EVTX_IMAGE],
-                          .original_file_name = r->fields[MASQ_EVTX_ORIGINAL_FILE_NAME],
-                          .computer = r->fields[MASQ_EVTX_COMPUTER],
-                          .time_generated = when,
-                          .user = r->fields[MASQ_EVTX_USER],
-                          .parent = r->fields[MASQ_EVTX_PARENT_IMAGE],
-                          .process_id = r->fields[MASQ_EVTX_PROCESS_ID],
-                          .hashes = r->fields[MASQ_EVTX_HASHES],
-                          .sensor = MASQ_SENSOR_SYSMON};
-    }
+    e->origin_id = masq_evtx_origin(r->fields[MASQ_EVTX_RECORD_ID], origin, origin_size);
     return true;
 }
 
@@ -142,14 +129,12 @@ static masq_status read_chunk(chunk_reader *c, uint64_t index, uint64_t counted)
         } else {
             char time_text[32], origin[32];
             masq_event event;
-            if (event_of(ingest, c->record, time_text, &event)) {
-                /* A record read twice (two copies of a log) is one event. */
-                const char *number = c->record->fields[MASQ_EVTX_RECORD_ID];
-                if (number != NULL)
-                    snprintf(origin, sizeof origin, "evtx:%.20s", number);
-                else
-                    snprintf(origin, sizeof origin, "evtx:%llu", (unsigned long long)id);
-                event.origin_id = origin;
+            if (event_of(ingest, c->record, time_text, origin, sizeof origin, &event)) {
+                if (event.origin_id == NULL) { /* no EventRecordID: the record header's number */
+                    char header_id[24];
+                    snprintf(header_id, sizeof header_id, "%llu", (unsigned long long)id);
+                    event.origin_id = masq_evtx_origin(header_id, origin, sizeof origin);
+                }
                 status = masq_ingest_event(ingest, &event);
             } else {
                 ingest->stats.other_events++;

@@ -120,7 +120,7 @@ bool masq_schema_read(const masq_row *row, masq_schema schema, bool securityeven
         if (!(schema == MASQ_SCHEMA_AUTO || schema == MASQ_SCHEMA_CSV || schema == MASQ_SCHEMA_SECURITYEVENT))
             return false;
         /* A 4688 record as a DFIR tool writes it, as the native EVTX reader takes it. */
-        if (row->json != NULL && masq_schema_nested_shape(row) && masq_schema_read_nested(row, event) &&
+        if (row->json != NULL && masq_schema_read_nested(row, event) &&
             event->sensor == MASQ_SENSOR_SECURITY_EVENT)
             return true;
         return read_securityevent(row, event);
@@ -138,7 +138,7 @@ bool masq_schema_read(const masq_row *row, masq_schema schema, bool securityeven
         /* The shapes that nest their fields, then ASIM (its rows may keep a
          * source's columns beside its own), then the flat ones: a row one of
          * them does not take goes on to the next. */
-        if (row->json != NULL && masq_schema_nested_shape(row) && masq_schema_read_nested(row, event))
+        if (row->json != NULL && masq_schema_read_nested(row, event))
             return true;
         if ((nonempty(row, "TargetProcessName") != NULL || nonempty(row, "TargetProcessFilename") != NULL) &&
             read_asim(row, event))

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "../names/name_table.h"
+#include "evtx_event.h"
 
 /* An ECS field by its dotted name: a flattened key ("process.executable"), or
  * the nested objects' (cJSON rows only). */
@@ -108,91 +109,62 @@ static const char *attribute_of(const cJSON *parent, const char *element, const 
 
 static _Thread_local char origin[80], number[32];
 
+/* An EventData value: a member of an object of the row (EventData,
+ * Hayabusa's AllFieldInfo). */
+static const char *member_text(const void *object, const char *name)
+{
+    return text_of(member(object, name));
+}
+
 /* An EVTX record as JSON: Security 4688 and Sysmon 1, read as the native
- * reader reads them (evtx_read.c). */
+ * reader reads them (evtx_event.h). */
 static bool read_record(const cJSON *event_object, masq_event *e)
 {
-    const cJSON *system = member(event_object, "System"), *data = member(event_object, "EventData");
-    const char *provider = attribute_of(system, "Provider", "Name");
-    const char *id = value_of(member(system, "EventID"), number, sizeof number);
-    if (provider == NULL || id == NULL)
+    const cJSON *system = member(event_object, "System");
+    masq_evtx_kind kind = masq_evtx_kind_of(attribute_of(system, "Provider", "Name"),
+                                            value_of(member(system, "EventID"), number, sizeof number));
+    if (kind == MASQ_EVTX_OTHER)
         return false;
-    bool security = strcmp(provider, "Microsoft-Windows-Security-Auditing") == 0 && strcmp(id, "4688") == 0;
-    bool sysmon = strcmp(provider, "Microsoft-Windows-Sysmon") == 0 && strcmp(id, "1") == 0;
-    if (!security && !sysmon)
-        return false;
+    masq_evtx_event_of(kind, member_text, member(event_object, "EventData"), e);
     char record[32];
-    const char *record_id = value_of(member(system, "EventRecordID"), record, sizeof record);
-    if (record_id != NULL)
-        snprintf(origin, sizeof origin, "evtx:%.20s", record_id);
-    const char *computer = value_of(member(system, "Computer"), NULL, 0);
-    const char *when = attribute_of(system, "TimeCreated", "SystemTime");
-    if (security) {
-        *e = (masq_event){.new_process_name = text_of(member(data, "NewProcessName")),
-                          .user = text_of(member(data, "SubjectUserName")),
-                          .user_domain = text_of(member(data, "SubjectDomainName")),
-                          .parent = text_of(member(data, "ParentProcessName")),
-                          .process_id = text_of(member(data, "NewProcessId")),
-                          .sensor = MASQ_SENSOR_SECURITY_EVENT};
-    } else {
-        *e = (masq_event){.new_process_name = text_of(member(data, "Image")),
-                          .original_file_name = text_of(member(data, "OriginalFileName")),
-                          .user = text_of(member(data, "User")),
-                          .parent = text_of(member(data, "ParentImage")),
-                          .process_id = text_of(member(data, "ProcessId")),
-                          .hashes = text_of(member(data, "Hashes")),
-                          .sensor = MASQ_SENSOR_SYSMON};
-    }
-    e->computer = computer;
-    e->time_generated = when;
-    e->origin_id = record_id != NULL ? origin : NULL;
+    e->computer = value_of(member(system, "Computer"), NULL, 0);
+    e->time_generated = attribute_of(system, "TimeCreated", "SystemTime");
+    e->origin_id = masq_evtx_origin(value_of(member(system, "EventRecordID"), record, sizeof record),
+                                    origin, sizeof origin);
     return true;
 }
 
 /* A Hayabusa json-timeline line: Channel "Sec" EventID 4688, or "Sysmon" 1;
- * the rest from AllFieldInfo when the profile wrote it, else Details. */
+ * the rest from AllFieldInfo (the record's EventData) when the profile wrote
+ * it, else Details. */
 static bool read_hayabusa(const cJSON *row, masq_event *e)
 {
     const char *channel = text_of(member(row, "Channel"));
     const char *id = value_of(member(row, "EventID"), number, sizeof number);
     if (channel == NULL || id == NULL)
         return false;
-    bool security = (strcmp(channel, "Sec") == 0 || strcmp(channel, "Security") == 0) && strcmp(id, "4688") == 0;
-    bool sysmon = strcmp(channel, "Sysmon") == 0 && strcmp(id, "1") == 0;
-    if (!security && !sysmon)
+    masq_evtx_kind kind = MASQ_EVTX_OTHER;
+    if ((strcmp(channel, "Sec") == 0 || strcmp(channel, "Security") == 0) && strcmp(id, "4688") == 0)
+        kind = MASQ_EVTX_SECURITY_4688;
+    else if (strcmp(channel, "Sysmon") == 0 && strcmp(id, "1") == 0)
+        kind = MASQ_EVTX_SYSMON_1;
+    if (kind == MASQ_EVTX_OTHER)
         return false;
-    const cJSON *details = member(row, "Details"), *all = member(row, "AllFieldInfo");
-    const char *path = text_of(member(all, security ? "NewProcessName" : "Image"));
-    if (path == NULL)
-        path = text_of(member(details, "Proc"));
-    if (path == NULL)
-        path = text_of(member(details, "Path"));
-    char record[32];
-    const char *record_id = value_of(member(row, "RecordID"), record, sizeof record);
-    /* Each rule a record matched writes a line: they are one event. */
-    if (record_id != NULL)
-        snprintf(origin, sizeof origin, "evtx:%.20s", record_id);
-    *e = (masq_event){.new_process_name = path,
-                      .computer = text_of(member(row, "Computer")),
-                      .time_generated = text_of(member(row, "Timestamp")),
-                      .original_file_name = text_of(member(all, "OriginalFileName")),
-                      .user = text_of(member(all, security ? "SubjectUserName" : "User")),
-                      .user_domain = security ? text_of(member(all, "SubjectDomainName")) : NULL,
-                      .parent = text_of(member(all, security ? "ParentProcessName" : "ParentImage")),
-                      .hashes = text_of(member(all, "Hashes")),
-                      .origin_id = record_id != NULL ? origin : NULL,
-                      .sensor = security ? MASQ_SENSOR_SECURITY_EVENT : MASQ_SENSOR_SYSMON};
+    const cJSON *details = member(row, "Details");
+    masq_evtx_event_of(kind, member_text, member(row, "AllFieldInfo"), e);
+    if (e->new_process_name == NULL)
+        e->new_process_name = text_of(member(details, "Proc"));
+    if (e->new_process_name == NULL)
+        e->new_process_name = text_of(member(details, "Path"));
     if (e->user == NULL)
         e->user = text_of(member(details, "User"));
+    char record[32];
+    e->computer = text_of(member(row, "Computer"));
+    e->time_generated = text_of(member(row, "Timestamp"));
+    /* Each rule a record matched writes a line: they are one event. */
+    e->origin_id = masq_evtx_origin(value_of(member(row, "RecordID"), record, sizeof record), origin,
+                                    sizeof origin);
     return true;
-}
-
-bool masq_schema_nested_shape(const masq_row *row)
-{
-    const cJSON *json = row->json;
-    return cJSON_GetObjectItemCaseSensitive(json, "@timestamp") != NULL ||
-           cJSON_IsObject(member(json, "Event")) || cJSON_IsObject(member(json, "document")) ||
-           cJSON_IsObject(member(json, "Details"));
 }
 
 bool masq_schema_read_nested(const masq_row *row, masq_event *event)
@@ -205,5 +177,7 @@ bool masq_schema_read_nested(const masq_row *row, masq_event *event)
         return read_record(member(member(document, "data"), "Event"), event);
     if (cJSON_IsObject(member(json, "Details")))
         return read_hayabusa(json, event);
-    return read_ecs(row, event);
+    if (cJSON_GetObjectItemCaseSensitive(json, "@timestamp") != NULL)
+        return read_ecs(row, event);
+    return false;
 }

@@ -19,12 +19,9 @@
 #include "event.h"
 #include "row.h"
 
-/* Is the row (a cJSON one) one of these shapes? */
-bool masq_schema_nested_shape(const masq_row *row);
-
-/* Read it: true and the event (pointing into the row, and into a buffer the
- * reader keeps per thread for the time and origin it builds) when it is a
- * process creation. */
+/* A row of one of these shapes (a cJSON one): true and the event (pointing
+ * into the row, and into a buffer the reader keeps per thread for the
+ * origin it builds) when it is a process creation; false for any other row. */
 bool masq_schema_read_nested(const masq_row *row, masq_event *event);
 
 #endif

@@ -445,16 +445,22 @@ static int write_table(const masq_result *result, FILE *out)
             (unsigned long long)s->infrequent, (unsigned long long)s->pairs,
             masq_profile_name(result->config.profile),
             s->seconds_ingest + s->seconds_tier + s->seconds_match);
-    if (s->suppressed > 0) {
-        fprintf(out, "%llu finding%s suppressed by ", (unsigned long long)s->suppressed,
-                s->suppressed == 1 ? "" : "s");
-        masq_escape_fputs(result->config.suppress_path, out);
-        for (size_t i = 0; i < result->suppression_count; i++)
-            fprintf(out, "%sline %u: %llu", i ? ", " : " (", result->suppressions[i].line,
-                    (unsigned long long)result->suppressions[i].findings);
-        fputs(")\n", out);
-    }
+    masq_report_suppressed(result, out);
     return 0;
+}
+
+void masq_report_suppressed(const masq_result *result, FILE *out)
+{
+    const masq_summary *s = &result->summary;
+    if (s->suppressed == 0)
+        return;
+    fprintf(out, "%llu finding%s suppressed by ", (unsigned long long)s->suppressed,
+            s->suppressed == 1 ? "" : "s");
+    masq_escape_fputs(result->config.suppress_path, out);
+    for (size_t i = 0; i < result->suppression_count; i++)
+        fprintf(out, "%sline %u: %llu", i ? ", " : " (", result->suppressions[i].line,
+                (unsigned long long)result->suppressions[i].findings);
+    fputs(")\n", out);
 }
 
 masq_status masq_report_write(const masq_result *result, masq_format format, FILE *out)

@@ -20,6 +20,10 @@ cJSON *masq_report_anomaly_json(const masq_anomaly *anomaly);
 /* Write the result in a format; MASQ_ERR_OUTPUT when writing fails. */
 masq_status masq_report_write(const masq_result *result, masq_format format, FILE *out);
 
+/* "3 findings suppressed by rules.csv (line 2: 1, line 5: 2)", escaped, and a
+ * line end; nothing when none was. The table's last line, and stderr's. */
+void masq_report_suppressed(const masq_result *result, FILE *out);
+
 /* Write the demo events as JSON lines (SecurityEvent rows). */
 masq_status masq_report_demo(uint64_t seed, bool background, FILE *out);
 

@@ -23,12 +23,13 @@ import json
 import os
 import re
 import shutil
-import struct
 import subprocess
 import sys
 import tempfile
 import xml.etree.ElementTree as ET
-import zlib
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))), "tools"))
+from evtx_files import chunks_of, write_evtx  # noqa: E402
 
 NS = "{http://schemas.microsoft.com/win/2004/08/events/event}"
 SECURITY = "Microsoft-Windows-Security-Auditing"
@@ -191,22 +192,6 @@ def record_json(r, separate):
     element("Provider", {"Name": r["provider"]}, system)
     element("TimeCreated", {"SystemTime": system_time(r["time_ms"])}, system)
     return {"System": system, "EventData": dict(r["data"])}
-
-
-def chunks_of(path):
-    data = open(path, "rb").read()
-    return [data[4096 + k * 65536:4096 + (k + 1) * 65536] for k in range((len(data) - 4096) // 65536)
-            if data[4096 + k * 65536:4096 + k * 65536 + 8] == b"ElfChnk\0"]
-
-
-def write_evtx(path, header_from, chunks):
-    header = bytearray(open(header_from, "rb").read()[:4096])
-    struct.pack_into("<H", header, 42, min(len(chunks), 65535))
-    struct.pack_into("<I", header, 124, zlib.crc32(bytes(header[:120])))
-    with open(path, "wb") as out:
-        out.write(header)
-        for chunk in chunks:
-            out.write(chunk)
 
 
 def main():
