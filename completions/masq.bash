@@ -6,12 +6,13 @@ _masq()
         cur=${COMP_WORDS[COMP_CWORD]}; prev=${COMP_WORDS[COMP_CWORD-1]}
         words=("${COMP_WORDS[@]}"); cword=$COMP_CWORD
     }
-    local commands="scan demo merge devices publish help"
+    local commands="scan demo merge baseline devices publish help"
     # every command takes these; another command's options are refused
     local common_opts="-q --quiet -v --verbose -h --help --version"
     local scan_opts="--profile --known --allow --suppress --schema --frequent-threshold
         --infrequent-threshold --similarity-threshold --backend --device --threads
         --format -o --output --demo --seed --strict --allow-empty --since --until --emit-names --shard
+        --baseline --baseline-days --baseline-decay --baseline-wait
         -q --quiet -v --verbose -h --help --publish --ingestion-endpoint --dcr-id --stream
         --managed-identity --token-audience --workspace-id --workspace-key-file --endpoint
         --spool --publish-demo --dry-run --publish-timeout --publish-retries
@@ -23,6 +24,8 @@ _masq()
         --publish-demo --batch-bytes $common_opts"
     local demo_opts="--seed --no-background $common_opts"
     local merge_opts="-o --output $common_opts"
+    local baseline_opts="-o --output --weights --retain-days --baseline-days --baseline-decay
+        --baseline-wait $common_opts"
 
     if [ "$cword" -eq 1 ]; then
         COMPREPLY=($(compgen -W "$commands --version --help" -- "$cur"))
@@ -36,13 +39,13 @@ _masq()
     --publish) COMPREPLY=($(compgen -W "logs-ingestion data-collector" -- "$cur")); return ;;
     --device) COMPREPLY=($(compgen -W "cpu gpu 0 1" -- "$cur")); return ;;
     --spool) COMPREPLY=($(compgen -d -- "$cur")); return ;;
-    -o | --output | --known | --allow | --suppress | --emit-names | --workspace-key-file)
+    -o | --output | --known | --allow | --suppress | --emit-names | --workspace-key-file | --baseline)
         COMPREPLY=($(compgen -f -- "$cur")); return ;;
     --frequent-threshold | --infrequent-threshold | --similarity-threshold | --threads | \
     --seed | --since | --until | --shard | --ingestion-endpoint | --dcr-id | --stream | \
     --token-audience | --workspace-id | --endpoint | --publish-timeout | --publish-retries | \
     --publish-backoff | --publish-max-wait | --batch-bytes | --work-group-size | \
-    --frequent-per-group | \
+    --frequent-per-group | --baseline-days | --baseline-decay | --baseline-wait | --retain-days | \
     --tile-size | --candidate-capacity)
         return ;;
     esac
@@ -52,12 +55,17 @@ _masq()
     publish) opts=$publish_opts ;;
     demo) opts=$demo_opts ;;
     merge) opts=$merge_opts ;;
+    baseline)
+        if [ "$cword" -eq 2 ]; then
+            COMPREPLY=($(compgen -W "show prune export" -- "$cur")); return
+        fi
+        opts=$baseline_opts ;;
     help) COMPREPLY=($(compgen -W "$commands" -- "$cur")); return ;;
     *) opts=$common_opts ;;
     esac
     if [[ $cur == -* ]]; then
         COMPREPLY=($(compgen -W "$opts" -- "$cur"))
-    elif [ "${words[1]}" = scan ] || [ "${words[1]}" = merge ]; then
+    elif [ "${words[1]}" = scan ] || [ "${words[1]}" = merge ] || [ "${words[1]}" = baseline ]; then
         COMPREPLY=($(compgen -f -- "$cur"))
     fi
 }

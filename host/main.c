@@ -237,6 +237,28 @@ static int run_merge(const masq_options *options)
     return masq_status_exit_code(status);
 }
 
+static int run_baseline(masq_options *options)
+{
+    const char *action = options->config.paths[0];
+    options->config.baseline_path = options->config.paths[1];
+    if (strcmp(action, "export") != 0)
+        return masq_status_exit_code(masq_baseline_run(action, &options->config,
+                                                       options->retain_days, options->weights,
+                                                       stdout));
+    const char *store = options->config.baseline_path;
+    masq_status status = masq_output_check_inputs(options->output_path, &store, 1);
+    masq_output output;
+    if (status == MASQ_OK)
+        status = masq_output_open(&output, options->output_path);
+    if (status != MASQ_OK)
+        return masq_status_exit_code(status);
+    status = masq_baseline_run(action, &options->config, options->retain_days, false, output.file);
+    if (status == MASQ_OK)
+        status = masq_output_commit(&output);
+    masq_output_abort(&output);
+    return masq_status_exit_code(status);
+}
+
 int main(int argc, char **argv)
 {
     masq_log_set_sink(stderr_sink, NULL, MASQ_LOG_WARN);
@@ -267,6 +289,8 @@ int main(int argc, char **argv)
         return run_scan(&options);
     case MASQ_COMMAND_MERGE:
         return run_merge(&options);
+    case MASQ_COMMAND_BASELINE:
+        return run_baseline(&options);
     case MASQ_COMMAND_PUBLISH:
         /* Nothing else goes to stdout here: a dry run prints there. */
         options.publish.dry_run_out = stdout;

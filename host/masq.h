@@ -27,6 +27,13 @@ void masq_result_write_suppressed(const masq_result *result, FILE *out);
 /* Write the demo events as JSON lines (SecurityEvent rows). */
 masq_status masq_demo_write(uint64_t seed, bool background, FILE *out);
 
+/* masq baseline ACTION FILE: "show" (days, names, size; with weights, each
+ * name's weighted count, rank and tier as of the newest day, as JSON lines),
+ * "prune" (keep the newest day's last retain_days) or "export" (the merged
+ * history as a name table), to out. */
+masq_status masq_baseline_run(const char *action, const masq_config *config, int retain_days,
+                              bool weights, FILE *out);
+
 /* masq merge: combine name tables (and event files) into one table. */
 masq_status masq_merge_tables(const char *const *paths, size_t count, FILE *out);
 

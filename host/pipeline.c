@@ -1,5 +1,6 @@
 /* The pipeline in order: ingest -> count & tier -> pack -> match & verify ->
  * anomalies. Times each stage and owns the summary. */
+#include <cjson/cJSON.h>
 #include <malloc.h>
 #include <sys/stat.h>
 #include <stdio.h>
@@ -8,11 +9,13 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "baseline/baseline.h"
 #include "ingest/demo.h"
 #include "ingest/twins.h"
 #include "masq.h"
 #include "detect/detect.h"
 #include "match/match.h"
+#include "names/day_tables.h"
 #include "names/name_table_io.h"
 #include "report/report.h"
 #include "match/opencl/cl_device.h"
@@ -31,6 +34,9 @@ void masq_config_defaults(masq_config *config)
     config->seed = 1;
     config->since_ms = MASQ_TIME_NONE;
     config->until_ms = MASQ_TIME_NONE;
+    config->baseline_days = 30;
+    config->baseline_decay = 0.95;
+    config->baseline_wait = 60;
 }
 
 
@@ -41,15 +47,37 @@ static double seconds_since(const struct timespec *start)
     return (double)(now.tv_sec - start->tv_sec) + (double)(now.tv_nsec - start->tv_nsec) * 1e-9;
 }
 
+/* The twins are taken out of the table each start was counted in. */
+static masq_status apply_twins(masq_twins *twins, masq_result *result, masq_day_tables *days,
+                               uint64_t *found)
+{
+    if (days == NULL) {
+        masq_name_table *table = &result->names;
+        return masq_twins_apply(twins, &table, found);
+    }
+    masq_name_table **tables = malloc((days->count ? days->count : 1) * sizeof *tables);
+    if (tables == NULL)
+        return MASQ_ERR_NOMEM;
+    for (size_t i = 0; i < days->count; i++)
+        tables[i] = &days->days[i]->table;
+    masq_status status = masq_twins_apply(twins, tables, found);
+    free(tables);
+    return status;
+}
+
 static masq_status demo_event_sink(const masq_event *event, void *context)
 {
     return masq_ingest_event(context, event);
 }
 
-static masq_status ingest_stage(const masq_config *config, masq_result *result)
+/* With --baseline the sightings are counted by day (days), then summed
+ * into result->names: the same table a read without days makes. */
+static masq_status ingest_stage(const masq_config *config, masq_result *result,
+                                masq_day_tables *days)
 {
     masq_ingest ingest;
     masq_ingest_init(&ingest, &result->names, config->strict);
+    ingest.days = days;
     ingest.schema = config->schema;
     ingest.securityevent_only = config->profile == MASQ_PROFILE_NOTEBOOK;
     /* The default profile counts process starts, not the rows of each sensor. */
@@ -71,7 +99,9 @@ static masq_status ingest_stage(const masq_config *config, masq_result *result)
                                     &ingest);
     }
     if (status == MASQ_OK && count_starts)
-        status = masq_twins_apply(&twins, &result->names, &ingest.stats.twins);
+        status = apply_twins(&twins, result, days, &ingest.stats.twins);
+    if (status == MASQ_OK && days != NULL)
+        status = masq_day_tables_merge(days, &result->names);
     if (count_starts)
         masq_twins_free(&twins);
     result->summary.ingest = ingest.stats;
@@ -164,6 +194,86 @@ masq_status masq_merge_tables(const char *const *paths, size_t count, FILE *out)
     return status;
 }
 
+static const char *tier_name(masq_tier tier)
+{
+    static const char *const names[] = {"middle", "frequent", "infrequent", "both"};
+    return names[tier & 3];
+}
+
+/* Each name of the store's window, in byte order: its weighted count, rank and tier. */
+static const masq_name *sort_names_of;
+
+static int compare_name_index(const void *a, const void *b)
+{
+    return strcmp(sort_names_of[*(const size_t *)a].text, sort_names_of[*(const size_t *)b].text);
+}
+
+static masq_status print_weights(masq_baseline *baseline, const masq_config *config, FILE *out)
+{
+    masq_day_tables none;
+    masq_day_tables_init(&none);
+    masq_name_table no_names;
+    masq_name_table_init(&no_names);
+    masq_baseline_weights weights;
+    MASQ_TRY(masq_baseline_weigh(baseline, &none, &no_names, config->baseline_days,
+                                 config->baseline_decay, &weights));
+    size_t n = weights.extra.count;
+    double *ranks = malloc((n ? n : 1) * sizeof *ranks);
+    size_t *order = malloc((n ? n : 1) * sizeof *order);
+    masq_status status = ranks && order ? MASQ_OK : MASQ_ERR_NOMEM;
+    if (status == MASQ_OK)
+        status = masq_percent_rank_weighted(weights.extra_weight, n, ranks);
+    for (size_t i = 0; i < n && status == MASQ_OK; i++)
+        order[i] = i;
+    sort_names_of = weights.extra.names;
+    if (status == MASQ_OK && n > 1)
+        qsort(order, n, sizeof *order, compare_name_index);
+    for (size_t k = 0; k < n && status == MASQ_OK; k++) {
+        size_t i = order[k];
+        masq_tier tier = masq_tier_of(ranks[i], config->frequent_threshold, config->infrequent_threshold);
+        cJSON *row = cJSON_CreateObject();
+        cJSON_AddStringToObject(row, "Process", weights.extra.names[i].text);
+        char number[40]; /* every digit: the test holds them to a reference */
+        snprintf(number, sizeof number, "%.17g", weights.extra_weight[i]);
+        cJSON_AddRawToObject(row, "Weight", number);
+        snprintf(number, sizeof number, "%.17g", ranks[i]);
+        cJSON_AddRawToObject(row, "Rank", number);
+        cJSON_AddStringToObject(row, "Tier", tier_name(tier));
+        char *text = cJSON_PrintUnformatted(row);
+        cJSON_Delete(row);
+        if (text == NULL || fprintf(out, "%s\n", text) < 0)
+            status = text == NULL ? MASQ_ERR_NOMEM : MASQ_ERR_OUTPUT;
+        free(text);
+    }
+    free(ranks);
+    free(order);
+    masq_baseline_weights_free(&weights);
+    return status;
+}
+
+masq_status masq_baseline_run(const char *action, const masq_config *config, int retain_days,
+                              bool weights, FILE *out)
+{
+    masq_baseline *baseline;
+    MASQ_TRY(masq_baseline_open(config->baseline_path, config->baseline_wait, false, &baseline));
+    masq_status status = MASQ_OK;
+    if (strcmp(action, "show") == 0) {
+        status = weights ? print_weights(baseline, config, out) : masq_baseline_show(baseline, out);
+    } else if (strcmp(action, "prune") == 0) {
+        uint64_t dropped;
+        status = masq_baseline_prune(baseline, retain_days, &dropped);
+        if (status == MASQ_OK)
+            status = masq_baseline_commit(baseline);
+        if (status == MASQ_OK)
+            masq_info("pruned %llu day%s older than the newest day's last %d",
+                      (unsigned long long)dropped, dropped == 1 ? "" : "s", retain_days);
+    } else {
+        status = masq_baseline_export(baseline, out);
+    }
+    masq_baseline_close(baseline);
+    return status;
+}
+
 uint32_t masq_shard_of(const char *name, uint32_t count)
 {
     uint64_t hash = 0xcbf29ce484222325ull; /* FNV-1a: fixed, so shards agree across machines */
@@ -194,21 +304,104 @@ static masq_status tier_stage(const masq_config *config, masq_result *result, ma
     return status;
 }
 
-static masq_status scan_stages(const masq_config *config, const masq_suppressions *rules,
-                               masq_result *result)
+static int compare_text(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* --baseline in the default profile: tiers by percent_rank over the
+ * weighted counts of the window's names, the run's and the history's
+ * alike; the history's frequent names the run lacks become anchors
+ * (*anchors, sorted; their texts are weights->extra's). */
+static masq_status baseline_tier_stage(const masq_config *config, masq_result *result,
+                                       masq_baseline *baseline, const masq_day_tables *days,
+                                       masq_baseline_weights *weights, masq_tier **tiers,
+                                       const char ***anchors, double **anchor_weights,
+                                       size_t *anchor_count)
+{
+    MASQ_TRY(masq_baseline_weigh(baseline, days, &result->names, config->baseline_days,
+                                 config->baseline_decay, weights));
+    size_t n = result->names.count, all = n + weights->extra.count;
+    double *ranks = malloc((all ? all : 1) * sizeof *ranks);
+    *tiers = malloc((n ? n : 1) * sizeof **tiers);
+    *anchors = malloc((weights->extra.count ? weights->extra.count : 1) * sizeof **anchors);
+    masq_status status = ranks && *tiers && *anchors ? MASQ_OK : MASQ_ERR_NOMEM;
+    if (status == MASQ_OK) /* run and extra are one array: extra_weight follows run */
+        status = masq_percent_rank_weighted(weights->run, all, ranks);
+    for (size_t i = 0; i < n && status == MASQ_OK; i++)
+        (*tiers)[i] = masq_tier_of(ranks[i], config->frequent_threshold,
+                                   config->infrequent_threshold);
+    *anchor_count = 0;
+    for (size_t k = 0; k < weights->extra.count && status == MASQ_OK; k++)
+        if (masq_tier_of(ranks[n + k], config->frequent_threshold, config->infrequent_threshold) &
+            MASQ_TIER_FREQUENT)
+            (*anchors)[(*anchor_count)++] = weights->extra.names[k].text;
+    if (*anchor_count > 1)
+        qsort(*anchors, *anchor_count, sizeof **anchors, compare_text);
+    *anchor_weights = malloc((*anchor_count ? *anchor_count : 1) * sizeof **anchor_weights);
+    if (status == MASQ_OK && *anchor_weights == NULL)
+        status = MASQ_ERR_NOMEM;
+    for (size_t k = 0; k < *anchor_count && status == MASQ_OK; k++) {
+        const char *name = (*anchors)[k];
+        long index = masq_name_table_find(&weights->extra, name, strlen(name));
+        (*anchor_weights)[k] = weights->extra_weight[index];
+    }
+    masq_baseline_summary *summary = &result->summary.baseline;
+    summary->ranked = true;
+    summary->newest_day = weights->newest;
+    summary->history_days = weights->history_days;
+    free(ranks);
+    return status;
+}
+
+/* --baseline: the run's days into the store, held for this run until the
+ * scan is done (baseline/baseline.h). */
+static masq_status baseline_stage(const masq_config *config, masq_result *result,
+                                  masq_day_tables *days, masq_baseline **baseline)
+{
+    MASQ_TRY(masq_day_tables_sort(days));
+    MASQ_TRY(masq_baseline_open(config->baseline_path, config->baseline_wait, true, baseline));
+    MASQ_TRY(masq_baseline_record(*baseline, days));
+    masq_baseline_summary *summary = &result->summary.baseline;
+    summary->used = true;
+    summary->window_days = (uint32_t)config->baseline_days;
+    summary->decay = config->baseline_decay;
+    summary->newest_day = MASQ_DAY_NONE;
+    for (size_t i = 0; i < days->count; i++) {
+        const masq_day_table *day = days->days[i];
+        if (day->day != MASQ_DAY_NONE) {
+            summary->recorded_days++;
+            summary->newest_day = day->day;
+            continue;
+        }
+        for (size_t k = 0; k < day->table.count; k++)
+            summary->undated += masq_name_total(&day->table.names[k]);
+    }
+    if (summary->undated > 0)
+        masq_warn("%llu sightings have no time: scanned, but kept in no day of the baseline",
+                  (unsigned long long)summary->undated);
+    if (config->profile == MASQ_PROFILE_NOTEBOOK)
+        masq_warn("the notebook profile keeps the baseline but ranks this run alone "
+                  "(--profile default ranks by the history)");
+    return MASQ_OK;
+}
+
+/* Tiers, then the matrix and the checks of the profile. */
+static masq_status detect_stages(const masq_config *config, const masq_suppressions *rules,
+                                 masq_result *result, masq_baseline *baseline,
+                                 const masq_day_tables *days)
 {
     struct timespec start;
     clock_gettime(CLOCK_MONOTONIC, &start);
-    MASQ_TRY(ingest_stage(config, result));
-    MASQ_TRY(masq_name_table_sort(&result->names));
-    result->summary.names = result->names.count;
-    result->summary.seconds_ingest = seconds_since(&start);
-    if (config->emit_names_path != NULL)
-        MASQ_TRY(emit_names(config->emit_names_path, &result->names));
-
-    clock_gettime(CLOCK_MONOTONIC, &start);
     masq_tier *tiers = NULL;
-    masq_status status = tier_stage(config, result, &tiers);
+    masq_baseline_weights weights = {0};
+    const char **anchors = NULL;
+    double *anchor_weights = NULL;
+    size_t anchor_count = 0;
+    bool ranked = baseline != NULL && config->profile == MASQ_PROFILE_DEFAULT;
+    masq_status status = ranked ? baseline_tier_stage(config, result, baseline, days, &weights,
+                                                      &tiers, &anchors, &anchor_weights, &anchor_count)
+                                : tier_stage(config, result, &tiers);
     result->summary.seconds_tier = seconds_since(&start);
     /* The names this run reports on: its slice of --shard K/N. */
     size_t n = result->names.count;
@@ -228,13 +421,46 @@ static masq_status scan_stages(const masq_config *config, const masq_suppression
         status = masq_matcher_open(&options, &matcher);
     if (status == MASQ_OK) {
         clock_gettime(CLOCK_MONOTONIC, &start);
-        masq_detect_input input = {tiers, in_shard, matcher, rules};
+        masq_detect_input input = {tiers, in_shard, matcher, rules, ranked ? baseline : NULL,
+                                   anchors, anchor_weights, anchor_count};
         status = masq_detect(config, &input, result);
         result->summary.seconds_match = seconds_since(&start);
     }
     masq_matcher_close(matcher);
     free(in_shard);
     free(tiers);
+    free(anchors);
+    free(anchor_weights);
+    masq_baseline_weights_free(&weights);
+    return status;
+}
+
+static masq_status scan_stages(const masq_config *config, const masq_suppressions *rules,
+                               masq_result *result)
+{
+    struct timespec start;
+    clock_gettime(CLOCK_MONOTONIC, &start);
+    masq_day_tables days;
+    masq_day_tables_init(&days);
+    bool with_baseline = config->baseline_path != NULL;
+    masq_status status = ingest_stage(config, result, with_baseline ? &days : NULL);
+    if (status == MASQ_OK)
+        status = masq_name_table_sort(&result->names);
+    result->summary.names = result->names.count;
+    result->summary.seconds_ingest = seconds_since(&start);
+    if (status == MASQ_OK && config->emit_names_path != NULL)
+        status = emit_names(config->emit_names_path, &result->names);
+    masq_baseline *baseline = NULL;
+    if (status == MASQ_OK && with_baseline)
+        status = baseline_stage(config, result, &days, &baseline);
+    if (status == MASQ_OK)
+        status = detect_stages(config, rules, result, baseline, &days);
+    /* The run's days are kept only with its findings: a failed scan leaves
+     * the store as it was. */
+    if (status == MASQ_OK && baseline != NULL)
+        status = masq_baseline_commit(baseline);
+    masq_baseline_close(baseline);
+    masq_day_tables_free(&days);
     return status;
 }
 

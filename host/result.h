@@ -61,6 +61,10 @@ typedef struct masq_config {
     bool demo;                   /* mix in the notebook's synthetic events */
     uint64_t seed;
     bool strict;                 /* any bad line is fatal */
+    const char *baseline_path;   /* --baseline FILE: the fleet's history (NULL: none) */
+    int baseline_days;           /* --baseline-days: the days ranked together (30) */
+    double baseline_decay;       /* --baseline-decay: a day's weight per day of age (0.95) */
+    double baseline_wait;        /* --baseline-wait: seconds to wait for another run (60) */
 } masq_config;
 
 typedef enum masq_source {
@@ -87,7 +91,25 @@ typedef struct masq_anomaly {
     const char *claimed_original;    /* renamed: the original file name they claim */
     const char *folders[MASQ_CONTEXT_LIMIT]; /* wrong folder: the folders flagged */
     uint32_t folder_count;
+    /* With --baseline, what the fleet's history says of the suspicious name. */
+    int64_t first_seen_in_fleet_ms; /* its first sighting in the history or this run */
+    signed char new_in_fleet;       /* 1: the history never saw it; -1: no baseline */
+    signed char new_on_host;        /* 1: none of its hosts ran it before; 0: one did;
+                                       -1: no baseline, or the history kept too few hosts */
 } masq_anomaly;
+
+/* What --baseline did in a scan. */
+typedef struct masq_baseline_summary {
+    bool used;                /* --baseline was given */
+    bool ranked;              /* the tiers came from it (the default profile) */
+    int32_t newest_day;       /* the window's last day (days since 1970) */
+    uint32_t window_days;     /* --baseline-days */
+    uint32_t history_days;    /* days of the window the store had besides the run's */
+    uint32_t recorded_days;   /* the run's days written to the store */
+    uint64_t undated;         /* sightings without a time: scanned, kept in no day */
+    uint64_t history_anchors; /* names frequent in the window the run lacks, anchored */
+    double decay;
+} masq_baseline_summary;
 
 typedef struct masq_summary {
     masq_ingest_stats ingest;
@@ -105,6 +127,7 @@ typedef struct masq_summary {
     char backend[16];
     char device[320];
     double seconds_ingest, seconds_tier, seconds_match; /* tier includes packing */
+    masq_baseline_summary baseline;
 } masq_summary;
 
 /* A --suppress rule that silenced findings: its line in the file, how many. */

@@ -10,6 +10,8 @@ const masq_command_spec masq_commands[] = {
      MASQ_OPERANDS_NONE, 1},
     {MASQ_COMMAND_MERGE, "merge", "-o OUT TABLE ...", "combine name tables from several runs",
      MASQ_OPERANDS_PATHS, 1},
+    {MASQ_COMMAND_BASELINE, "baseline", "show|prune|export FILE",
+     "what a --baseline store holds; retention; its history", MASQ_OPERANDS_PATHS, 1},
     {MASQ_COMMAND_DEVICES, "devices", "", "list OpenCL platforms and devices", MASQ_OPERANDS_NONE,
      1},
     {MASQ_COMMAND_PUBLISH, "publish", "--spool DIR ...",
@@ -105,7 +107,7 @@ const masq_option_spec masq_option_table[] = {
      ".json .ndjson/.jsonl .csv .txt; else table on\n"
      "a terminal, json otherwise)",
      0, NULL},
-    {OPT_OUTPUT, 'o', "output", V, SCAN | MASQ_IN_MERGE, MAIN, "FILE",
+    {OPT_OUTPUT, 'o', "output", V, SCAN | MASQ_IN_MERGE | MASQ_IN_BASELINE, MAIN, "FILE",
      "write results to FILE (default: stdout), through\n"
      "a temporary file: a failed or interrupted run\n"
      "leaves the previous FILE as it was",
@@ -138,6 +140,29 @@ const masq_option_spec masq_option_table[] = {
      "also write the name table (counts, paths,\n"
      "computers, first and last seen) as JSON lines;\n"
      "--schema names reads such tables back",
+     0, NULL},
+    {OPT_BASELINE, 0, "baseline", V, SCAN, MAIN, "FILE",
+     "keep each data day's names in the SQLite store\n"
+     "FILE (made if missing; a day re-run replaces\n"
+     "its rows) and, in the default profile, rank\n"
+     "names by the last --baseline-days of it and\n"
+     "tell what is new in the fleet and on a host",
+     0, NULL},
+    {OPT_BASELINE_DAYS, 0, "baseline-days", V, SCAN | MASQ_IN_BASELINE, MAIN, "N",
+     "days ranked together, the newest included (30)", 0, NULL},
+    {OPT_BASELINE_DECAY, 0, "baseline-decay", V, SCAN | MASQ_IN_BASELINE, MAIN, "D",
+     "weight of a day per day of age, 0 < D <= 1:\n"
+     "a day k days old counts D^k (0.95; 1: none)",
+     0, NULL},
+    {OPT_BASELINE_WAIT, 0, "baseline-wait", V, SCAN | MASQ_IN_BASELINE, MAIN, "SECONDS",
+     "wait this long for another run holding the\n"
+     "store, then give up (60)",
+     0, NULL},
+    {OPT_RETAIN_DAYS, 0, "retain-days", V, MASQ_IN_BASELINE, MAIN, "N",
+     "prune: keep the newest day's last N days (90)", 0, NULL},
+    {OPT_WEIGHTS, 0, "weights", F, MASQ_IN_BASELINE, MAIN, NULL,
+     "show: each name's weighted count, rank and tier\n"
+     "as of the newest day, as JSON lines",
      0, NULL},
     {OPT_SHARD, 0, "shard", V, SCAN, MAIN, "K/N",
      "report only slice K (0-based) of N: anomalies\n"

@@ -14,6 +14,7 @@ typedef enum masq_command {
     MASQ_COMMAND_VERSION,
     MASQ_COMMAND_PUBLISH, /* send the spooled batches */
     MASQ_COMMAND_MERGE,   /* combine name tables */
+    MASQ_COMMAND_BASELINE, /* show, prune or export a --baseline store */
 } masq_command;
 
 /* A set of commands, one bit each. */
@@ -25,7 +26,8 @@ typedef enum masq_command {
 #define MASQ_IN_VERSION MASQ_IN(MASQ_COMMAND_VERSION)
 #define MASQ_IN_PUBLISH MASQ_IN(MASQ_COMMAND_PUBLISH)
 #define MASQ_IN_MERGE MASQ_IN(MASQ_COMMAND_MERGE)
-#define MASQ_IN_ALL 0x7fu
+#define MASQ_IN_BASELINE MASQ_IN(MASQ_COMMAND_BASELINE)
+#define MASQ_IN_ALL 0xffu
 
 /* What follows the options. */
 typedef enum masq_operands {
@@ -87,6 +89,12 @@ typedef enum masq_option_id {
     OPT_UNTIL,
     OPT_EMIT_NAMES,
     OPT_SHARD,
+    OPT_BASELINE,
+    OPT_BASELINE_DAYS,
+    OPT_BASELINE_DECAY,
+    OPT_BASELINE_WAIT,
+    OPT_RETAIN_DAYS,
+    OPT_WEIGHTS,
     OPT_PUBLISH,
     OPT_INGESTION_ENDPOINT,
     OPT_DCR_ID,

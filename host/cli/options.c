@@ -239,6 +239,34 @@ static masq_status take_value(masq_option_id id, const char *value, masq_options
         return MASQ_OK;
     case OPT_SHARD:
         return parse_shard(value, &config->shard_index, &config->shard_count);
+    case OPT_BASELINE:
+        config->baseline_path = value;
+        return MASQ_OK;
+    case OPT_BASELINE_DAYS:
+        MASQ_TRY(parse_unsigned("--baseline-days", value, 3660, &number));
+        if (number == 0) {
+            masq_error("--baseline-days: at least 1 (the newest day)");
+            return MASQ_ERR_USAGE;
+        }
+        config->baseline_days = (int)number;
+        return MASQ_OK;
+    case OPT_BASELINE_DECAY:
+        MASQ_TRY(parse_fraction("--baseline-decay", value, &config->baseline_decay));
+        if (config->baseline_decay == 0) {
+            masq_error("--baseline-decay: above 0 (1 means no decay)");
+            return MASQ_ERR_USAGE;
+        }
+        return MASQ_OK;
+    case OPT_BASELINE_WAIT:
+        return parse_seconds("--baseline-wait", value, 0, &config->baseline_wait);
+    case OPT_RETAIN_DAYS:
+        MASQ_TRY(parse_unsigned("--retain-days", value, 36600, &number));
+        if (number == 0) {
+            masq_error("--retain-days: at least 1 (the newest day)");
+            return MASQ_ERR_USAGE;
+        }
+        options->retain_days = (int)number;
+        return MASQ_OK;
     case OPT_SINCE:
         return parse_time("--since", value, &config->since_ms);
     case OPT_UNTIL:
@@ -349,6 +377,9 @@ static bool take_flag(masq_option_id id, masq_options *options)
     case OPT_DRY_RUN:
         options->publish.dry_run = true;
         break;
+    case OPT_WEIGHTS:
+        options->weights = true;
+        break;
     case OPT_QUIET:
         options->verbosity = 0;
         break;
@@ -403,6 +434,7 @@ masq_status masq_options_parse(int argc, char **argv, masq_options *options)
     options->background = true;
     options->command = MASQ_COMMAND_HELP;
     options->help_about = MASQ_COMMAND_HELP;
+    options->retain_days = 90;
     int first = 1;
     const char *command_word = NULL; /* as typed, for messages */
     if (argc >= 2 && argv[1][0] != '-') {
@@ -418,7 +450,7 @@ masq_status masq_options_parse(int argc, char **argv, masq_options *options)
         options->command = MASQ_COMMAND_VERSION;
         return MASQ_OK;
     } else if (argc >= 2 && strcmp(argv[1], "--help") != 0 && strcmp(argv[1], "-h") != 0) {
-        masq_error("a command comes first: masq scan|demo|merge|devices|publish|help "
+        masq_error("a command comes first: masq scan|demo|merge|baseline|devices|publish|help "
                    "(try 'masq --help')");
         return MASQ_ERR_USAGE;
     }
@@ -467,6 +499,18 @@ masq_status masq_options_parse(int argc, char **argv, masq_options *options)
     masq_config *config = &options->config;
     if (options->command == MASQ_COMMAND_SCAN && config->path_count == 0 && !config->demo) {
         masq_error("masq scan needs input: PATH ..., '-' for stdin, or --demo");
+        return MASQ_ERR_USAGE;
+    }
+    if (options->command == MASQ_COMMAND_BASELINE &&
+        (config->path_count != 2 || (strcmp(config->paths[0], "show") != 0 &&
+                                     strcmp(config->paths[0], "prune") != 0 &&
+                                     strcmp(config->paths[0], "export") != 0))) {
+        masq_error("usage: masq baseline show|prune|export FILE (try 'masq baseline --help')");
+        return MASQ_ERR_USAGE;
+    }
+    if (options->command == MASQ_COMMAND_SCAN && config->baseline_path != NULL &&
+        config->schema == MASQ_SCHEMA_NAMES) {
+        masq_error("--baseline keeps events by day: a name table (--schema names) has no days");
         return MASQ_ERR_USAGE;
     }
     if (options->command == MASQ_COMMAND_MERGE && config->path_count == 0) {

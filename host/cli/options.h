@@ -21,6 +21,8 @@ typedef struct masq_options {
     masq_command help_about; /* masq help COMMAND: the command whose usage to print */
     bool allow_empty;        /* --allow-empty: no event read is a result, not an error */
     masq_publish_config publish; /* --publish and its options; masq publish */
+    int retain_days;         /* masq baseline prune --retain-days (90) */
+    bool weights;            /* masq baseline show --weights */
 } masq_options;
 
 /* Parse argv. MASQ_ERR_USAGE with the reason reported through the log. */

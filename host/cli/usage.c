@@ -89,6 +89,17 @@ static const char merge_head[] =
     "joining paths, computers and first/last sightings. 'masq scan --schema names'\n"
     "on the result gives the anomalies of one run over all the events.\n";
 
+static const char baseline_head[] =
+    "usage: masq baseline show [--weights] FILE\n"
+    "       masq baseline prune [--retain-days N] FILE\n"
+    "       masq baseline export [-o OUT] FILE\n"
+    "\n"
+    "A baseline is the SQLite store 'masq scan --baseline FILE' keeps: each data day's\n"
+    "name table (counts, hosts, folders, original names, first and last seen).\n"
+    "show: its days, names and size (--weights: each name's weighted count, rank\n"
+    "and tier as a scan of its newest day would rank them). prune: drop the days\n"
+    "older than the newest day's last N. export: the merged history as one name\n"
+    "table, for --schema names, masq merge and the Spark job.\n";
 
 /* The prose around a command's options. */
 static void texts_of(masq_command command, const char **head, const char **tail)
@@ -103,6 +114,9 @@ static void texts_of(masq_command command, const char **head, const char **tail)
         break;
     case MASQ_COMMAND_MERGE:
         *head = merge_head;
+        break;
+    case MASQ_COMMAND_BASELINE:
+        *head = baseline_head;
         break;
     case MASQ_COMMAND_DEVICES:
         *head = devices_head;

@@ -16,6 +16,8 @@ masq_status masq_anomaly_add(masq_result *result, const masq_anomaly *anomaly)
         return MASQ_ERR_NOMEM;
     masq_anomaly *added = &result->anomalies[result->anomaly_count++];
     *added = *anomaly;
+    added->first_seen_in_fleet_ms = MASQ_TIME_NONE; /* history_facts.c, with --baseline */
+    added->new_in_fleet = added->new_on_host = -1;
     if (added->evidence == NULL) { /* the suspicious name itself: all its sightings */
         added->evidence = &added->suspicious->all;
         added->evidence_count = masq_name_total(added->suspicious);

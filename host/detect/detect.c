@@ -9,6 +9,7 @@
 #include "detect.h"
 #include "detector.h"
 #include "folders.h"
+#include "history_facts.h"
 #include "lookalikes.h"
 #include "name_checks.h"
 
@@ -62,7 +63,8 @@ static masq_status learn_anchors(detector *d)
     return status;
 }
 
-static masq_status detect_default(const masq_config *config, detector *d)
+static masq_status detect_default(const masq_config *config, const masq_detect_input *input,
+                                  detector *d)
 {
     masq_result *result = d->result;
     masq_status status = MASQ_OK;
@@ -76,6 +78,18 @@ static masq_status detect_default(const masq_config *config, detector *d)
         status = masq_known_names_index(d->known);
     if (status == MASQ_OK)
         status = learn_anchors(d);
+    /* Names frequent in the baseline's window that this run lacks anchor
+     * look-alikes as listed names the events lack do (result->unseen). */
+    for (size_t k = 0; k < input->history_anchor_count && status == MASQ_OK; k++) {
+        const char *name = input->history_anchors[k];
+        size_t index;
+        if (masq_known_names_find(d->known, name) != NULL) /* listed: the list says more */
+            continue;
+        status = masq_known_names_learn(d->known, name, MASQ_KNOWN_HISTORY);
+        if (status == MASQ_OK)
+            status = masq_name_table_intern(&result->unseen, name, strlen(name), &index);
+        result->summary.baseline.history_anchors += status == MASQ_OK;
+    }
     if (status == MASQ_OK)
         status = masq_known_names_index(d->known);
     /* Listed names the data lacks still anchor look-alikes: in a table of
@@ -86,6 +100,19 @@ static masq_status detect_default(const masq_config *config, detector *d)
         if (d->known->items[k].origin == MASQ_KNOWN_LISTED &&
             masq_name_table_find(&result->names, name, strlen(name)) < 0)
             status = masq_name_table_intern(&result->unseen, name, strlen(name), &index);
+    }
+    /* The history anchors' weighted counts, for the rarity rule of learned anchors. */
+    if (status == MASQ_OK && input->history_anchor_count > 0) {
+        d->unseen_weight = calloc(result->unseen.count ? result->unseen.count : 1,
+                                  sizeof *d->unseen_weight);
+        if (d->unseen_weight == NULL)
+            status = MASQ_ERR_NOMEM;
+        for (size_t k = 0; status == MASQ_OK && k < input->history_anchor_count; k++) {
+            const char *name = input->history_anchors[k];
+            long index = masq_name_table_find(&result->unseen, name, strlen(name));
+            if (index >= 0)
+                d->unseen_weight[index] = input->history_anchor_weights[k];
+        }
     }
     size_t count = name_count(d);
     if (status == MASQ_OK) {
@@ -109,6 +136,8 @@ static masq_status detect_default(const masq_config *config, detector *d)
         status = masq_detect_lookalike_folders(d);
     if (status == MASQ_OK)
         status = masq_detect_renamed(d);
+    if (status == MASQ_OK && d->baseline != NULL)
+        status = masq_detect_new_folders(d);
     return status;
 }
 
@@ -116,7 +145,8 @@ masq_status masq_detect(const masq_config *config, const masq_detect_input *inpu
                         masq_result *result)
 {
     detector d = {.config = config, .tiers = input->tiers, .in_shard = input->in_shard,
-                  .matcher = input->matcher, .result = result, .seen_names = result->names.count};
+                  .matcher = input->matcher, .result = result, .seen_names = result->names.count,
+                  .baseline = config->profile == MASQ_PROFILE_DEFAULT ? input->baseline : NULL};
     masq_known_names known = {0};
     masq_status status = MASQ_OK;
     d.known = &known;
@@ -126,13 +156,16 @@ masq_status masq_detect(const masq_config *config, const masq_detect_input *inpu
     } else {
         status = masq_known_names_init(&known);
         if (status == MASQ_OK)
-            status = detect_default(config, &d);
+            status = detect_default(config, input, &d);
     }
     if (status == MASQ_OK)
         status = masq_anomalies_finish(result);
+    if (status == MASQ_OK && d.baseline != NULL)
+        status = masq_history_facts(d.baseline, result);
     if (status == MASQ_OK && input->suppressions != NULL)
         status = masq_suppressions_apply(input->suppressions, result);
     free(d.known_of);
+    free(d.unseen_weight);
     masq_allowlist_free(&d.allow);
     masq_known_names_free(&known);
     return status;

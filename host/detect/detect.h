@@ -7,6 +7,7 @@
 #ifndef MASQ_DETECT_H
 #define MASQ_DETECT_H
 
+#include "../baseline/baseline.h"
 #include "../result.h"
 #include "../match/match.h"
 #include "../tier/percent_rank.h"
@@ -21,6 +22,12 @@ typedef struct masq_detect_input {
     const bool *in_shard;
     masq_matcher *matcher;
     const masq_suppressions *suppressions;
+    /* --baseline (default profile): the store, whose history says what is new,
+     * and the names frequent in its window that the run lacks (sorted), anchored. */
+    masq_baseline *baseline;
+    const char *const *history_anchors;
+    const double *history_anchor_weights; /* each one's weighted count in the window */
+    size_t history_anchor_count;
 } masq_detect_input;
 
 /* Append the anomalies of config->profile to result. Fills the summary's

@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "../baseline/baseline.h"
 #include "../match/match.h"
 #include "../result.h"
 #include "../tier/percent_rank.h"
@@ -26,6 +27,9 @@ typedef struct detector {
     masq_known_names *known;
     masq_allowlist allow;
     const masq_known_name **known_of; /* per name id */
+    masq_baseline *baseline;    /* --baseline in the default profile, or NULL */
+    double *unseen_weight;      /* per unseen name: a history anchor's weighted count, or 0 */
+    masq_status baseline_status; /* the first failed lookup of the store */
 } detector;
 
 /* Name `id` of the detection: the events' first, then the unseen listed ones. */
@@ -68,6 +72,15 @@ static inline bool in_shard(const detector *d, size_t name)
 static inline bool tier_has(const detector *d, size_t name, masq_tier tier)
 {
     return name < d->seen_names && (d->tiers[name] & tier);
+}
+
+/* How often a name ran: the events' count, or for a name the run lacks that
+ * the baseline anchors, its weighted count over the window. */
+static inline uint64_t times_run(const detector *d, size_t id)
+{
+    if (id < d->seen_names)
+        return masq_name_total(&d->result->names.names[id]);
+    return d->unseen_weight ? (uint64_t)d->unseen_weight[id - d->seen_names] : 0;
 }
 
 static inline masq_source source_of(const masq_name *normal, const masq_name *suspicious)

@@ -22,11 +22,12 @@ static const char *path_in(const masq_evidence *evidence, const char *folder)
 }
 
 /* Is this folder of the name a finding? note: what to add after its path. */
-typedef bool (*folder_test)(const masq_known_name *known, const char *folder, char *note,
+typedef bool (*folder_test)(detector *d, size_t name, const char *folder, char *note,
                             size_t size);
 
-static bool wrong_folder(const masq_known_name *known, const char *folder, char *note, size_t size)
+static bool wrong_folder(detector *d, size_t name, const char *folder, char *note, size_t size)
 {
+    const masq_known_name *known = d->known_of[name];
     note[0] = '\0';
     switch (known->origin) {
     case MASQ_KNOWN_LISTED:
@@ -35,13 +36,17 @@ static bool wrong_folder(const masq_known_name *known, const char *folder, char 
         return masq_folder_is_writable(folder);
     case MASQ_KNOWN_VENDOR:
         return masq_folder_is_staging(folder);
+    case MASQ_KNOWN_HISTORY: /* the baseline knows where it ran: masq_detect_new_folders */
+        return false;
     }
     return false;
 }
 
-static bool lookalike_folder(const masq_known_name *known, const char *folder, char *note,
+static bool lookalike_folder(detector *d, size_t name, const char *folder, char *note,
                              size_t size)
 {
+    (void)d;
+    (void)name;
     char imitated[64];
     if (!masq_folder_imitates_system(folder, imitated, sizeof imitated))
         return false;
@@ -80,7 +85,7 @@ static masq_status flag_folders(detector *d, size_t i, folder_test test, uint32_
     for (uint32_t k = 0; k < folders->count && status == MASQ_OK; k++) {
         const masq_text_entry *entry = &folders->entries[order[k]];
         char note[96];
-        if (entry->text[0] == '\0' || !test(d->known_of[i], entry->text, note, sizeof note))
+        if (entry->text[0] == '\0' || !test(d, i, entry->text, note, sizeof note))
             continue;
         status = append(&detail, &detail_length, path_in(entry->evidence, entry->text), note);
         if (status != MASQ_OK)
@@ -127,6 +132,38 @@ masq_status masq_detect_wrong_folders(detector *d)
         masq_severity severity = known->origin == MASQ_KNOWN_VENDOR ? MASQ_SEVERITY_MEDIUM
                                                                     : MASQ_SEVERITY_HIGH;
         status = flag_folders(d, i, wrong_folder, MASQ_REASON_WRONG_FOLDER, severity);
+    }
+    return status;
+}
+
+/* --baseline: a folder the name's history never ran it from. Asked only of
+ * names the history knows in full (no day kept too few folders), so a name
+ * new to the fleet is told as such and not as new folders. */
+static bool new_folder(detector *d, size_t name, const char *folder, char *note, size_t size)
+{
+    bool ran = true;
+    masq_status status = masq_baseline_ran_from(d->baseline, name_at(d, name)->text, folder, &ran);
+    if (status != MASQ_OK && d->baseline_status == MASQ_OK)
+        d->baseline_status = status;
+    snprintf(note, size, " (new for this name in the baseline)");
+    return status == MASQ_OK && !ran;
+}
+
+/* Anchors (known names and the frequent ones) the fleet's history ran
+ * from other folders only: a copy dropped beside the real one. */
+masq_status masq_detect_new_folders(detector *d)
+{
+    masq_status status = MASQ_OK;
+    for (size_t i = 0; i < d->seen_names && status == MASQ_OK; i++) {
+        if (!is_anchor(d, i) || !in_shard(d, i))
+            continue;
+        masq_name_history history;
+        status = masq_baseline_name(d->baseline, name_at(d, i)->text, &history);
+        if (status != MASQ_OK || !history.seen || !history.folders_complete)
+            continue;
+        status = flag_folders(d, i, new_folder, MASQ_REASON_NEW_FOLDER, MASQ_SEVERITY_MEDIUM);
+        if (status == MASQ_OK)
+            status = d->baseline_status;
     }
     return status;
 }

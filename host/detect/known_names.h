@@ -17,6 +17,7 @@ typedef enum masq_known_origin {
     MASQ_KNOWN_LISTED = 0,  /* the built-in list or --known */
     MASQ_KNOWN_SYSTEM = 1,  /* learned: the fleet runs it from a folder of Windows itself */
     MASQ_KNOWN_VENDOR = 2,  /* learned: the fleet runs it from \Program Files\ */
+    MASQ_KNOWN_HISTORY = 3, /* learned: frequent in the baseline's days, absent from the run */
 } masq_known_origin;
 
 typedef struct masq_known_name {

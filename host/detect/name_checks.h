@@ -11,5 +11,6 @@ masq_status masq_detect_renamed(detector *d);
 /* folder_checks.c */
 masq_status masq_detect_wrong_folders(detector *d);
 masq_status masq_detect_lookalike_folders(detector *d);
+masq_status masq_detect_new_folders(detector *d);
 
 #endif

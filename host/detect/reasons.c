@@ -4,7 +4,7 @@
 
 static const char *const reason_names[] = {
     "look-alike", "extension", "homoglyph", "bidi", "invisible",
-    "trailing", "double-extension", "wrong-folder", "renamed", "look-alike-folder",
+    "trailing", "double-extension", "wrong-folder", "renamed", "look-alike-folder", "new-folder",
 };
 
 void masq_reasons_format(uint32_t reasons, char *out, size_t size)

@@ -16,6 +16,8 @@ typedef enum masq_reason {
     MASQ_REASON_WRONG_FOLDER = 1u << 7,     /* a known or frequent name where it does not belong */
     MASQ_REASON_RENAMED = 1u << 8,          /* the PE original file name differs */
     MASQ_REASON_LOOKALIKE_FOLDER = 1u << 9, /* run from a folder made to look like the system's */
+    MASQ_REASON_NEW_FOLDER = 1u << 10,      /* --baseline: a known name run from a folder its
+                                               history never had */
 } masq_reason;
 
 typedef enum masq_severity {

@@ -127,10 +127,7 @@ masq_status masq_ingest_event(masq_ingest *ingest, const masq_event *event)
     if (ingest->shared) {
         status = masq_ingest_batch_add(ingest, &sighting);
     } else {
-        size_t index;
-        status = masq_name_table_add(ingest->names, &sighting, &index);
-        if (status == MASQ_OK && ingest->twins != NULL)
-            status = masq_twins_add(ingest->twins, &sighting, index);
+        status = masq_ingest_count(ingest, &sighting);
     }
     free(lowered);
     free(original);

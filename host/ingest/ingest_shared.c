@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../names/day_tables.h"
 #include "twins.h"
 
 void masq_ingest_report_progress(masq_ingest *ingest, uint64_t file_bytes, bool finished)
@@ -28,6 +29,17 @@ void masq_ingest_report_progress(masq_ingest *ingest, uint64_t file_bytes, bool 
         return;
     }
     ingest->progress(&progress, ingest->progress_context);
+}
+
+masq_status masq_ingest_count(masq_ingest *ingest, const masq_sighting *s)
+{
+    masq_name_table *table = ingest->names;
+    uint32_t slot = 0;
+    if (ingest->days != NULL)
+        MASQ_TRY(masq_day_tables_for(ingest->days, s->time_ms, &table, &slot));
+    size_t index;
+    MASQ_TRY(masq_name_table_add(table, s, &index));
+    return ingest->twins != NULL ? masq_twins_add(ingest->twins, s, slot, index) : MASQ_OK;
 }
 
 /* Readers of a parallel read count into one shared table: each gathers its
@@ -70,10 +82,7 @@ masq_status masq_ingest_batch_flush(masq_ingest *ingest)
                            at(b, item->computer), at(b, item->original), at(b, item->user),
                            at(b, item->parent), item->time_ms, item->sensor, item->demo,
                            at(b, item->sha256)};
-        size_t index;
-        status = masq_name_table_add(ingest->names, &s, &index);
-        if (status == MASQ_OK && ingest->twins != NULL)
-            status = masq_twins_add(ingest->twins, &s, index);
+        status = masq_ingest_count(ingest, &s);
     }
     pthread_mutex_unlock(&ingest->shared->table_lock);
     b->count = 0;
@@ -101,10 +110,7 @@ masq_status masq_ingest_batch_add(masq_ingest *ingest, const masq_sighting *s)
     if (need > BATCH_BYTES / 2) { /* a huge row: straight in, under the lock */
         MASQ_TRY(masq_ingest_batch_flush(ingest));
         pthread_mutex_lock(&ingest->shared->table_lock);
-        size_t index;
-        masq_status status = masq_name_table_add(ingest->names, s, &index);
-        if (status == MASQ_OK && ingest->twins != NULL)
-            status = masq_twins_add(ingest->twins, s, index);
+        masq_status status = masq_ingest_count(ingest, s);
         pthread_mutex_unlock(&ingest->shared->table_lock);
         return status;
     }

@@ -46,6 +46,10 @@ masq_status masq_ingest_shared_dedup(masq_ingest_shared *shared, uint64_t key, b
 /* Add a sighting to the reader's batch (a huge one straight into the table);
  * a full batch goes into the shared table under its lock. */
 masq_status masq_ingest_batch_add(masq_ingest *ingest, const masq_sighting *sighting);
+/* Count one sighting into its table (its day's with --baseline) and record
+ * it for the twins; in a parallel read the caller holds the table's lock. */
+masq_status masq_ingest_count(masq_ingest *ingest, const masq_sighting *sighting);
+
 /* The reader's batch into the shared table now. */
 masq_status masq_ingest_batch_flush(masq_ingest *ingest);
 

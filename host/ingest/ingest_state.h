@@ -54,6 +54,8 @@ typedef struct masq_ingest {
     int64_t until_ms;        /* events at or after this time are skipped */
     masq_dedup dedup;
     struct masq_twins *twins; /* records starts to find twins (the default profile), or NULL */
+    struct masq_day_tables *days; /* --baseline: sightings counted into their day's table
+                                     instead of names, or NULL */
     char *scratch; /* the fast scanner's field values */
     size_t scratch_capacity;
     int threads;   /* files read in parallel (<= 1: one at a time) */

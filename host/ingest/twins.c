@@ -31,7 +31,8 @@ static uint64_t folded_hash(uint64_t hash, const char *text)
     return hash;
 }
 
-masq_status masq_twins_add(masq_twins *twins, const masq_sighting *s, size_t index)
+masq_status masq_twins_add(masq_twins *twins, const masq_sighting *s, uint32_t table,
+                           size_t index)
 {
     if (s->computer == NULL || s->computer[0] == '\0' || s->path == NULL || s->path[0] == '\0' ||
         s->time_ms == MASQ_TIME_NONE || s->sensor == 0)
@@ -40,7 +41,7 @@ masq_status masq_twins_add(masq_twins *twins, const masq_sighting *s, size_t ind
     key = folded_hash(key ^ 0xff, s->path);
     char folder[1024];
     masq_folder_of(s->path, folder, sizeof folder);
-    masq_twin_record record = {key, s->time_ms, (uint32_t)index, s->sensor,
+    masq_twin_record record = {key, s->time_ms, table, (uint32_t)index, s->sensor,
                                masq_text_hash(s->path), masq_text_hash(s->computer),
                                masq_text_hash(folder)};
     pthread_mutex_lock(&twins->lock);
@@ -61,10 +62,12 @@ static int compare_record(const void *x, const void *y)
         return a->time_ms < b->time_ms ? -1 : 1;
     if (a->sensor != b->sensor)
         return a->sensor < b->sensor ? -1 : 1;
+    if (a->table != b->table)
+        return a->table < b->table ? -1 : 1;
     return (a->name > b->name) - (a->name < b->name);
 }
 
-masq_status masq_twins_apply(masq_twins *twins, masq_name_table *table, uint64_t *found)
+masq_status masq_twins_apply(masq_twins *twins, masq_name_table *const *tables, uint64_t *found)
 {
     *found = 0;
     if (twins->count > 1)
@@ -83,7 +86,7 @@ masq_status masq_twins_apply(masq_twins *twins, masq_name_table *table, uint64_t
                 (sensors & r->sensor))
                 break;
             sensors |= r->sensor;
-            status = masq_name_table_uncount(table, r->name, r->path_hash, r->computer_hash,
+            status = masq_name_table_uncount(tables[r->table], r->name, r->path_hash, r->computer_hash,
                                              r->folder_hash);
             if (status != MASQ_OK)
                 break;

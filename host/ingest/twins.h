@@ -24,7 +24,8 @@
 typedef struct masq_twin_record {
     uint64_t key;      /* host and path, lower-cased, hashed */
     int64_t time_ms;
-    uint32_t name;     /* index in the table while reading */
+    uint32_t table;    /* which table the start was counted in (a day's with --baseline) */
+    uint32_t name;     /* index in that table while reading */
     uint32_t sensor;   /* one MASQ_SENSOR_* bit */
     uint32_t path_hash, computer_hash, folder_hash; /* as the table's sets hash them */
 } masq_twin_record;
@@ -39,11 +40,14 @@ typedef struct masq_twins {
 masq_status masq_twins_init(masq_twins *twins);
 void masq_twins_free(masq_twins *twins);
 
-/* Record one start of name `index` (thread-safe). Starts without a host, a
+/* Record one start of name `index` of table `table` (thread-safe). Starts without a host, a
  * path or a time, or from no known sensor, are not recorded. */
-masq_status masq_twins_add(masq_twins *twins, const masq_sighting *sighting, size_t index);
+masq_status masq_twins_add(masq_twins *twins, const masq_sighting *sighting, uint32_t table,
+                           size_t index);
 
-/* Find the twins and take each out of the counts; *found gets how many. */
-masq_status masq_twins_apply(masq_twins *twins, masq_name_table *table, uint64_t *found);
+/* Find the twins and take each out of the counts of its table
+ * (tables[record.table]); *found gets how many. A twin logged just after
+ * midnight is taken out of its own day's table. */
+masq_status masq_twins_apply(masq_twins *twins, masq_name_table *const *tables, uint64_t *found);
 
 #endif

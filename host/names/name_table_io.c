@@ -56,11 +56,11 @@ static cJSON *evidence_fields(cJSON *object, const masq_evidence *e)
     return object;
 }
 
-static masq_status write_row(const masq_name *name, FILE *out)
+char *masq_name_row_text(const masq_name *name)
 {
     cJSON *row = cJSON_CreateObject();
     if (row == NULL)
-        return MASQ_ERR_NOMEM;
+        return NULL;
     cJSON_AddStringToObject(row, "Process", name->text);
     cJSON_AddNumberToObject(row, "Count", (double)masq_name_total(name));
     cJSON_AddNumberToObject(row, "UserCount", (double)name->user_count);
@@ -72,6 +72,12 @@ static masq_status write_row(const masq_name *name, FILE *out)
         cJSON_AddItemToObject(row, "SHA256s", set_json(&name->sha256s, "SHA256"));
     char *text = cJSON_PrintUnformatted(row);
     cJSON_Delete(row);
+    return text;
+}
+
+static masq_status write_row(const masq_name *name, FILE *out)
+{
+    char *text = masq_name_row_text(name);
     if (text == NULL)
         return MASQ_ERR_NOMEM;
     int failed = fputs(text, out) < 0 || fputc('\n', out) < 0;

@@ -18,6 +18,9 @@
  * left out). MASQ_ERR_OUTPUT when writing fails. */
 masq_status masq_name_table_write(const masq_name_table *table, FILE *out);
 
+/* One name's row as JSON text (malloc'd; NULL when out of memory). */
+char *masq_name_row_text(const masq_name *name);
+
 /* Add one table row to the table, summing counts with what is there.
  * MASQ_ERR_INPUT when the row is not a name-table row (nothing is added). */
 masq_status masq_name_table_add_row(masq_name_table *table, const cJSON *row);

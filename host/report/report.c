@@ -5,6 +5,7 @@
 
 #include "../ingest/demo.h"
 #include "../result.h"
+#include "../names/day_tables.h"
 #include "../names/unicode.h"
 #include "../util/json_time.h"
 #include "../util/time_iso.h"
@@ -109,6 +110,19 @@ static void add_evidence(cJSON *object, const masq_anomaly *a)
     free(pivot);
 }
 
+/* With --baseline (default profile): what the fleet's history says. */
+static void add_history(cJSON *object, const masq_anomaly *a)
+{
+    if (a->new_in_fleet < 0)
+        return;
+    masq_json_add_time(object, "FirstSeenInFleet", a->first_seen_in_fleet_ms);
+    cJSON_AddBoolToObject(object, "NewInFleet", a->new_in_fleet == 1);
+    if (a->new_on_host < 0)
+        cJSON_AddNullToObject(object, "NewOnHost");
+    else
+        cJSON_AddBoolToObject(object, "NewOnHost", a->new_on_host == 1);
+}
+
 cJSON *masq_report_anomaly_json(const masq_anomaly *anomaly)
 {
     cJSON *object = cJSON_CreateObject();
@@ -149,7 +163,28 @@ cJSON *masq_report_anomaly_json(const masq_anomaly *anomaly)
     masq_json_add_time(object, "SuspiciousLastSeen", suspicious->all.last_seen_ms);
     cJSON_AddStringToObject(object, "Source", source_name(anomaly->source));
     add_evidence(object, anomaly);
+    add_history(object, anomaly);
     return object;
+}
+
+static void add_baseline_summary(cJSON *summary, const masq_baseline_summary *b)
+{
+    cJSON *object = cJSON_AddObjectToObject(summary, "baseline");
+    if (object == NULL)
+        return;
+    char day[16];
+    masq_day_format(b->newest_day, day);
+    cJSON_AddBoolToObject(object, "ranked", b->ranked);
+    if (b->newest_day == MASQ_DAY_NONE)
+        cJSON_AddNullToObject(object, "newest_day");
+    else
+        cJSON_AddStringToObject(object, "newest_day", day);
+    cJSON_AddNumberToObject(object, "window_days", b->window_days);
+    cJSON_AddNumberToObject(object, "decay", b->decay);
+    cJSON_AddNumberToObject(object, "history_days", b->history_days);
+    cJSON_AddNumberToObject(object, "recorded_days", b->recorded_days);
+    cJSON_AddNumberToObject(object, "undated_sightings", (double)b->undated);
+    cJSON_AddNumberToObject(object, "history_anchors", (double)b->history_anchors);
 }
 
 static cJSON *summary_json(const masq_result *result)
@@ -203,6 +238,8 @@ static cJSON *summary_json(const masq_result *result)
             cJSON_AddNumberToObject(use, "findings", (double)result->suppressions[i].findings);
         }
     }
+    if (s->baseline.used)
+        add_baseline_summary(object, &s->baseline);
     cJSON_AddNumberToObject(object, "frequent_threshold", c->frequent_threshold);
     cJSON_AddNumberToObject(object, "infrequent_threshold", c->infrequent_threshold);
     cJSON_AddNumberToObject(object, "similarity_threshold", c->similarity_threshold);

@@ -3,17 +3,31 @@
 #include <stdlib.h>
 
 typedef struct {
-    uint64_t count;
+    double count;
     size_t index;
 } counted;
 
 static int compare_counted(const void *a, const void *b)
 {
-    uint64_t x = ((const counted *)a)->count, y = ((const counted *)b)->count;
+    double x = ((const counted *)a)->count, y = ((const counted *)b)->count;
     return (x > y) - (x < y);
 }
 
 masq_status masq_percent_rank(const uint64_t *counts, size_t n, double *ranks)
+{
+    /* Counts are below 2^53 (name tables refuse more): a double holds each
+     * exactly, so the order and the ties are the counts'. */
+    double *weights = malloc((n ? n : 1) * sizeof *weights);
+    if (weights == NULL)
+        return MASQ_ERR_NOMEM;
+    for (size_t i = 0; i < n; i++)
+        weights[i] = (double)counts[i];
+    masq_status status = masq_percent_rank_weighted(weights, n, ranks);
+    free(weights);
+    return status;
+}
+
+masq_status masq_percent_rank_weighted(const double *counts, size_t n, double *ranks)
 {
     if (n == 0)
         return MASQ_OK;

@@ -20,6 +20,9 @@ typedef enum masq_tier {
  * n == 1. This is Spark's percent_rank, ties sharing the lowest rank. */
 masq_status masq_percent_rank(const uint64_t *counts, size_t n, double *ranks);
 
+/* The same over weighted counts (a baseline's decayed sums over days). */
+masq_status masq_percent_rank_weighted(const double *weights, size_t n, double *ranks);
+
 /* Frequent: rank >= frequent_threshold. Infrequent: rank < infrequent_threshold. */
 masq_tier masq_tier_of(double rank, double frequent_threshold, double infrequent_threshold);
 

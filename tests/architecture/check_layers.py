@@ -29,6 +29,7 @@ STAGES = [
     ("kernels", ["kernels/"]),
     ("names", ["host/names/"]),
     ("ingest", ["host/ingest/"]),
+    ("baseline", ["host/baseline/"]),
     ("tier", ["host/tier/"]),
     ("match", ["host/match/"]),
     ("detect", ["host/result.", "host/detect/"]),

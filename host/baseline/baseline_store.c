@@ -1,0 +1,188 @@
+/* The store: one SQLite file. Its schema (version 1):
+ *   days(day, date, names, sightings)    the data days it holds
+ *   names(process, day, count, user_count, first_ms, last_ms,
+ *         hosts_complete, folders_complete, row)
+ *                                        per day and name: the counts, and the
+ *                                        name-table row (zlib-compressed JSON,
+ *                                        as --emit-names writes it)
+ *   hosts(process, computer, day)        the computers each name ran on
+ *   folders(process, folder, day)        the folders each name ran from
+ * A day's rows are replaced as a whole, in one transaction with the rest of
+ * the run: SQLite's journal makes a killed run leave the store as it was. */
+#include "baseline_store.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "../util/log.h"
+
+static const char schema_sql[] =
+    "CREATE TABLE days (day INTEGER PRIMARY KEY, date TEXT NOT NULL, names INTEGER NOT NULL,"
+    " sightings INTEGER NOT NULL);"
+    "CREATE TABLE names (process TEXT NOT NULL, day INTEGER NOT NULL, count INTEGER NOT NULL,"
+    " user_count INTEGER NOT NULL, first_ms INTEGER, last_ms INTEGER,"
+    " hosts_complete INTEGER NOT NULL, folders_complete INTEGER NOT NULL, row BLOB NOT NULL,"
+    " PRIMARY KEY (process, day)) WITHOUT ROWID;"
+    "CREATE INDEX names_by_day ON names (day);"
+    "CREATE TABLE hosts (process TEXT NOT NULL, computer TEXT NOT NULL, day INTEGER NOT NULL,"
+    " PRIMARY KEY (process, computer, day)) WITHOUT ROWID;"
+    "CREATE INDEX hosts_by_day ON hosts (day);"
+    "CREATE TABLE folders (process TEXT NOT NULL, folder TEXT NOT NULL, day INTEGER NOT NULL,"
+    " PRIMARY KEY (process, folder, day)) WITHOUT ROWID;"
+    "CREATE INDEX folders_by_day ON folders (day);";
+
+masq_status masq_baseline_failed(masq_baseline *b, int code, const char *doing)
+{
+    int primary = code & 0xff;
+    if (primary == SQLITE_BUSY || primary == SQLITE_LOCKED) {
+        masq_error("baseline %s: in use by another run and not released in time (%s); "
+                   "--baseline-wait SECONDS waits longer", b->path, doing);
+        return MASQ_ERR_INPUT;
+    }
+    if (primary == SQLITE_CORRUPT || primary == SQLITE_NOTADB) {
+        masq_error("baseline %s: the file is damaged or not a masq baseline (%s: %s); "
+                   "it is left as it is", b->path, doing, sqlite3_errstr(code));
+        return MASQ_ERR_INPUT;
+    }
+    if (primary == SQLITE_NOMEM)
+        return MASQ_ERR_NOMEM;
+    masq_error("baseline %s: %s: %s", b->path, doing,
+               b->db ? sqlite3_errmsg(b->db) : sqlite3_errstr(code));
+    return primary == SQLITE_FULL || primary == SQLITE_IOERR || primary == SQLITE_READONLY ||
+                   primary == SQLITE_CANTOPEN
+               ? MASQ_ERR_OUTPUT
+               : MASQ_ERR_INPUT;
+}
+
+masq_status masq_baseline_prepare(masq_baseline *b, const char *sql, sqlite3_stmt **statement)
+{
+    int code = sqlite3_prepare_v2(b->db, sql, -1, statement, NULL);
+    return code == SQLITE_OK ? MASQ_OK : masq_baseline_failed(b, code, "reading the store");
+}
+
+masq_status masq_baseline_exec(masq_baseline *b, const char *sql)
+{
+    int code = sqlite3_exec(b->db, sql, NULL, NULL, NULL);
+    return code == SQLITE_OK ? MASQ_OK : masq_baseline_failed(b, code, "updating the store");
+}
+
+static masq_status pragma_int(masq_baseline *b, const char *sql, int *value)
+{
+    sqlite3_stmt *statement;
+    MASQ_TRY(masq_baseline_prepare(b, sql, &statement));
+    int code = sqlite3_step(statement);
+    *value = code == SQLITE_ROW ? sqlite3_column_int(statement, 0) : 0;
+    sqlite3_finalize(statement);
+    return code == SQLITE_ROW || code == SQLITE_DONE ? MASQ_OK
+                                                     : masq_baseline_failed(b, code, "opening");
+}
+
+/* A new file gets the schema; an older masq's is upgraded in place; another
+ * program's SQLite file, a newer masq's, or a damaged one is refused. */
+static masq_status check_schema(masq_baseline *b)
+{
+    int id, version, tables;
+    MASQ_TRY(pragma_int(b, "PRAGMA application_id", &id));
+    MASQ_TRY(pragma_int(b, "PRAGMA user_version", &version));
+    MASQ_TRY(pragma_int(b, "SELECT count(*) FROM sqlite_schema", &tables));
+    if (id == 0 && version == 0 && tables == 0) {
+        MASQ_TRY(masq_baseline_exec(b, schema_sql));
+        char marks[96];
+        snprintf(marks, sizeof marks, "PRAGMA application_id = %d; PRAGMA user_version = %d;",
+                 MASQ_BASELINE_APPLICATION_ID, MASQ_BASELINE_SCHEMA_VERSION);
+        return masq_baseline_exec(b, marks);
+    }
+    if (id != MASQ_BASELINE_APPLICATION_ID) {
+        masq_error("baseline %s: an SQLite file of another program, not a masq baseline; "
+                   "it is left as it is", b->path);
+        return MASQ_ERR_INPUT;
+    }
+    if (version > MASQ_BASELINE_SCHEMA_VERSION) {
+        masq_error("baseline %s: made by a newer masq (schema %d; this one reads up to %d); "
+                   "it is left as it is", b->path, version, MASQ_BASELINE_SCHEMA_VERSION);
+        return MASQ_ERR_INPUT;
+    }
+    if (version < 1) {
+        masq_error("baseline %s: a masq baseline with no schema version; it is left as it is",
+                   b->path);
+        return MASQ_ERR_INPUT;
+    }
+    /* Upgrades from older schemas go here, one version at a time, inside the
+     * run's transaction (there is only version 1 so far). */
+    return MASQ_OK;
+}
+
+masq_status masq_baseline_open(const char *path, double wait_seconds, bool create,
+                               masq_baseline **out)
+{
+    *out = NULL;
+    struct stat st;
+    bool exists = stat(path, &st) == 0;
+    if (!exists && !create) {
+        masq_error("baseline %s: %s", path, strerror(errno));
+        return MASQ_ERR_INPUT;
+    }
+    if (exists && !S_ISREG(st.st_mode)) {
+        masq_error("baseline %s: not a regular file", path);
+        return MASQ_ERR_INPUT;
+    }
+    masq_baseline *b = calloc(1, sizeof *b);
+    if (b == NULL || (b->path = strdup(path)) == NULL) {
+        free(b);
+        return MASQ_ERR_NOMEM;
+    }
+    int flags = SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0) | SQLITE_OPEN_NOMUTEX;
+    int code = sqlite3_open_v2(path, &b->db, flags, NULL);
+    masq_status status = code == SQLITE_OK ? MASQ_OK : masq_baseline_failed(b, code, "opening");
+    if (status == MASQ_OK) {
+        sqlite3_extended_result_codes(b->db, 1);
+        sqlite3_busy_timeout(b->db, wait_seconds > 0 ? (int)(wait_seconds * 1000) : 0);
+        /* The rollback journal, synced: a killed run or a lost machine leaves
+         * the last committed store. */
+        code = sqlite3_exec(b->db, "PRAGMA journal_mode = DELETE; PRAGMA synchronous = FULL;",
+                            NULL, NULL, NULL);
+        status = code == SQLITE_OK ? MASQ_OK : masq_baseline_failed(b, code, "opening");
+    }
+    if (status == MASQ_OK) {
+        code = sqlite3_exec(b->db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+        status = code == SQLITE_OK ? MASQ_OK : masq_baseline_failed(b, code, "taking the store");
+        b->in_transaction = status == MASQ_OK;
+    }
+    if (status == MASQ_OK)
+        status = check_schema(b);
+    if (status == MASQ_OK)
+        status = masq_baseline_exec(b, "CREATE TEMP TABLE run_days (day INTEGER PRIMARY KEY)");
+    if (status != MASQ_OK) {
+        masq_baseline_close(b);
+        return status;
+    }
+    *out = b;
+    return MASQ_OK;
+}
+
+masq_status masq_baseline_commit(masq_baseline *b)
+{
+    if (!b->in_transaction)
+        return MASQ_OK;
+    int code = sqlite3_exec(b->db, "COMMIT", NULL, NULL, NULL);
+    if (code != SQLITE_OK)
+        return masq_baseline_failed(b, code, "saving the store");
+    b->in_transaction = false;
+    return MASQ_OK;
+}
+
+void masq_baseline_close(masq_baseline *b)
+{
+    if (b == NULL)
+        return;
+    if (b->in_transaction && b->db != NULL)
+        sqlite3_exec(b->db, "ROLLBACK", NULL, NULL, NULL);
+    sqlite3_finalize(b->name_history);
+    sqlite3_finalize(b->ran_on);
+    sqlite3_finalize(b->ran_from);
+    sqlite3_close(b->db);
+    free(b->path);
+    free(b);
+}

@@ -1,0 +1,29 @@
+/* What the baseline's files share: the open store. Internal to baseline/. */
+#ifndef MASQ_BASELINE_STORE_H
+#define MASQ_BASELINE_STORE_H
+
+#include <sqlite3.h>
+
+#include "baseline.h"
+
+/* The file's marks: SQLite's application_id ('masq') and user_version. */
+#define MASQ_BASELINE_APPLICATION_ID 0x6d617371
+#define MASQ_BASELINE_SCHEMA_VERSION 1
+
+struct masq_baseline {
+    sqlite3 *db;
+    char *path;
+    bool in_transaction;
+    sqlite3_stmt *name_history, *ran_on, *ran_from; /* the lookups, prepared on first use */
+};
+
+/* The SQLite error of a failed step, told once with the store's path. */
+masq_status masq_baseline_failed(masq_baseline *baseline, int code, const char *doing);
+
+/* Prepare a statement (MASQ_ERR_INTERNAL with a message when it cannot be). */
+masq_status masq_baseline_prepare(masq_baseline *baseline, const char *sql, sqlite3_stmt **statement);
+
+/* Run SQL that returns no rows. */
+masq_status masq_baseline_exec(masq_baseline *baseline, const char *sql);
+
+#endif
