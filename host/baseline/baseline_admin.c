@@ -23,7 +23,7 @@ masq_status masq_baseline_show(masq_baseline *b, FILE *out)
 {
     sqlite3_int64 days, names, pages, page_size;
     MASQ_TRY(single_int(b, "SELECT count(*) FROM days", &days));
-    MASQ_TRY(single_int(b, "SELECT count(DISTINCT process) FROM names", &names));
+    MASQ_TRY(single_int(b, "SELECT count(DISTINCT name) FROM names", &names));
     MASQ_TRY(single_int(b, "PRAGMA page_count", &pages));
     MASQ_TRY(single_int(b, "PRAGMA page_size", &page_size));
     fprintf(out, "schema %d, %lld day%s, %lld distinct name%s, %lld bytes\n",
@@ -52,44 +52,74 @@ masq_status masq_baseline_prune(masq_baseline *b, int retain_days, uint64_t *dro
         return MASQ_OK;
     MASQ_TRY(single_int(b, "SELECT max(day) FROM days", &newest));
     sqlite3_int64 keep_from = newest - (retain_days > 0 ? retain_days : 1) + 1;
-    static const char *const tables[] = {"names", "hosts", "folders", "days"};
-    for (int i = 0; i < 4; i++) {
+    static const char *const tables[] = {"names", "hosts", "folders", "day_rows", "days"};
+    for (int i = 0; i < 5; i++) {
         char sql[96];
         snprintf(sql, sizeof sql, "DELETE FROM %s WHERE day < ?1", tables[i]);
         sqlite3_stmt *s;
         MASQ_TRY(masq_baseline_prepare(b, sql, &s));
         sqlite3_bind_int64(s, 1, keep_from);
         int code = sqlite3_step(s);
-        if (i == 3)
+        if (i == 4)
             *dropped = (uint64_t)sqlite3_changes(b->db);
         sqlite3_finalize(s);
         if (code != SQLITE_DONE)
             return masq_baseline_failed(b, code, "pruning the store");
     }
-    return MASQ_OK;
+    /* The texts no day uses any longer. */
+    return masq_baseline_exec(b, "DELETE FROM texts WHERE id NOT IN (SELECT name FROM names"
+                                 " UNION SELECT host FROM hosts UNION SELECT folder FROM folders)");
 }
 
-/* A stored row back to JSON. */
-static cJSON *unpack_row(const void *packed, int packed_length)
+/* One day's rows into the table: inflated, line by line. */
+static masq_status add_day(masq_baseline *b, masq_name_table *table, int day, const void *packed,
+                           size_t packed_length)
 {
-    uLongf length = (uLongf)packed_length * 8 + 1024;
-    for (int tries = 0; tries < 6; tries++, length *= 4) {
-        char *text = malloc(length + 1);
-        if (text == NULL)
-            return NULL;
-        uLongf got = length;
-        int code = uncompress((Bytef *)text, &got, packed, (uLong)packed_length);
-        if (code == Z_OK) {
-            text[got] = '\0';
-            cJSON *row = cJSON_Parse(text);
-            free(text);
-            return row;
+    z_stream z = {0};
+    if (inflateInit(&z) != Z_OK)
+        return MASQ_ERR_NOMEM;
+    size_t capacity = 1 << 20, used = 0;
+    char *text = malloc(capacity);
+    masq_status status = text ? MASQ_OK : MASQ_ERR_NOMEM;
+    z.next_in = (Bytef *)packed;
+    z.avail_in = (uInt)packed_length;
+    int code = Z_OK;
+    while (status == MASQ_OK && code != Z_STREAM_END) {
+        if (used + 65536 > capacity) {
+            char *grown = realloc(text, capacity * 2);
+            if (grown == NULL) {
+                status = MASQ_ERR_NOMEM;
+                break;
+            }
+            text = grown;
+            capacity *= 2;
         }
-        free(text);
-        if (code != Z_BUF_ERROR)
-            return NULL;
+        z.next_out = (Bytef *)text + used;
+        z.avail_out = (uInt)(capacity - used - 1);
+        code = inflate(&z, Z_NO_FLUSH);
+        used = z.total_out;
+        if (code != Z_OK && code != Z_STREAM_END) {
+            masq_error("baseline %s: the rows of day %d cannot be read: the store is damaged",
+                       b->path, day);
+            status = MASQ_ERR_INPUT;
+        }
     }
-    return NULL;
+    inflateEnd(&z);
+    for (char *line = text; status == MASQ_OK && line < text + used;) {
+        char *end = memchr(line, '\n', (size_t)(text + used - line));
+        if (end == NULL)
+            end = text + used;
+        *end = '\0';
+        cJSON *row = cJSON_Parse(line);
+        status = row ? masq_name_table_add_row(table, row) : MASQ_ERR_INPUT;
+        cJSON_Delete(row);
+        if (status == MASQ_ERR_INPUT)
+            masq_error("baseline %s: a row of day %d is not a name-table row: the store is damaged",
+                       b->path, day);
+        line = end + 1;
+    }
+    free(text);
+    return status;
 }
 
 masq_status masq_baseline_export(masq_baseline *b, FILE *out)
@@ -97,19 +127,11 @@ masq_status masq_baseline_export(masq_baseline *b, FILE *out)
     masq_name_table table;
     masq_name_table_init(&table);
     sqlite3_stmt *s;
-    masq_status status = masq_baseline_prepare(b, "SELECT process, day, row FROM names ORDER BY process, day", &s);
+    masq_status status = masq_baseline_prepare(b, "SELECT day, rows FROM day_rows ORDER BY day", &s);
     int code = SQLITE_DONE;
-    while (status == MASQ_OK && (code = sqlite3_step(s)) == SQLITE_ROW) {
-        cJSON *row = unpack_row(sqlite3_column_blob(s, 2), sqlite3_column_bytes(s, 2));
-        if (row == NULL) {
-            masq_error("baseline %s: the row of %s on day %d cannot be read: the store is damaged",
-                       b->path, (const char *)sqlite3_column_text(s, 0), sqlite3_column_int(s, 1));
-            status = MASQ_ERR_INPUT;
-            break;
-        }
-        status = masq_name_table_add_row(&table, row);
-        cJSON_Delete(row);
-    }
+    while (status == MASQ_OK && (code = sqlite3_step(s)) == SQLITE_ROW)
+        status = add_day(b, &table, sqlite3_column_int(s, 0), sqlite3_column_blob(s, 1),
+                         (size_t)sqlite3_column_bytes(s, 1));
     if (s != NULL)
         sqlite3_finalize(s);
     if (status == MASQ_OK && code != SQLITE_DONE)

@@ -20,11 +20,15 @@ masq_status masq_baseline_name(masq_baseline *b, const char *process, masq_name_
 {
     memset(h, 0, sizeof *h);
     h->first_seen_ms = MASQ_TIME_NONE;
+    sqlite3_int64 id;
+    MASQ_TRY(masq_baseline_text_id(b, process, false, &id));
+    if (id == 0)
+        return MASQ_OK; /* a name the store never had */
     MASQ_TRY(prepared(b, &b->name_history,
         "SELECT count(*), min(first_ms), min(hosts_complete), min(folders_complete) FROM names"
-        " WHERE process = ?1 AND day NOT IN (SELECT day FROM temp.run_days)"));
+        " WHERE name = ?1 AND day NOT IN (SELECT day FROM temp.run_days)"));
     sqlite3_stmt *s = b->name_history;
-    sqlite3_bind_text(s, 1, process, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(s, 1, id);
     int code = sqlite3_step(s);
     if (code != SQLITE_ROW)
         return masq_baseline_failed(b, code, "reading the history");
@@ -40,8 +44,14 @@ masq_status masq_baseline_name(masq_baseline *b, const char *process, masq_name_
 static masq_status exists(masq_baseline *b, sqlite3_stmt *s, const char *process,
                           const char *value, bool *found)
 {
-    sqlite3_bind_text(s, 1, process, -1, SQLITE_STATIC);
-    sqlite3_bind_text(s, 2, value, -1, SQLITE_STATIC);
+    sqlite3_int64 name, other;
+    *found = false;
+    MASQ_TRY(masq_baseline_text_id(b, process, false, &name));
+    MASQ_TRY(masq_baseline_text_id(b, value, false, &other));
+    if (name == 0 || other == 0)
+        return MASQ_OK;
+    sqlite3_bind_int64(s, 1, name);
+    sqlite3_bind_int64(s, 2, other);
     int code = sqlite3_step(s);
     *found = code == SQLITE_ROW;
     sqlite3_reset(s);
@@ -53,7 +63,7 @@ masq_status masq_baseline_ran_on(masq_baseline *b, const char *process, const ch
                                  bool *ran)
 {
     MASQ_TRY(prepared(b, &b->ran_on,
-        "SELECT 1 FROM hosts WHERE process = ?1 AND computer = ?2"
+        "SELECT 1 FROM hosts WHERE name = ?1 AND host = ?2"
         " AND day NOT IN (SELECT day FROM temp.run_days) LIMIT 1"));
     char *lowered = strdup(computer);
     if (lowered == NULL)
@@ -69,7 +79,7 @@ masq_status masq_baseline_ran_from(masq_baseline *b, const char *process, const 
                                    bool *ran)
 {
     MASQ_TRY(prepared(b, &b->ran_from,
-        "SELECT 1 FROM folders WHERE process = ?1 AND folder = ?2"
+        "SELECT 1 FROM folders WHERE name = ?1 AND folder = ?2"
         " AND day NOT IN (SELECT day FROM temp.run_days) LIMIT 1"));
     return exists(b, b->ran_from, process, folder, ran);
 }

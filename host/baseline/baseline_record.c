@@ -9,19 +9,22 @@
 #include "../names/name_table_io.h"
 #include "baseline_store.h"
 
-static const char *const forget_sql[] = {
+#define FORGET 5
+static const char *const forget_sql[FORGET] = {
     "DELETE FROM names WHERE day = ?1", "DELETE FROM hosts WHERE day = ?1",
-    "DELETE FROM folders WHERE day = ?1", "DELETE FROM days WHERE day = ?1"};
+    "DELETE FROM folders WHERE day = ?1", "DELETE FROM day_rows WHERE day = ?1",
+    "DELETE FROM days WHERE day = ?1"};
 
 typedef struct writers {
-    sqlite3_stmt *forget[4];
-    sqlite3_stmt *day, *name, *host, *folder, *run_day;
+    sqlite3_stmt *forget[FORGET];
+    sqlite3_stmt *day, *name, *host, *folder, *run_day, *rows;
 } writers;
 
 static void writers_free(writers *w)
 {
-    for (int i = 0; i < 4; i++)
+    for (int i = 0; i < FORGET; i++)
         sqlite3_finalize(w->forget[i]);
+    sqlite3_finalize(w->rows);
     sqlite3_finalize(w->day);
     sqlite3_finalize(w->name);
     sqlite3_finalize(w->host);
@@ -32,10 +35,11 @@ static void writers_free(writers *w)
 static masq_status writers_open(masq_baseline *b, writers *w)
 {
     memset(w, 0, sizeof *w);
-    for (int i = 0; i < 4; i++)
+    for (int i = 0; i < FORGET; i++)
         MASQ_TRY(masq_baseline_prepare(b, forget_sql[i], &w->forget[i]));
+    MASQ_TRY(masq_baseline_prepare(b, "INSERT INTO day_rows VALUES (?1, ?2)", &w->rows));
     MASQ_TRY(masq_baseline_prepare(b, "INSERT INTO days VALUES (?1, ?2, ?3, ?4)", &w->day));
-    MASQ_TRY(masq_baseline_prepare(b, "INSERT INTO names VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+    MASQ_TRY(masq_baseline_prepare(b, "INSERT INTO names VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
                                    &w->name));
     MASQ_TRY(masq_baseline_prepare(b, "INSERT OR IGNORE INTO hosts VALUES (?1, ?2, ?3)", &w->host));
     MASQ_TRY(masq_baseline_prepare(b, "INSERT OR IGNORE INTO folders VALUES (?1, ?2, ?3)",
@@ -67,22 +71,54 @@ static char *lowered(const char *text)
     return copy;
 }
 
-static masq_status record_name(masq_baseline *b, writers *w, int32_t day, const masq_name *name)
+/* The day's rows, deflated as they are written. */
+typedef struct packer {
+    z_stream z;
+    unsigned char *out;
+    size_t capacity;
+    bool open;
+} packer;
+
+static masq_status pack(packer *p, const char *text, size_t length, bool finish)
 {
-    char *row = masq_name_row_text(name);
+    p->z.next_in = (Bytef *)text;
+    p->z.avail_in = (uInt)length;
+    for (;;) {
+        if (p->z.total_out + 65536 > p->capacity) {
+            size_t capacity = p->capacity ? 2 * p->capacity : 1 << 20;
+            unsigned char *grown = realloc(p->out, capacity);
+            if (grown == NULL)
+                return MASQ_ERR_NOMEM;
+            p->out = grown;
+            p->capacity = capacity;
+        }
+        p->z.next_out = p->out + p->z.total_out;
+        p->z.avail_out = (uInt)(p->capacity - p->z.total_out);
+        int code = deflate(&p->z, finish ? Z_FINISH : Z_NO_FLUSH);
+        if (code == Z_STREAM_END || (!finish && p->z.avail_in == 0 && p->z.avail_out > 0))
+            return MASQ_OK;
+        if (code != Z_OK && code != Z_BUF_ERROR)
+            return MASQ_ERR_NOMEM;
+    }
+}
+
+static masq_status record_name(masq_baseline *b, writers *w, int32_t day, const masq_name *name,
+                               packer *rows)
+{
+    char *row = masq_name_row_text(name, true);
     if (row == NULL)
         return MASQ_ERR_NOMEM;
-    uLong length = (uLong)strlen(row);
-    uLongf packed_length = compressBound(length);
-    unsigned char *packed = malloc(packed_length);
-    int zcode = packed ? compress2(packed, &packed_length, (const Bytef *)row, length, 6) : Z_MEM_ERROR;
+    masq_status status = pack(rows, row, strlen(row), false);
     free(row);
-    if (zcode != Z_OK) {
-        free(packed);
-        return MASQ_ERR_NOMEM;
-    }
+    if (status == MASQ_OK)
+        status = pack(rows, "\n", 1, false);
+    sqlite3_int64 name_id;
+    if (status == MASQ_OK)
+        status = masq_baseline_text_id(b, name->text, true, &name_id);
+    if (status != MASQ_OK)
+        return status;
     sqlite3_stmt *s = w->name;
-    sqlite3_bind_text(s, 1, name->text, (int)name->length, SQLITE_STATIC);
+    sqlite3_bind_int64(s, 1, name_id);
     sqlite3_bind_int(s, 2, day);
     sqlite3_bind_int64(s, 3, (sqlite3_int64)masq_name_total(name));
     sqlite3_bind_int64(s, 4, (sqlite3_int64)name->user_count);
@@ -90,20 +126,26 @@ static masq_status record_name(masq_baseline *b, writers *w, int32_t day, const 
     bind_time(s, 6, name->all.last_seen_ms);
     sqlite3_bind_int(s, 7, name->all.computers.more == 0);
     sqlite3_bind_int(s, 8, name->folders.more == 0);
-    sqlite3_bind_blob(s, 9, packed, (int)packed_length, free);
-    masq_status status = step(b, s);
+    status = step(b, s);
     for (uint32_t k = 0; k < name->all.computers.count && status == MASQ_OK; k++) {
         char *computer = lowered(name->all.computers.entries[k].text);
-        if (computer == NULL)
-            return MASQ_ERR_NOMEM;
-        sqlite3_bind_text(w->host, 1, name->text, (int)name->length, SQLITE_STATIC);
-        sqlite3_bind_text(w->host, 2, computer, -1, free);
+        sqlite3_int64 host_id;
+        status = computer ? masq_baseline_text_id(b, computer, true, &host_id) : MASQ_ERR_NOMEM;
+        free(computer);
+        if (status != MASQ_OK)
+            break;
+        sqlite3_bind_int64(w->host, 1, name_id);
+        sqlite3_bind_int64(w->host, 2, host_id);
         sqlite3_bind_int(w->host, 3, day);
         status = step(b, w->host);
     }
     for (uint32_t k = 0; k < name->folders.count && status == MASQ_OK; k++) {
-        sqlite3_bind_text(w->folder, 1, name->text, (int)name->length, SQLITE_STATIC);
-        sqlite3_bind_text(w->folder, 2, name->folders.entries[k].text, -1, SQLITE_STATIC);
+        sqlite3_int64 folder_id;
+        status = masq_baseline_text_id(b, name->folders.entries[k].text, true, &folder_id);
+        if (status != MASQ_OK)
+            break;
+        sqlite3_bind_int64(w->folder, 1, name_id);
+        sqlite3_bind_int64(w->folder, 2, folder_id);
         sqlite3_bind_int(w->folder, 3, day);
         status = step(b, w->folder);
     }
@@ -112,19 +154,33 @@ static masq_status record_name(masq_baseline *b, writers *w, int32_t day, const 
 
 static masq_status record_day(masq_baseline *b, writers *w, const masq_day_table *day)
 {
-    for (int i = 0; i < 4; i++) {
+    for (int i = 0; i < FORGET; i++) {
         sqlite3_bind_int(w->forget[i], 1, day->day);
         MASQ_TRY(step(b, w->forget[i]));
     }
+    packer rows = {.open = deflateInit(&rows.z, 6) == Z_OK};
+    masq_status status = rows.open ? MASQ_OK : MASQ_ERR_NOMEM;
     uint64_t names = 0, sightings = 0;
-    for (size_t i = 0; i < day->table.count; i++) {
+    for (size_t i = 0; i < day->table.count && status == MASQ_OK; i++) { /* sorted by name */
         const masq_name *name = &day->table.names[i];
         if (masq_name_total(name) == 0)
             continue;
         names++;
         sightings += masq_name_total(name);
-        MASQ_TRY(record_name(b, w, day->day, name));
+        status = record_name(b, w, day->day, name, &rows);
     }
+    if (status == MASQ_OK)
+        status = pack(&rows, "", 0, true);
+    if (status == MASQ_OK) {
+        sqlite3_bind_int(w->rows, 1, day->day);
+        sqlite3_bind_blob64(w->rows, 2, rows.out, rows.z.total_out, SQLITE_STATIC);
+        status = step(b, w->rows);
+    }
+    if (rows.open)
+        deflateEnd(&rows.z);
+    free(rows.out);
+    if (status != MASQ_OK)
+        return status;
     char date[16];
     masq_day_format(day->day, date);
     sqlite3_bind_int(w->day, 1, day->day);

@@ -1,12 +1,17 @@
 /* The store: one SQLite file. Its schema (version 1):
  *   days(day, date, names, sightings)    the data days it holds
- *   names(process, day, count, user_count, first_ms, last_ms,
- *         hosts_complete, folders_complete, row)
- *                                        per day and name: the counts, and the
- *                                        name-table row (zlib-compressed JSON,
- *                                        as --emit-names writes it)
- *   hosts(process, computer, day)        the computers each name ran on
- *   folders(process, folder, day)        the folders each name ran from
+ *   texts(id, text)                      each process name, computer (lower-cased)
+ *                                        and folder once
+ *   names(name, day, count, user_count, first_ms, last_ms,
+ *         hosts_complete, folders_complete)
+ *                                        per day and name: what ranking and the
+ *                                        questions of a finding read
+ *   day_rows(day, rows)                  per day: its name table, lean
+ *                                        (name_table_io.h: no paths, users or
+ *                                        parents), JSON lines in byte order of
+ *                                        the names, zlib-compressed as one
+ *   hosts(name, host, day)               the computers each name ran on
+ *   folders(name, folder, day)           the folders each name ran from
  * A day's rows are replaced as a whole, in one transaction with the rest of
  * the run: SQLite's journal makes a killed run leave the store as it was. */
 #include "baseline_store.h"
@@ -21,17 +26,114 @@
 static const char schema_sql[] =
     "CREATE TABLE days (day INTEGER PRIMARY KEY, date TEXT NOT NULL, names INTEGER NOT NULL,"
     " sightings INTEGER NOT NULL);"
-    "CREATE TABLE names (process TEXT NOT NULL, day INTEGER NOT NULL, count INTEGER NOT NULL,"
+    "CREATE TABLE texts (id INTEGER PRIMARY KEY, text TEXT NOT NULL UNIQUE);"
+    "CREATE TABLE names (name INTEGER NOT NULL, day INTEGER NOT NULL, count INTEGER NOT NULL,"
     " user_count INTEGER NOT NULL, first_ms INTEGER, last_ms INTEGER,"
-    " hosts_complete INTEGER NOT NULL, folders_complete INTEGER NOT NULL, row BLOB NOT NULL,"
-    " PRIMARY KEY (process, day)) WITHOUT ROWID;"
+    " hosts_complete INTEGER NOT NULL, folders_complete INTEGER NOT NULL,"
+    " PRIMARY KEY (name, day)) WITHOUT ROWID;"
+    "CREATE TABLE day_rows (day INTEGER PRIMARY KEY, rows BLOB NOT NULL);"
     "CREATE INDEX names_by_day ON names (day);"
-    "CREATE TABLE hosts (process TEXT NOT NULL, computer TEXT NOT NULL, day INTEGER NOT NULL,"
-    " PRIMARY KEY (process, computer, day)) WITHOUT ROWID;"
+    "CREATE TABLE hosts (name INTEGER NOT NULL, host INTEGER NOT NULL, day INTEGER NOT NULL,"
+    " PRIMARY KEY (name, host, day)) WITHOUT ROWID;"
     "CREATE INDEX hosts_by_day ON hosts (day);"
-    "CREATE TABLE folders (process TEXT NOT NULL, folder TEXT NOT NULL, day INTEGER NOT NULL,"
-    " PRIMARY KEY (process, folder, day)) WITHOUT ROWID;"
+    "CREATE TABLE folders (name INTEGER NOT NULL, folder INTEGER NOT NULL, day INTEGER NOT NULL,"
+    " PRIMARY KEY (name, folder, day)) WITHOUT ROWID;"
     "CREATE INDEX folders_by_day ON folders (day);";
+
+/* The texts this run looked up or added, so that each costs SQLite once. */
+typedef struct text_slot {
+    char *text;
+    sqlite3_int64 id;
+} text_slot;
+
+typedef struct text_cache {
+    text_slot *slots;
+    size_t count, capacity; /* capacity a power of two */
+} text_cache;
+
+static uint64_t text_hash(const char *text)
+{
+    uint64_t hash = 0xcbf29ce484222325ull;
+    for (const unsigned char *p = (const unsigned char *)text; *p; p++)
+        hash = (hash ^ *p) * 0x100000001b3ull;
+    return hash;
+}
+
+static void cache_free(text_cache *cache)
+{
+    if (cache == NULL)
+        return;
+    for (size_t i = 0; i < cache->capacity; i++)
+        free(cache->slots[i].text);
+    free(cache->slots);
+    free(cache);
+}
+
+static text_slot *cache_slot(text_cache *cache, const char *text)
+{
+    size_t mask = cache->capacity - 1;
+    for (size_t i = text_hash(text) & mask;; i = (i + 1) & mask)
+        if (cache->slots[i].text == NULL || strcmp(cache->slots[i].text, text) == 0)
+            return &cache->slots[i];
+}
+
+static masq_status cache_put(text_cache *cache, const char *text, sqlite3_int64 id)
+{
+    if (2 * (cache->count + 1) > cache->capacity) {
+        text_cache grown = {calloc(cache->capacity ? 2 * cache->capacity : 1024, sizeof *grown.slots),
+                            0, cache->capacity ? 2 * cache->capacity : 1024};
+        if (grown.slots == NULL)
+            return MASQ_ERR_NOMEM;
+        for (size_t i = 0; i < cache->capacity; i++)
+            if (cache->slots[i].text != NULL) {
+                *cache_slot(&grown, cache->slots[i].text) = cache->slots[i];
+                grown.count++;
+            }
+        free(cache->slots);
+        *cache = grown;
+    }
+    text_slot *slot = cache_slot(cache, text);
+    if (slot->text == NULL) {
+        slot->text = strdup(text);
+        if (slot->text == NULL)
+            return MASQ_ERR_NOMEM;
+        cache->count++;
+    }
+    slot->id = id;
+    return MASQ_OK;
+}
+
+masq_status masq_baseline_text_id(masq_baseline *b, const char *text, bool add, sqlite3_int64 *id)
+{
+    if (b->texts == NULL && (b->texts = calloc(1, sizeof *b->texts)) == NULL)
+        return MASQ_ERR_NOMEM;
+    if (b->texts->capacity > 0) {
+        text_slot *slot = cache_slot(b->texts, text);
+        if (slot->text != NULL && (slot->id != 0 || !add)) {
+            *id = slot->id;
+            return MASQ_OK;
+        }
+    }
+    if (b->text_find == NULL)
+        MASQ_TRY(masq_baseline_prepare(b, "SELECT id FROM texts WHERE text = ?1", &b->text_find));
+    sqlite3_bind_text(b->text_find, 1, text, -1, SQLITE_STATIC);
+    int code = sqlite3_step(b->text_find);
+    *id = code == SQLITE_ROW ? sqlite3_column_int64(b->text_find, 0) : 0;
+    sqlite3_reset(b->text_find);
+    if (code != SQLITE_ROW && code != SQLITE_DONE)
+        return masq_baseline_failed(b, code, "reading the store");
+    if (*id == 0 && add) {
+        if (b->text_add == NULL)
+            MASQ_TRY(masq_baseline_prepare(b, "INSERT INTO texts (text) VALUES (?1)", &b->text_add));
+        sqlite3_bind_text(b->text_add, 1, text, -1, SQLITE_STATIC);
+        code = sqlite3_step(b->text_add);
+        sqlite3_reset(b->text_add);
+        if (code != SQLITE_DONE)
+            return masq_baseline_failed(b, code, "updating the store");
+        *id = sqlite3_last_insert_rowid(b->db);
+    }
+    return cache_put(b->texts, text, *id);
+}
 
 masq_status masq_baseline_failed(masq_baseline *b, int code, const char *doing)
 {
@@ -182,6 +284,9 @@ void masq_baseline_close(masq_baseline *b)
     sqlite3_finalize(b->name_history);
     sqlite3_finalize(b->ran_on);
     sqlite3_finalize(b->ran_from);
+    sqlite3_finalize(b->text_find);
+    sqlite3_finalize(b->text_add);
+    cache_free(b->texts);
     sqlite3_close(b->db);
     free(b->path);
     free(b);

@@ -15,7 +15,15 @@ struct masq_baseline {
     char *path;
     bool in_transaction;
     sqlite3_stmt *name_history, *ran_on, *ran_from; /* the lookups, prepared on first use */
+    sqlite3_stmt *text_find, *text_add;
+    struct text_cache *texts; /* text -> id, of the texts this run used */
 };
+
+/* The id of a text (a process name, a computer, a folder) in the store's
+ * texts; with add, a new text gets one, else *id is 0 for a text the store
+ * never had. */
+masq_status masq_baseline_text_id(masq_baseline *baseline, const char *text, bool add,
+                                  sqlite3_int64 *id);
 
 /* The SQLite error of a failed step, told once with the store's path. */
 masq_status masq_baseline_failed(masq_baseline *baseline, int code, const char *doing);

@@ -75,8 +75,8 @@ static masq_status gather_history(masq_baseline *b, const masq_name_table *names
 {
     sqlite3_stmt *s;
     MASQ_TRY(masq_baseline_prepare(b,
-        "SELECT process, day, count FROM names WHERE day BETWEEN ?1 AND ?2"
-        " AND day NOT IN (SELECT day FROM temp.run_days)", &s));
+        "SELECT t.text, n.day, n.count FROM names AS n JOIN texts AS t ON t.id = n.name"
+        " WHERE n.day BETWEEN ?1 AND ?2 AND n.day NOT IN (SELECT day FROM temp.run_days)", &s));
     sqlite3_bind_int(s, 1, lo);
     sqlite3_bind_int(s, 2, newest);
     masq_status status = MASQ_OK;

@@ -21,10 +21,11 @@ static cJSON *sensors_json(uint32_t sensors)
     return array;
 }
 
-static cJSON *evidence_fields(cJSON *object, const masq_evidence *evidence);
+static cJSON *evidence_fields(cJSON *object, const masq_evidence *evidence, bool lean);
 
-/* A set as [{KEY: value, "Count": n, ...evidence}], most seen first. */
-static cJSON *set_json(const masq_text_set *set, const char *key)
+/* A set as [{KEY: value, "Count": n, ...evidence}], most seen first; lean:
+ * without the entries' evidence. */
+static cJSON *set_json(const masq_text_set *set, const char *key, bool lean)
 {
     uint32_t order[MASQ_CONTEXT_LIMIT];
     masq_text_set_order(set, order);
@@ -34,29 +35,33 @@ static cJSON *set_json(const masq_text_set *set, const char *key)
         cJSON *item = cJSON_CreateObject();
         cJSON_AddStringToObject(item, key, entry->text);
         cJSON_AddNumberToObject(item, "Count", (double)entry->count);
-        if (entry->evidence != NULL)
-            evidence_fields(item, entry->evidence);
+        if (entry->evidence != NULL && !lean)
+            evidence_fields(item, entry->evidence, false);
         cJSON_AddItemToArray(array, item);
     }
     return array;
 }
 
-/* The context of some sightings; the sets' `more` where values were left out. */
-static cJSON *evidence_fields(cJSON *object, const masq_evidence *e)
+/* The context of some sightings; the sets' `more` where values were left out.
+ * Lean: sensors, computers and times only. */
+static cJSON *evidence_fields(cJSON *object, const masq_evidence *e, bool lean)
 {
     cJSON_AddItemToObject(object, "Sensors", sensors_json(e->sensors));
-    cJSON_AddItemToObject(object, "Paths", set_json(&e->paths, "Path"));
-    cJSON_AddItemToObject(object, "Computers", set_json(&e->computers, "Computer"));
+    if (!lean)
+        cJSON_AddItemToObject(object, "Paths", set_json(&e->paths, "Path", false));
+    cJSON_AddItemToObject(object, "Computers", set_json(&e->computers, "Computer", false));
     if (e->computers.more > 0)
         cJSON_AddNumberToObject(object, "MoreComputerSightings", (double)e->computers.more);
-    cJSON_AddItemToObject(object, "Users", set_json(&e->users, "User"));
-    cJSON_AddItemToObject(object, "Parents", set_json(&e->parents, "Parent"));
+    if (!lean) {
+        cJSON_AddItemToObject(object, "Users", set_json(&e->users, "User", false));
+        cJSON_AddItemToObject(object, "Parents", set_json(&e->parents, "Parent", false));
+    }
     masq_json_add_time(object, "FirstSeen", e->first_seen_ms);
     masq_json_add_time(object, "LastSeen", e->last_seen_ms);
     return object;
 }
 
-char *masq_name_row_text(const masq_name *name)
+char *masq_name_row_text(const masq_name *name, bool lean)
 {
     cJSON *row = cJSON_CreateObject();
     if (row == NULL)
@@ -65,11 +70,11 @@ char *masq_name_row_text(const masq_name *name)
     cJSON_AddNumberToObject(row, "Count", (double)masq_name_total(name));
     cJSON_AddNumberToObject(row, "UserCount", (double)name->user_count);
     cJSON_AddNumberToObject(row, "DemoCount", (double)name->demo_count);
-    evidence_fields(row, &name->all);
-    cJSON_AddItemToObject(row, "Originals", set_json(&name->originals, "OriginalFileName"));
-    cJSON_AddItemToObject(row, "Folders", set_json(&name->folders, "Folder"));
+    evidence_fields(row, &name->all, lean);
+    cJSON_AddItemToObject(row, "Originals", set_json(&name->originals, "OriginalFileName", lean));
+    cJSON_AddItemToObject(row, "Folders", set_json(&name->folders, "Folder", lean));
     if (name->sha256s.count > 0)
-        cJSON_AddItemToObject(row, "SHA256s", set_json(&name->sha256s, "SHA256"));
+        cJSON_AddItemToObject(row, "SHA256s", set_json(&name->sha256s, "SHA256", lean));
     char *text = cJSON_PrintUnformatted(row);
     cJSON_Delete(row);
     return text;
@@ -77,7 +82,7 @@ char *masq_name_row_text(const masq_name *name)
 
 static masq_status write_row(const masq_name *name, FILE *out)
 {
-    char *text = masq_name_row_text(name);
+    char *text = masq_name_row_text(name, false);
     if (text == NULL)
         return MASQ_ERR_NOMEM;
     int failed = fputs(text, out) < 0 || fputc('\n', out) < 0;

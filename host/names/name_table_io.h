@@ -10,6 +10,7 @@
 #define MASQ_NAME_TABLE_IO_H
 
 #include <cjson/cJSON.h>
+#include <stdbool.h>
 #include <stdio.h>
 
 #include "name_table.h"
@@ -18,8 +19,10 @@
  * left out). MASQ_ERR_OUTPUT when writing fails. */
 masq_status masq_name_table_write(const masq_name_table *table, FILE *out);
 
-/* One name's row as JSON text (malloc'd; NULL when out of memory). */
-char *masq_name_row_text(const masq_name *name);
+/* One name's row as JSON text (malloc'd; NULL when out of memory). Lean:
+ * counts, computers, folders, original names, hashes, first and last seen,
+ * without the paths, users, parents and the evidence of each folder. */
+char *masq_name_row_text(const masq_name *name, bool lean);
 
 /* Add one table row to the table, summing counts with what is there.
  * MASQ_ERR_INPUT when the row is not a name-table row (nothing is added). */

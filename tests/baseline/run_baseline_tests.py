@@ -67,14 +67,22 @@ def findings(report):
 
 
 def dump(db):
-    """The store's rows, table by table, in one order: what 'the same store' means."""
+    """The store's rows, table by table, texts for their ids, in one order: what
+    'the same store' means (ids depend on the order texts were first kept)."""
     c = sqlite3.connect(db)
     try:
-        out = {}
-        for table, order in (("days", "day"), ("names", "process, day"),
-                             ("hosts", "process, computer, day"), ("folders", "process, folder, day")):
-            out[table] = c.execute("SELECT * FROM %s ORDER BY %s" % (table, order)).fetchall()
-        return out
+        text = "(SELECT text FROM texts WHERE id = %s)"
+        queries = {
+            "days": "SELECT * FROM days ORDER BY day",
+            "names": "SELECT %s AS process, day, count, user_count, first_ms, last_ms, hosts_complete,"
+                     " folders_complete FROM names ORDER BY process, day" % (text % "name"),
+            "day_rows": "SELECT * FROM day_rows ORDER BY day",
+            "hosts": "SELECT %s AS process, %s AS host, day FROM hosts ORDER BY process, host, day" %
+                     (text % "name", text % "host"),
+            "folders": "SELECT %s AS process, %s AS folder, day FROM folders ORDER BY process, folder, day" %
+                       (text % "name", text % "folder"),
+        }
+        return {table: c.execute(sql).fetchall() for table, sql in queries.items()}
     finally:
         c.close()
 
@@ -263,9 +271,9 @@ def test_weights(masq, fleet, db, work):
           stored_days(pruned))
     c = sqlite3.connect(pruned)
     left = [c.execute("SELECT count(*) FROM %s WHERE day < ?" % t, (day_of("2024-06-21"),)).fetchone()[0]
-            for t in ("names", "hosts", "folders")]
+            for t in ("names", "hosts", "folders", "day_rows")]
     c.close()
-    check(left == [0, 0, 0], "no row of a pruned day is left: %s" % left)
+    check(left == [0, 0, 0, 0], "no row of a pruned day is left: %s" % left)
     show = run(masq, ["baseline", "show", pruned]).stdout
     check(show.startswith("schema 1, 10 days,") and "2024-06-21" in show and "2024-06-20" not in show,
           "show tells the days: %s" % show.splitlines()[:1])
