@@ -158,6 +158,13 @@ static int run_scan(const masq_options *options)
     masq_format format = output_format(options);
     masq_status status = masq_output_check_inputs(options->output_path, options->config.paths,
                                                   options->config.path_count);
+    /* Nor may -o be a file the scan reads besides its input, or keeps. */
+    const char *others[] = {options->config.baseline_path, options->config.suppress_path,
+                            options->config.known_path, options->config.allow_path,
+                            options->config.emit_names_path};
+    for (size_t i = 0; i < sizeof others / sizeof *others && status == MASQ_OK; i++)
+        if (others[i] != NULL)
+            status = masq_output_check_inputs(options->output_path, &others[i], 1);
     if (status != MASQ_OK)
         return masq_status_exit_code(status);
     /* Publishing options are checked before a scan that may take long. */
