@@ -14,7 +14,6 @@ usage: run_publish_tests.py MASQ [TEST_PUBLISH_SIGNATURE]
 """
 import base64
 import collections
-import gzip
 import json
 import os
 import random
