@@ -213,6 +213,17 @@ def test_story(masq, fleet, work):
           "re-running the last day gives the same findings")
     check(after["days"][:-1] == before["days"], "the earlier days are untouched by the run")
 
+    # Same input, same bytes: one reader or two, the store and the findings alike.
+    outs, dumps = [], []
+    for threads in ("1", "2"):
+        copy = os.path.join(work, "threads-%s.db" % threads)
+        shutil.copy(db, copy)
+        p = run(masq, ["scan", "--baseline", copy, "--threads", threads, "--format", "json", last])
+        outs.append(json.loads(p.stdout)["anomalies"] if p.returncode == 0 else None)
+        dumps.append(dump(copy))
+    check(outs[0] == outs[1] and outs[0] == report["anomalies"] and dumps[0] == dumps[1],
+          "one reader or two: the same findings and the same store")
+
     # Exported history: a name table masq merge and --schema names read.
     export = os.path.join(work, "history.json")
     run(masq, ["baseline", "export", "-o", export, db])
