@@ -11,7 +11,7 @@ _masq()
     local common_opts="-q --quiet -v --verbose -h --help --version"
     local scan_opts="--profile --known --allow --suppress --schema --frequent-threshold
         --infrequent-threshold --similarity-threshold --backend --device --threads
-        --format -o --output --demo --seed --strict --allow-empty --since --until --emit-names --shard
+        --format -o --output --demo --seed --strict --allow-empty --since --until --last --emit-names --shard
         --baseline --baseline-days --baseline-decay --baseline-wait
         -q --quiet -v --verbose -h --help --publish --ingestion-endpoint --dcr-id --stream
         --managed-identity --token-audience --workspace-id --workspace-key-file --endpoint
@@ -42,7 +42,7 @@ _masq()
     -o | --output | --known | --allow | --suppress | --emit-names | --workspace-key-file | --baseline)
         COMPREPLY=($(compgen -f -- "$cur")); return ;;
     --frequent-threshold | --infrequent-threshold | --similarity-threshold | --threads | \
-    --seed | --since | --until | --shard | --ingestion-endpoint | --dcr-id | --stream | \
+    --seed | --since | --until | --last | --shard | --ingestion-endpoint | --dcr-id | --stream | \
     --token-audience | --workspace-id | --endpoint | --publish-timeout | --publish-retries | \
     --publish-backoff | --publish-max-wait | --batch-bytes | --work-group-size | \
     --frequent-per-group | --baseline-days | --baseline-decay | --baseline-wait | --retain-days | \

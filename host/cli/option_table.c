@@ -136,6 +136,11 @@ const masq_option_spec masq_option_table[] = {
      0, NULL},
     {OPT_UNTIL, 0, "until", V, SCAN, MAIN, "TIME",
      "only events before TIME: [since, until)", 0, NULL},
+    {OPT_LAST, 0, "last", V, SCAN, MAIN, "DURATION",
+     "only events of the last DURATION before now\n"
+     "(1d, 12h, 30m, 2w): the notebook's window is\n"
+     "--last 1d",
+     0, NULL},
     {OPT_EMIT_NAMES, 0, "emit-names", V, SCAN, MAIN, "FILE",
      "also write the name table (counts, paths,\n"
      "computers, first and last seen) as JSON lines;\n"

@@ -87,6 +87,7 @@ typedef enum masq_option_id {
     OPT_ALLOW_EMPTY,
     OPT_SINCE,
     OPT_UNTIL,
+    OPT_LAST,
     OPT_EMIT_NAMES,
     OPT_SHARD,
     OPT_BASELINE,

@@ -4,6 +4,7 @@
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "../util/log.h"
 #include "../util/time_iso.h"
@@ -76,6 +77,26 @@ static masq_status parse_time(const char *option, const char *text, int64_t *ms)
                    option, text);
         return MASQ_ERR_USAGE;
     }
+    return MASQ_OK;
+}
+
+/* --last 1d: now minus a whole number of weeks, days, hours or minutes. */
+static masq_status parse_last(const char *text, int64_t *since_ms)
+{
+    char *end;
+    errno = 0;
+    unsigned long long n = strtoull(text, &end, 10);
+    static const char units[] = "wdhm";
+    static const int64_t unit_ms[] = {7 * 86400000LL, 86400000LL, 3600000LL, 60000LL};
+    const char *unit = end != text && *end != '\0' && end[1] == '\0' ? strchr(units, *end) : NULL;
+    if (errno != 0 || text[0] == '-' || unit == NULL || n == 0 || n > 100000) {
+        masq_error("--last: expected a duration like 1d, 12h, 30m or 2w, got '%s'", text);
+        return MASQ_ERR_USAGE;
+    }
+    struct timespec now;
+    clock_gettime(CLOCK_REALTIME, &now);
+    *since_ms = (int64_t)now.tv_sec * 1000 + now.tv_nsec / 1000000 -
+                (int64_t)n * unit_ms[unit - units];
     return MASQ_OK;
 }
 
@@ -268,9 +289,13 @@ static masq_status take_value(masq_option_id id, const char *value, masq_options
         options->retain_days = (int)number;
         return MASQ_OK;
     case OPT_SINCE:
+        options->since_given = true;
         return parse_time("--since", value, &config->since_ms);
     case OPT_UNTIL:
         return parse_time("--until", value, &config->until_ms);
+    case OPT_LAST:
+        options->last_given = true;
+        return parse_last(value, &config->since_ms);
     case OPT_WORK_GROUP:
         MASQ_TRY(parse_unsigned("--work-group-size", value, 4096, &number));
         config->tuning.work_group_size = (uint32_t)number;
@@ -515,6 +540,10 @@ masq_status masq_options_parse(int argc, char **argv, masq_options *options)
     }
     if (options->command == MASQ_COMMAND_MERGE && config->path_count == 0) {
         masq_error("masq merge needs name tables (or event files) to combine");
+        return MASQ_ERR_USAGE;
+    }
+    if (options->last_given && (options->since_given || config->until_ms != MASQ_TIME_NONE)) {
+        masq_error("--last is a window up to now: give it alone, or --since/--until");
         return MASQ_ERR_USAGE;
     }
     if (config->until_ms != MASQ_TIME_NONE && config->since_ms != MASQ_TIME_NONE &&

@@ -23,6 +23,8 @@ typedef struct masq_options {
     masq_publish_config publish; /* --publish and its options; masq publish */
     int retain_days;         /* masq baseline prune --retain-days (90) */
     bool weights;            /* masq baseline show --weights */
+    bool last_given;         /* --last: --since is then now minus it */
+    bool since_given;
 } masq_options;
 
 /* Parse argv. MASQ_ERR_USAGE with the reason reported through the log. */
