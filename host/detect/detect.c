@@ -11,6 +11,7 @@
 #include "folders.h"
 #include "lookalikes.h"
 #include "name_checks.h"
+#include "triage.h"
 
 /* Words many vendors name a program of theirs (Opera's and a game's
  * launcher.exe, every product's installer.exe): run from an installed
@@ -132,6 +133,8 @@ masq_status masq_detect(const masq_config *config, const masq_detect_input *inpu
         status = masq_anomalies_finish(result);
     if (status == MASQ_OK && input->suppressions != NULL)
         status = masq_suppressions_apply(input->suppressions, result);
+    if (status == MASQ_OK)
+        status = masq_triage_apply(&config->triage, result);
     free(d.known_of);
     masq_allowlist_free(&d.allow);
     masq_known_names_free(&known);
