@@ -91,3 +91,14 @@ void masq_findings_free(masq_findings *findings)
     free(findings->pairs);
     memset(findings, 0, sizeof *findings);
 }
+
+void masq_findings_count(const masq_findings *findings, masq_finding_counts *counts)
+{
+    memset(counts, 0, sizeof *counts);
+    for (size_t f = 0; f < findings->count; f++) {
+        const masq_finding *item = &findings->items[f];
+        counts->by_severity[(unsigned)item->severity & 3]++;
+        for (unsigned b = 0; b < MASQ_REASON_BITS; b++)
+            counts->by_reason[b] += (item->reasons >> b) & 1u;
+    }
+}

@@ -34,4 +34,14 @@ masq_status masq_findings_build(const masq_result *result, masq_findings *findin
 
 void masq_findings_free(masq_findings *findings);
 
+/* How many findings have each severity (by_severity[MASQ_SEVERITY_HIGH]...)
+ * and each reason (by_reason[b] for the reason 1 << b), over all their pairs. */
+#define MASQ_REASON_BITS 32
+typedef struct masq_finding_counts {
+    uint64_t by_severity[4];
+    uint64_t by_reason[MASQ_REASON_BITS];
+} masq_finding_counts;
+
+void masq_findings_count(const masq_findings *findings, masq_finding_counts *counts);
+
 #endif

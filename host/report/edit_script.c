@@ -346,3 +346,10 @@ char *masq_edit_alignment(const char *from, const char *to)
 {
     return edit_text(from, to, false);
 }
+
+char *masq_anomaly_edit(const masq_anomaly *a)
+{
+    if (a->normal_text[0] == '\0' || strcmp(a->normal_text, a->suspicious->text) == 0)
+        return NULL;
+    return masq_edit_script(a->normal_text, a->suspicious->text);
+}

@@ -8,6 +8,8 @@
 #ifndef MASQ_EDIT_SCRIPT_H
 #define MASQ_EDIT_SCRIPT_H
 
+#include "../result.h"
+
 /* The table cells (4 bytes each) an edit may use: about 16 MiB. Names whose
  * alignment needs more get the fallback edit, the common prefix and suffix
  * around one bracket that replaces the differing middle ("ab[cd→xyz]ef"). */
@@ -21,5 +23,10 @@ char *masq_edit_script(const char *from, const char *to);
 /* The same edit letter by letter, extensions included ("audiodg.[e→b][x→a][e→t]"):
  * the optimal alignment alone, as the tests check it against a full table. */
 char *masq_edit_alignment(const char *from, const char *to);
+
+/* The edit that turns a finding's imitated name into its suspicious one, or
+ * NULL when there is none to show (no imitated name, or the same name: a
+ * wrong folder). The caller frees it. */
+char *masq_anomaly_edit(const masq_anomaly *anomaly);
 
 #endif
