@@ -144,34 +144,15 @@ cJSON *masq_report_anomaly_json(const masq_anomaly *anomaly)
 }
 
 /* The other normal names one suspicious name was matched against (a grouped
- * finding's pairs after its best): each with its own score and edit. */
+ * finding's pairs after its best), each with every field of a finding: a
+ * pair's record as publishing sends it (one record a pair). */
 static cJSON *alternatives_json(const masq_result *result, const masq_findings *findings,
                                 const masq_finding *finding)
 {
     cJSON *array = cJSON_CreateArray();
-    for (size_t k = 1; array && k < finding->count; k++) {
-        const masq_anomaly *a = &result->anomalies[findings->pairs[finding->first + k]];
-        cJSON *item = cJSON_CreateObject();
-        if (item == NULL)
-            break;
-        cJSON_AddItemToArray(array, item);
-        char score[32], reasons[160];
-        format_score(a->score, score, sizeof score);
-        masq_reasons_format(a->reasons, reasons, sizeof reasons);
-        cJSON_AddStringToObject(item, "NormalProcess", a->normal_text);
-        cJSON_AddRawToObject(item, "AnomalyScore", score);
-        cJSON_AddNumberToObject(item, "Distance", a->distance);
-        cJSON_AddStringToObject(item, "Reason", reasons);
-        cJSON_AddStringToObject(item, "Severity", masq_severity_name(a->severity));
-        char *edit = masq_anomaly_edit(a);
-        if (edit)
-            cJSON_AddStringToObject(item, "Edit", edit);
-        else
-            cJSON_AddNullToObject(item, "Edit");
-        free(edit);
-        cJSON_AddNumberToObject(item, "NormalCount",
-                                a->normal ? (double)masq_name_total(a->normal) : 0);
-    }
+    for (size_t k = 1; array && k < finding->count; k++)
+        cJSON_AddItemToArray(array, masq_report_anomaly_json(
+                                        &result->anomalies[findings->pairs[finding->first + k]]));
     return array;
 }
 
