@@ -24,7 +24,7 @@ static const struct {
     size_t floor;
 } give_way[] = {
     {WHERE, 24}, {NORMAL, 18}, {REASON, 12}, {WHERE, 16}, {NORMAL, 14},
-    {REASON, 10}, {SUSPICIOUS, 22}, {WHERE, 12}, {SUSPICIOUS, 17},
+    {REASON, 10}, {SUSPICIOUS, 22}, {WHERE, 12}, {SUSPICIOUS, 17}, {WHERE, 5},
 };
 
 /* ECMA-48 colours: high bold red, medium yellow, low cyan. */
