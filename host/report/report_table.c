@@ -92,7 +92,7 @@ static int fill_row(const masq_result *result, const masq_findings *findings, si
 {
     const masq_finding *finding = &findings->items[f];
     const masq_anomaly *a = &result->anomalies[findings->pairs[finding->first]];
-    char score[32], reasons[160], normal[400], more[48] = "";
+    char score[32], reasons[160], more[48] = "";
     char *edit = masq_anomaly_edit(a);
     const char *shown = edit ? edit : a->suspicious->text;
     size_t size = strlen(shown) + 32;
@@ -107,11 +107,17 @@ static int fill_row(const masq_result *result, const masq_findings *findings, si
     masq_reasons_format(a->reasons, reasons, sizeof reasons);
     if (finding->count > 1)
         snprintf(more, sizeof more, " +%zu more", finding->count - 1);
+    size_t normal_size = strlen(a->normal_text) + sizeof more + 32;
+    char *normal = malloc(normal_size);
+    if (normal == NULL) {
+        free(suspicious);
+        return -1;
+    }
     if (a->normal_text[0])
-        snprintf(normal, sizeof normal, "%s (%llu)%s", a->normal_text,
+        snprintf(normal, normal_size, "%s (%llu)%s", a->normal_text,
                  (unsigned long long)(a->normal ? masq_name_total(a->normal) : 0), more);
     else
-        snprintf(normal, sizeof normal, "-%s", more);
+        snprintf(normal, normal_size, "-%s", more);
     r->severity = a->severity;
     r->cells[SEVERITY] = strdup(masq_severity_name(a->severity));
     r->cells[SCORE] = strdup(score);
@@ -121,6 +127,7 @@ static int fill_row(const masq_result *result, const masq_findings *findings, si
     r->cells[SOURCE] = strdup(a->source == MASQ_SOURCE_USER ? "user" : "demo");
     r->cells[WHERE] = where_cell(a);
     free(suspicious);
+    free(normal);
     for (int c = 0; c < COLUMNS; c++)
         if (r->cells[c] == NULL)
             return -1;
