@@ -13,6 +13,7 @@ _masq()
         --infrequent-threshold --similarity-threshold --backend --device --threads
         --format -o --output --demo --seed --strict --allow-empty --since --until --last --emit-names --shard
         --baseline --baseline-days --baseline-decay --baseline-wait
+        --min-severity --reason --host --top --full --color
         -q --quiet -v --verbose -h --help --publish --ingestion-endpoint --dcr-id --stream
         --managed-identity --token-audience --workspace-id --workspace-key-file --endpoint
         --spool --publish-demo --dry-run --publish-timeout --publish-retries
@@ -36,6 +37,14 @@ _masq()
     --schema) COMPREPLY=($(compgen -W "auto securityevent sysmon mde csv names asim" -- "$cur")); return ;;
     --backend) COMPREPLY=($(compgen -W "auto cpu opencl" -- "$cur")); return ;;
     --format) COMPREPLY=($(compgen -W "table json ndjson csv" -- "$cur")); return ;;
+    --min-severity) COMPREPLY=($(compgen -W "low medium high" -- "$cur")); return ;;
+    --color) COMPREPLY=($(compgen -W "auto always never" -- "$cur")); return ;;
+    --reason)
+        local reasons="look-alike extension homoglyph bidi invisible trailing double-extension
+            wrong-folder renamed look-alike-folder"
+        COMPREPLY=($(compgen -W "$reasons" -- "${cur##*,}"))
+        [ "${cur%,*}" != "$cur" ] && COMPREPLY=("${COMPREPLY[@]/#/${cur%,*},}")
+        return ;;
     --publish) COMPREPLY=($(compgen -W "logs-ingestion data-collector" -- "$cur")); return ;;
     --device) COMPREPLY=($(compgen -W "cpu gpu 0 1" -- "$cur")); return ;;
     --spool) COMPREPLY=($(compgen -d -- "$cur")); return ;;
@@ -46,6 +55,7 @@ _masq()
     --token-audience | --workspace-id | --endpoint | --publish-timeout | --publish-retries | \
     --publish-backoff | --publish-max-wait | --batch-bytes | --work-group-size | \
     --frequent-per-group | --baseline-days | --baseline-decay | --baseline-wait | --retain-days | \
+    --host | --top | \
     --tile-size | --candidate-capacity)
         return ;;
     esac

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -79,6 +80,30 @@ static masq_format output_format(const masq_options *options)
         return from_name;
     return options->output_path == NULL && isatty(STDOUT_FILENO) ? MASQ_FORMAT_TABLE
                                                                  : MASQ_FORMAT_JSON;
+}
+
+/* The table's width: $COLUMNS, else the terminal's when the table goes to
+ * one, else 80. Its colour: --color, or on auto a terminal that is not dumb,
+ * unless NO_COLOR is set (no-color.org: an explicit --color=always wins). */
+static masq_table_style table_style(const masq_options *options)
+{
+    masq_table_style style = options->config.table;
+    bool terminal = options->output_path == NULL && isatty(STDOUT_FILENO);
+    const char *columns = getenv("COLUMNS");
+    char *end = NULL;
+    long value = columns ? strtol(columns, &end, 10) : 0;
+    struct winsize size;
+    if (columns && end != columns && *end == '\0' && value > 0 && value <= 100000)
+        style.columns = (int)value;
+    else if (terminal && ioctl(STDOUT_FILENO, TIOCGWINSZ, &size) == 0 && size.ws_col > 0)
+        style.columns = size.ws_col;
+    else
+        style.columns = 80;
+    const char *no_color = getenv("NO_COLOR"), *term = getenv("TERM");
+    bool automatic = terminal && !(no_color && no_color[0]) && !(term && strcmp(term, "dumb") == 0);
+    style.color = options->color == 1 || (options->color == 0 && automatic) ? MASQ_COLOR_ALWAYS
+                                                                            : MASQ_COLOR_NEVER;
+    return style;
 }
 
 static void add_count(char *out, size_t size, uint64_t count, const char *what)
@@ -177,6 +202,7 @@ static int run_scan(const masq_options *options)
         return masq_status_exit_code(status);
     masq_result result;
     masq_config config = options->config;
+    config.table = table_style(options);
     progress_view view;
     if (options->verbosity >= 1 && isatty(STDERR_FILENO)) {
         clock_gettime(CLOCK_MONOTONIC, &view.start);
@@ -211,12 +237,10 @@ static int run_scan(const masq_options *options)
             status = masq_output_commit(&output);
         if (status == MASQ_OK && options->output_path != NULL && options->verbosity >= 1)
             print_written(&result, options->output_path, format);
-        /* Findings --suppress took out are never dropped silently (the table says it too). */
-        if (status == MASQ_OK && options->verbosity >= 1 && format != MASQ_FORMAT_TABLE &&
-            result.summary.suppressed > 0) {
-            fputs("masq: ", stderr);
+        /* Findings --suppress or triage took out are never dropped silently (the table
+         * says it too). */
+        if (status == MASQ_OK && options->verbosity >= 1 && format != MASQ_FORMAT_TABLE)
             masq_result_write_suppressed(&result, stderr);
-        }
         /* Results are on disk (or stdout) first; a failed publish keeps its batches in the spool. */
         if (status == MASQ_OK && options->publish.api != MASQ_PUBLISH_NONE)
             status = masq_publish_result(&options->publish, &result);

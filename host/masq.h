@@ -20,8 +20,9 @@ masq_status masq_scan(const masq_config *config, masq_result *result);
 /* Write the result in a format; MASQ_ERR_OUTPUT when writing fails. */
 masq_status masq_result_write(masq_result *result, masq_format format, FILE *out);
 
-/* One line saying which --suppress rules took out how many findings, or
- * nothing when none did. */
+/* Lines ("masq: ..."): which --suppress rules took out how many findings,
+ * and how many findings triage (--min-severity, --reason, --host, --top) left
+ * out; nothing when neither did. */
 void masq_result_write_suppressed(const masq_result *result, FILE *out);
 
 /* Write the demo events as JSON lines (SecurityEvent rows). */

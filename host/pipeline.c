@@ -489,7 +489,7 @@ masq_status masq_result_write(masq_result *result, masq_format format, FILE *out
 
 void masq_result_write_suppressed(const masq_result *result, FILE *out)
 {
-    masq_report_suppressed(result, out);
+    masq_report_suppressed(result, "masq: ", out);
 }
 
 masq_status masq_demo_write(uint64_t seed, bool background, FILE *out)

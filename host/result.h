@@ -36,6 +36,27 @@ typedef enum masq_backend {
     MASQ_BACKEND_OPENCL = MASQ_MATCH_OPENCL, /* any OpenCL device, CPU ones included */
 } masq_backend;
 
+/* Triage: which findings are reported (and published). A finding is one
+ * suspicious name with the normal names it imitates (detect/findings.h). */
+typedef struct masq_triage {
+    int min_severity;       /* --min-severity: pairs below it are left out (0: all) */
+    uint32_t reasons;       /* --reason LIST: pairs with none of these reasons are left out (0: all) */
+    const char *host_glob;  /* --host GLOB: pairs no evidence host of which matches (lower-cased) */
+    uint64_t top;           /* --top N: the first N findings in report order (0: all) */
+} masq_triage;
+
+/* How the table is drawn (report/report_table.c). */
+typedef enum masq_color {
+    MASQ_COLOR_NEVER = 0,
+    MASQ_COLOR_ALWAYS,
+} masq_color;
+
+typedef struct masq_table_style {
+    int columns;     /* fit this many columns (<= 0: 80) */
+    bool full;       /* --full: no cell is cut */
+    masq_color color;/* severity in colour (the CLI decides: a terminal, --color, NO_COLOR) */
+} masq_table_style;
+
 typedef struct masq_config {
     masq_profile profile;
     masq_schema schema;          /* auto: told apart row by row */
@@ -65,6 +86,8 @@ typedef struct masq_config {
     int baseline_days;           /* --baseline-days: the days ranked together (30) */
     double baseline_decay;       /* --baseline-decay: a day's weight per day of age (0.95) */
     double baseline_wait;        /* --baseline-wait: seconds to wait for another run (60) */
+    masq_triage triage;          /* applied after --suppress, to every format and to publishing */
+    masq_table_style table;
 } masq_config;
 
 typedef enum masq_source {
@@ -118,6 +141,8 @@ typedef struct masq_summary {
     uint64_t infrequent;
     uint64_t learned_anchors; /* default profile: names anchored by the folders they run from */
     uint64_t suppressed; /* findings taken out by --suppress rules (result->suppressions) */
+    uint64_t triaged_findings; /* findings the triage options left out (none of their pairs kept) */
+    uint64_t triaged_pairs;    /* pairs the triage options left out */
     uint64_t pairs;      /* the frequent x infrequent matrix */
     uint64_t candidates; /* pairs whose distance was computed */
     uint64_t verified;   /* pairs that needed the exact distance */

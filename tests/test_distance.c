@@ -144,16 +144,22 @@ static void table_cases(const char *path)
 
 /* The edit script's oracle: the whole OSA table and the same walk back (the
  * edit as it was before the band). The banded edit must be the same text. */
-static void oracle_put(char **out, size_t *n, uint32_t c)
+static void oracle_put_in(char **out, size_t *n, uint32_t c, int in_bracket)
 {
-    /* Characters an analyst cannot see are written as U+XXXX. */
+    /* Characters an analyst cannot see are written as U+XXXX, and inside
+     * brackets every one past ASCII. */
     if (c < 0x20 || (c >= 0x200B && c <= 0x200F) || (c >= 0x202A && c <= 0x202E) ||
         (c >= 0x2060 && c <= 0x2069) || c == 0xFEFF || c == 0x00AD || c == 0x061C ||
-        c == 0x2800 || c == 0x3164 || c == ' ') {
+        c == 0x2800 || c == 0x3164 || c == ' ' || (in_bracket && c >= 0x7F)) {
         *n += (size_t)sprintf(*out + *n, "U+%04X", c);
         return;
     }
     *n += masq_unicode_encode(c, *out + *n);
+}
+
+static void oracle_put(char **out, size_t *n, uint32_t c)
+{
+    oracle_put_in(out, n, c, 1);
 }
 
 static void oracle_put_text(char **out, size_t *n, const char *text)
@@ -228,7 +234,7 @@ static char *oracle_edit_script(const char *from, const char *to)
     for (size_t k = op_count; ops != NULL && k > 0; k--) {
         switch (ops[k - 1]) {
         case 'm':
-            oracle_put(&out, &n, b[j]);
+            oracle_put_in(&out, &n, b[j], 0);
             i++, j++;
             break;
         case 's':
@@ -286,13 +292,36 @@ static void check_edit(const uint32_t *a, uint32_t la, const uint32_t *b, uint32
                        const char *what)
 {
     char *from = utf8_of(a, la), *to = utf8_of(b, lb);
-    char *expected = oracle_edit_script(from, to), *edit = masq_edit_script(from, to);
+    char *expected = oracle_edit_script(from, to), *edit = masq_edit_alignment(from, to);
     CHECK(expected && edit && strcmp(expected, edit) == 0, "%s: edit %s, oracle's %s", what,
           edit ? edit : "(null)", expected ? expected : "(null)");
     free(expected);
     free(edit);
     free(from);
     free(to);
+}
+
+/* The edit an analyst reads: homoglyphs as code points, extensions as one token. */
+static void edit_texts(void)
+{
+    static const char *const cases[][3] = {
+        {"svchost.exe", "svch0st.exe", "svch[o→0]st.exe"},
+        {"svchost.exe", "sv\xd1\x81host.exe", "sv[c→U+0441]host.exe"},
+        {"audiodg.exe", "audiodg.bat", "audiodg.[exe→bat]"},
+        {"svchost.exe", "svch0st.com", "svch[o→0]st.[exe→com]"},
+        {"audiodg.exe", "audiodg", "audiodg[-.exe]"},
+        {"audiodg", "audiodg.exe", "audiodg[+.exe]"},
+        {"lsass.exe", "lsass.exe ", "lsass.exe[+U+0020]"},
+        {"invoice.exe", "invoice\xe2\x80\xae" "fdp.exe", "invoice[+U+202E][+f][+d][+p].exe"},
+        {"\xe5\xbe\xae\xe4\xbf\xa1.exe", "\xe5\xbe\xae\xe5\xbf\x83.exe",
+         "\xe5\xbe\xae[U+4FE1→U+5FC3].exe"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        char *edit = masq_edit_script(cases[i][0], cases[i][1]);
+        CHECK(edit != NULL && strcmp(edit, cases[i][2]) == 0, "edit of %s into %s: %s, expected %s",
+              cases[i][0], cases[i][1], edit ? edit : "(null)", cases[i][2]);
+        free(edit);
+    }
 }
 
 static void edit_pairs(unsigned long pairs)
@@ -383,6 +412,7 @@ int main(int argc, char **argv)
     random_pairs(pairs);
     long_pairs();
     edit_pairs(pairs / 5);
+    edit_texts();
     masq_osa_pattern_free(&pattern);
     masq_dl_scratch_free(&scratch);
     return check_finish("test_distance");

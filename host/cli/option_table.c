@@ -102,6 +102,25 @@ const masq_option_spec masq_option_table[] = {
      0, NULL},
     {OPT_THREADS, 0, "threads", V, SCAN, MAIN, "N", "CPU threads (default: one per CPU)", 0,
      NULL},
+    {OPT_MIN_SEVERITY, 0, "min-severity", V, SCAN, MAIN, "low|medium|high",
+     "report (and publish) only findings of this\n"
+     "severity or higher",
+     0, NULL},
+    {OPT_REASON, 0, "reason", V, SCAN, MAIN, "LIST",
+     "only findings with one of these reasons, comma-\n"
+     "separated: look-alike, extension, homoglyph, bidi,\n"
+     "invisible, trailing, double-extension,\n"
+     "wrong-folder, renamed, look-alike-folder",
+     0, NULL},
+    {OPT_HOST, 0, "host", V, SCAN, MAIN, "GLOB",
+     "only findings seen on a host the glob matches\n"
+     "('ws-*', any case)",
+     0, NULL},
+    {OPT_TOP, 0, "top", V, SCAN, MAIN, "N",
+     "only the first N findings in report order\n"
+     "(severity, score, names); the summary counts\n"
+     "what the triage options left out",
+     0, NULL},
     {OPT_FORMAT, 0, "format", V, SCAN, MAIN, "table|json|ndjson|csv",
      "output format (default: from the -o name,\n"
      ".json .ndjson/.jsonl .csv .txt; else table on\n"
@@ -114,6 +133,14 @@ const masq_option_spec masq_option_table[] = {
      MASQ_IN_MERGE,
      "write the table there (default: stdout), through\n"
      "a temporary file, as masq scan does"},
+    {OPT_FULL, 0, "full", F, SCAN, MAIN, NULL,
+     "table: every cell whole, not cut to the width\n"
+     "($COLUMNS, the terminal's, else 80)",
+     0, NULL},
+    {OPT_COLOR, 0, "color", V, SCAN, MAIN, "auto|always|never",
+     "table: severity in colour (default: auto, on a\n"
+     "terminal unless NO_COLOR is set)",
+     0, NULL},
     {OPT_DEMO, 0, "demo", F, SCAN, MAIN, NULL,
      "mix in the notebook's synthetic events; with no\n"
      "PATH, into a built-in day of a small fleet",

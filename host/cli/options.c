@@ -6,6 +6,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "../match/dl_exact.h"
 #include "../util/log.h"
 #include "../util/time_iso.h"
 
@@ -172,10 +173,77 @@ static void commands_taking(unsigned commands, char *out, size_t size)
     }
 }
 
+/* The true Damerau-Levenshtein distance of two short ASCII words (names of
+ * options and commands), or a large number past 63 characters. */
+static long word_distance(const char *a, size_t la, const char *b)
+{
+    uint32_t x[64], y[64];
+    size_t lb = strlen(b);
+    if (la > 63 || lb > 63)
+        return 1000;
+    for (size_t i = 0; i < la; i++)
+        x[i] = (unsigned char)a[i];
+    for (size_t i = 0; i < lb; i++)
+        y[i] = (unsigned char)b[i];
+    long d = masq_dl_codepoints(x, la, y, lb, 64);
+    return d < 0 ? 1000 : d;
+}
+
+/* A typo is near: at most 1 edit in short words, 2 from 5 letters, 3 from 9. */
+static bool near_enough(long distance, size_t length)
+{
+    return distance <= (length >= 9 ? 3 : length >= 5 ? 2 : 1);
+}
+
+/* The option of this command nearest a mistyped name, or NULL when none is
+ * near; the first in the table among equals. */
+static const char *nearest_option(const char *stem, size_t length, masq_command command)
+{
+    const char *best = NULL;
+    long best_distance = 0;
+    for (size_t i = 0; i < masq_option_count; i++) {
+        const masq_option_spec *o = &masq_option_table[i];
+        if (!(o->commands & MASQ_IN(command)))
+            continue;
+        long d = word_distance(stem, length, o->long_name);
+        if (near_enough(d, length) && (best == NULL || d < best_distance)) {
+            best = o->long_name;
+            best_distance = d;
+        }
+    }
+    return best;
+}
+
+/* The command nearest a mistyped one, or NULL. */
+static const char *nearest_command(const char *word)
+{
+    const char *best = NULL;
+    long best_distance = 0;
+    for (size_t i = 0; i < masq_command_count; i++) {
+        long d = word_distance(word, strlen(word), masq_commands[i].name);
+        if (masq_commands[i].listed && near_enough(d, strlen(word)) &&
+            (best == NULL || d < best_distance)) {
+            best = masq_commands[i].name;
+            best_distance = d;
+        }
+    }
+    return best;
+}
+
+static masq_status unknown_command(const char *word)
+{
+    const char *near = nearest_command(word);
+    if (near)
+        masq_error("unknown command '%s' (did you mean '%s'? try 'masq --help')", word, near);
+    else
+        masq_error("unknown command '%s' (try 'masq --help')", word);
+    return MASQ_ERR_USAGE;
+}
+
 /* Why getopt did not know an option: a flag given a value (getopt then names the
  * flag in optopt), an unknown short option (optopt), an abbreviation of several,
  * or no such option. */
-static void report_unknown(const char *word, const char *command)
+static void report_unknown(const char *word, const char *command, masq_command id)
 {
     char help[64];
     snprintf(help, sizeof help, "try 'masq%s%s --help'", command ? " " : "", command ? command : "");
@@ -206,10 +274,33 @@ static void report_unknown(const char *word, const char *command)
             count++;
         }
     }
+    const char *near = count > 1 ? NULL : nearest_option(stem, length, id);
     if (count > 1)
         masq_error("ambiguous option '%s': %s (%s)", word, matches, help);
+    else if (near)
+        masq_error("unknown option '%s' (did you mean --%s? %s)", word, near, help);
     else
         masq_error("unknown option '%s' (%s)", word, help);
+}
+
+/* --reason look-alike,homoglyph: the reasons' bits. */
+static masq_status parse_reasons(const char *text, uint32_t *reasons)
+{
+    *reasons = 0;
+    for (const char *p = text;;) {
+        size_t length = strcspn(p, ",");
+        uint32_t bit = masq_reason_of(p, length);
+        if (bit == 0) {
+            masq_error("--reason: '%.*s' is not a reason (look-alike, extension, homoglyph, bidi, "
+                       "invisible, trailing, double-extension, wrong-folder, renamed, "
+                       "look-alike-folder)", (int)length, p);
+            return MASQ_ERR_USAGE;
+        }
+        *reasons |= bit;
+        if (p[length] == '\0')
+            return MASQ_OK;
+        p += length + 1;
+    }
 }
 
 /* A value option: parsed into its place. */
@@ -220,6 +311,8 @@ static masq_status take_value(masq_option_id id, const char *value, masq_options
     static const char *const formats[] = {"table", "json", "ndjson", "csv"};
     static const char *const schemas[] = {"auto", "securityevent", "sysmon", "mde", "csv", "names", "asim"};
     static const char *const apis[] = {"logs-ingestion", "data-collector"};
+    static const char *const severities[] = {"low", "medium", "high"};
+    static const char *const colors[] = {"auto", "always", "never"};
     masq_config *config = &options->config;
     masq_publish_config *publish = &options->publish;
     int choice_index;
@@ -312,6 +405,26 @@ static masq_status take_value(masq_option_id id, const char *value, masq_options
         MASQ_TRY(parse_unsigned("--candidate-capacity", value, 1u << 30, &number));
         config->tuning.candidate_capacity = (uint32_t)number;
         return MASQ_OK;
+    case OPT_MIN_SEVERITY:
+        MASQ_TRY(parse_choice("--min-severity", value, severities, 3, &choice_index));
+        config->triage.min_severity = choice_index + MASQ_SEVERITY_LOW;
+        return MASQ_OK;
+    case OPT_REASON:
+        return parse_reasons(value, &config->triage.reasons);
+    case OPT_HOST:
+        config->triage.host_glob = value;
+        return MASQ_OK;
+    case OPT_TOP:
+        MASQ_TRY(parse_unsigned("--top", value, UINT64_MAX, &number));
+        if (number == 0) {
+            masq_error("--top: expected a whole number from 1, got '%s'", value);
+            return MASQ_ERR_USAGE;
+        }
+        config->triage.top = number;
+        return MASQ_OK;
+    case OPT_COLOR:
+        MASQ_TRY(parse_choice("--color", value, colors, 3, &options->color));
+        return MASQ_OK;
     case OPT_FORMAT:
         MASQ_TRY(parse_choice("--format", value, formats, 4, &choice_index));
         options->format = (masq_format)choice_index;
@@ -390,6 +503,9 @@ static bool take_flag(masq_option_id id, masq_options *options)
     case OPT_ALLOW_EMPTY:
         options->allow_empty = true;
         break;
+    case OPT_FULL:
+        options->config.table.full = true;
+        break;
     case OPT_NO_BACKGROUND:
         options->background = false;
         break;
@@ -435,10 +551,8 @@ static masq_status take_operands(masq_options *options, const masq_command_spec 
     }
     if (spec->operands == MASQ_OPERANDS_COMMAND && count == 1) {
         const masq_command_spec *about = masq_command_named(words[0]);
-        if (about == NULL) {
-            masq_error("unknown command '%s' (try 'masq --help')", words[0]);
-            return MASQ_ERR_USAGE;
-        }
+        if (about == NULL)
+            return unknown_command(words[0]);
         options->help_about = about->command;
         return MASQ_OK;
     }
@@ -464,10 +578,8 @@ masq_status masq_options_parse(int argc, char **argv, masq_options *options)
     const char *command_word = NULL; /* as typed, for messages */
     if (argc >= 2 && argv[1][0] != '-') {
         const masq_command_spec *named = masq_command_named(argv[1]);
-        if (named == NULL) {
-            masq_error("unknown command '%s' (try 'masq --help')", argv[1]);
-            return MASQ_ERR_USAGE;
-        }
+        if (named == NULL)
+            return unknown_command(argv[1]);
         options->command = named->command;
         command_word = named->name;
         first = 2;
@@ -500,7 +612,7 @@ masq_status masq_options_parse(int argc, char **argv, masq_options *options)
         }
         const masq_option_spec *option = option_of(value);
         if (value == '?' || option == NULL) {
-            report_unknown(word, command_word);
+            report_unknown(word, command_word, options->command);
             return MASQ_ERR_USAGE;
         }
         if (!(option->commands & MASQ_IN(options->command))) {

@@ -20,6 +20,7 @@ typedef struct masq_options {
     bool help;               /* --help after a command: that command's usage */
     masq_command help_about; /* masq help COMMAND: the command whose usage to print */
     bool allow_empty;        /* --allow-empty: no event read is a result, not an error */
+    int color;               /* --color: 0 auto, 1 always, 2 never */
     masq_publish_config publish; /* --publish and its options; masq publish */
     int retain_days;         /* masq baseline prune --retain-days (90) */
     bool weights;            /* masq baseline show --weights */

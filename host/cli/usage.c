@@ -15,7 +15,7 @@ static const char general_head[] =
 static const char general_tail[] =
     "\n"
     "Try: masq scan --demo\n"
-    "Run 'masq COMMAND --help' for a command's options.\n";
+    "Run 'masq COMMAND --help' (or 'masq help COMMAND') for a command's options.\n";
 
 static const char scan_head[] =
     "usage: masq scan [options] [PATH ...]\n"

@@ -12,6 +12,7 @@
 #include "history_facts.h"
 #include "lookalikes.h"
 #include "name_checks.h"
+#include "triage.h"
 
 /* Words many vendors name a program of theirs (Opera's and a game's
  * launcher.exe, every product's installer.exe): run from an installed
@@ -164,6 +165,8 @@ masq_status masq_detect(const masq_config *config, const masq_detect_input *inpu
         status = masq_history_facts(d.baseline, result);
     if (status == MASQ_OK && input->suppressions != NULL)
         status = masq_suppressions_apply(input->suppressions, result);
+    if (status == MASQ_OK)
+        status = masq_triage_apply(&config->triage, result);
     free(d.known_of);
     free(d.unseen_weight);
     masq_allowlist_free(&d.allow);

@@ -1,21 +1,35 @@
 #include "edit_script.h"
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "../names/unicode.h"
 
-static void put(char **out, size_t *n, uint32_t c)
+/* Characters an analyst cannot see are written as U+XXXX; inside an edit's
+ * brackets every character past ASCII is (a Cyrillic с and a Latin c look
+ * the same on both sides of the arrow; U+0441 does not). */
+static void put_char(char **out, size_t *n, uint32_t c, bool in_bracket)
 {
-    /* Characters an analyst cannot see are written as U+XXXX. */
     if (c < 0x20 || (c >= 0x200B && c <= 0x200F) || (c >= 0x202A && c <= 0x202E) ||
         (c >= 0x2060 && c <= 0x2069) || c == 0xFEFF || c == 0x00AD || c == 0x061C ||
-        c == 0x2800 || c == 0x3164 || c == ' ') {
+        c == 0x2800 || c == 0x3164 || c == ' ' || (in_bracket && c >= 0x7F)) {
         *n += (size_t)sprintf(*out + *n, "U+%04X", c);
         return;
     }
     *n += masq_unicode_encode(c, *out + *n);
+}
+
+static void put(char **out, size_t *n, uint32_t c)
+{
+    put_char(out, n, c, true);
+}
+
+/* A character outside the brackets: the same in both names. */
+static void put_kept(char **out, size_t *n, uint32_t c)
+{
+    put_char(out, n, c, false);
 }
 
 static void put_text(char **out, size_t *n, const char *text)
@@ -105,6 +119,12 @@ static void put_run(char **out, size_t *n, const uint32_t *s, long count)
         put(out, n, s[x]);
 }
 
+static void put_kept_run(char **out, size_t *n, const uint32_t *s, long count)
+{
+    for (long x = 0; x < count; x++)
+        put_kept(out, n, s[x]);
+}
+
 /* The fallback edit: common prefix, one bracket for the middle, common suffix. */
 static void fallback(char **out, size_t *n, const uint32_t *a, long la, const uint32_t *b, long lb)
 {
@@ -114,7 +134,7 @@ static void fallback(char **out, size_t *n, const uint32_t *a, long la, const ui
     while (suffix < la - prefix && suffix < lb - prefix && a[la - 1 - suffix] == b[lb - 1 - suffix])
         suffix++;
     long ma = la - prefix - suffix, mb = lb - prefix - suffix;
-    put_run(out, n, b, prefix);
+    put_kept_run(out, n, b, prefix);
     if (ma > 0 || mb > 0) {
         put_text(out, n, ma == 0 ? "[+" : mb == 0 ? "[-" : "[");
         put_run(out, n, a + prefix, ma);
@@ -123,25 +143,14 @@ static void fallback(char **out, size_t *n, const uint32_t *a, long la, const ui
         put_run(out, n, b + prefix, mb);
         put_text(out, n, "]");
     }
-    put_run(out, n, b + lb - suffix, suffix);
+    put_kept_run(out, n, b + lb - suffix, suffix);
 }
 
-char *masq_edit_script(const char *from, const char *to)
+/* The edit of a into b, appended at out + *n: the optimal alignment's, or
+ * the fallback past the cell limit. -1 when out of memory. */
+static int align_edit(char **out, size_t *n_out, const uint32_t *a, long la, const uint32_t *b,
+                      long lb)
 {
-    long la = masq_unicode_decode(from, strlen(from), NULL);
-    long lb = masq_unicode_decode(to, strlen(to), NULL);
-    if (la < 0 || lb < 0)
-        return NULL;
-    uint32_t *a = malloc(((size_t)la + 1) * sizeof *a), *b = malloc(((size_t)lb + 1) * sizeof *b);
-    char *out = malloc(((size_t)la + (size_t)lb) * 24 + 1);
-    if (a == NULL || b == NULL || out == NULL) {
-        free(a);
-        free(b);
-        free(out);
-        return NULL;
-    }
-    masq_unicode_decode(from, strlen(from), a);
-    masq_unicode_decode(to, strlen(to), b);
     band table = {0};
     long longer = la > lb ? la : lb;
     long t = la > lb ? la - lb : lb - la;
@@ -151,7 +160,7 @@ char *masq_edit_script(const char *from, const char *to)
     for (;;) {
         if (t > longer)
             t = longer;
-        if (fill(&table, a, la, b, lb, t) != 0)
+        if (longer == 0 || fill(&table, a, la, b, lb, t) != 0)
             break;
         if (!table.banded || get(&table, la, lb) <= (unsigned)t) {
             found = 1;
@@ -162,22 +171,22 @@ char *masq_edit_script(const char *from, const char *to)
         t *= 2;
     }
     if (!found) {
-        size_t n = 0;
-        fallback(&out, &n, a, la, b, lb);
-        out[n] = '\0';
+        fallback(out, n_out, a, la, b, lb);
         free(table.cells);
-        free(a);
-        free(b);
-        return out;
+        return 0;
     }
     band *d = &table;
 #define D(i, j) get(d, (i), (j))
     /* Walk back, recording operations in reverse: 'm'atch, 's'ubstitute,
      * 'd'elete, 'i'nsert, 't'ranspose. */
     char *ops = malloc((size_t)(la + lb) + 1);
+    if (ops == NULL) {
+        free(table.cells);
+        return -1;
+    }
     size_t op_count = 0;
     long i = la, j = lb;
-    while (ops != NULL && (i > 0 || j > 0)) {
+    while (i > 0 || j > 0) {
         if (i > 0 && j > 0 && a[i - 1] == b[j - 1] && D(i, j) == D(i - 1, j - 1)) {
             ops[op_count++] = 'm';
             i--, j--;
@@ -196,51 +205,151 @@ char *masq_edit_script(const char *from, const char *to)
             j--;
         }
     }
-    size_t n = 0;
+#undef D
+    size_t n = *n_out;
     i = 0, j = 0;
-    for (size_t k = op_count; ops != NULL && k > 0; k--) {
+    for (size_t k = op_count; k > 0; k--) {
         switch (ops[k - 1]) {
         case 'm':
-            put(&out, &n, b[j]);
+            put_kept(out, &n, b[j]);
             i++, j++;
             break;
         case 's':
-            put_text(&out, &n, "[");
-            put(&out, &n, a[i]);
-            put_text(&out, &n, "→");
-            put(&out, &n, b[j]);
-            put_text(&out, &n, "]");
+            put_text(out, &n, "[");
+            put(out, &n, a[i]);
+            put_text(out, &n, "→");
+            put(out, &n, b[j]);
+            put_text(out, &n, "]");
             i++, j++;
             break;
         case 't':
-            put_text(&out, &n, "[");
-            put(&out, &n, a[i]);
-            put(&out, &n, a[i + 1]);
-            put_text(&out, &n, "→");
-            put(&out, &n, b[j]);
-            put(&out, &n, b[j + 1]);
-            put_text(&out, &n, "]");
+            put_text(out, &n, "[");
+            put(out, &n, a[i]);
+            put(out, &n, a[i + 1]);
+            put_text(out, &n, "→");
+            put(out, &n, b[j]);
+            put(out, &n, b[j + 1]);
+            put_text(out, &n, "]");
             i += 2, j += 2;
             break;
         case 'd':
-            put_text(&out, &n, "[-");
-            put(&out, &n, a[i]);
-            put_text(&out, &n, "]");
+            put_text(out, &n, "[-");
+            put(out, &n, a[i]);
+            put_text(out, &n, "]");
             i++;
             break;
         default:
-            put_text(&out, &n, "[+");
-            put(&out, &n, b[j]);
-            put_text(&out, &n, "]");
+            put_text(out, &n, "[+");
+            put(out, &n, b[j]);
+            put_text(out, &n, "]");
             j++;
             break;
         }
     }
-    out[n] = '\0';
-#undef D
+    *n_out = n;
     free(ops);
+    free(table.cells);
+    return 0;
+}
+
+/* Where a name's extension starts (its last '.', with a name before it and
+ * no space after it), or the length when it has none. */
+static long extension_at(const uint32_t *s, long length)
+{
+    for (long i = length - 1; i > 0; i--) {
+        if (s[i] == ' ')
+            return length;
+        if (s[i] == '.')
+            return i + 1 < length ? i : length;
+    }
+    return length;
+}
+
+static bool same_run(const uint32_t *a, long la, const uint32_t *b, long lb)
+{
+    return la == lb && memcmp(a, b, (size_t)la * sizeof *a) == 0;
+}
+
+/* Another extension is one token, not letters: "audiodg.[exe→bat]",
+ * "svch[o→0]st.[exe→com]", "audiodg[-.exe]". false when the names do not
+ * differ in their extensions that way. */
+static int extension_edit(char **out, size_t *n, const uint32_t *a, long la, const uint32_t *b,
+                          long lb, bool *done)
+{
+    long ea = extension_at(a, la), eb = extension_at(b, lb);
+    *done = false;
+    if (ea < la && eb < lb) {
+        if (same_run(a + ea, la - ea, b + eb, lb - eb))
+            return 0; /* the same extension: the letters' edit says it all */
+        if (align_edit(out, n, a, ea, b, eb) != 0)
+            return -1;
+        put_text(out, n, ".[");
+        put_run(out, n, a + ea + 1, la - ea - 1);
+        put_text(out, n, "→");
+        put_run(out, n, b + eb + 1, lb - eb - 1);
+        put_text(out, n, "]");
+        *done = true;
+    } else if (ea < la && same_run(a, ea, b, lb)) { /* the extension dropped */
+        put_kept_run(out, n, b, lb);
+        put_text(out, n, "[-");
+        put_run(out, n, a + ea, la - ea);
+        put_text(out, n, "]");
+        *done = true;
+    } else if (eb < lb && same_run(a, la, b, eb)) { /* an extension added */
+        put_kept_run(out, n, b, eb);
+        put_text(out, n, "[+");
+        put_run(out, n, b + eb, lb - eb);
+        put_text(out, n, "]");
+        *done = true;
+    }
+    return 0;
+}
+
+static char *edit_text(const char *from, const char *to, bool extension_token)
+{
+    long la = masq_unicode_decode(from, strlen(from), NULL);
+    long lb = masq_unicode_decode(to, strlen(to), NULL);
+    if (la < 0 || lb < 0)
+        return NULL;
+    uint32_t *a = malloc(((size_t)la + 1) * sizeof *a), *b = malloc(((size_t)lb + 1) * sizeof *b);
+    char *out = malloc(((size_t)la + (size_t)lb) * 24 + 16);
+    if (a == NULL || b == NULL || out == NULL) {
+        free(a);
+        free(b);
+        free(out);
+        return NULL;
+    }
+    masq_unicode_decode(from, strlen(from), a);
+    masq_unicode_decode(to, strlen(to), b);
+    size_t n = 0;
+    bool done;
+    done = false;
+    int failed = extension_token ? extension_edit(&out, &n, a, la, b, lb, &done) : 0;
+    if (!failed && !done)
+        failed = align_edit(&out, &n, a, la, b, lb);
     free(a);
     free(b);
-    free(table.cells);
+    if (failed) {
+        free(out);
+        return NULL;
+    }
+    out[n] = '\0';
     return out;
+}
+
+char *masq_edit_script(const char *from, const char *to)
+{
+    return edit_text(from, to, true);
+}
+
+char *masq_edit_alignment(const char *from, const char *to)
+{
+    return edit_text(from, to, false);
+}
+
+char *masq_anomaly_edit(const masq_anomaly *a)
+{
+    if (a->normal_text[0] == '\0' || strcmp(a->normal_text, a->suspicious->text) == 0)
+        return NULL;
+    return masq_edit_script(a->normal_text, a->suspicious->text);
 }

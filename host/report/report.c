@@ -7,11 +7,13 @@
 #include "../result.h"
 #include "../names/day_tables.h"
 #include "../names/unicode.h"
+#include "../detect/findings.h"
 #include "../util/json_time.h"
 #include "../util/time_iso.h"
 #include "../util/escape.h"
 #include "edit_script.h"
 #include "pivot.h"
+#include "report_table.h"
 #include "report.h"
 
 /* The shortest decimal that reads back as the same float32: the score as the
@@ -23,16 +25,6 @@ static void format_score(float score, char *out, size_t size)
         if (strtof(out, NULL) == score)
             return;
     }
-}
-
-/* The edit that turns the imitated name into the suspicious one
- * (edit_script.h), or NULL when there is none to show (no imitated name, or
- * the same name: a wrong folder). The caller frees it. */
-static char *edit_of(const masq_anomaly *a)
-{
-    if (a->normal_text[0] == '\0' || strcmp(a->normal_text, a->suspicious->text) == 0)
-        return NULL;
-    return masq_edit_script(a->normal_text, a->suspicious->text);
 }
 
 static const char *source_name(masq_source source)
@@ -138,7 +130,7 @@ cJSON *masq_report_anomaly_json(const masq_anomaly *anomaly)
     cJSON_AddNumberToObject(object, "Distance", anomaly->distance);
     cJSON_AddStringToObject(object, "Reason", reasons);
     cJSON_AddStringToObject(object, "Severity", masq_severity_name(anomaly->severity));
-    char *edit = edit_of(anomaly);
+    char *edit = masq_anomaly_edit(anomaly);
     if (edit)
         cJSON_AddStringToObject(object, "Edit", edit);
     else
@@ -187,7 +179,55 @@ static void add_baseline_summary(cJSON *summary, const masq_baseline_summary *b)
     cJSON_AddNumberToObject(object, "history_anchors", (double)b->history_anchors);
 }
 
-static cJSON *summary_json(const masq_result *result)
+/* The other normal names one suspicious name was matched against (a grouped
+ * finding's pairs after its best), each with every field of a finding: a
+ * pair's record as publishing sends it (one record a pair). */
+static cJSON *alternatives_json(const masq_result *result, const masq_findings *findings,
+                                const masq_finding *finding)
+{
+    cJSON *array = cJSON_CreateArray();
+    for (size_t k = 1; array && k < finding->count; k++)
+        cJSON_AddItemToArray(array, masq_report_anomaly_json(
+                                        &result->anomalies[findings->pairs[finding->first + k]]));
+    return array;
+}
+
+/* A finding as the JSON report writes it: its best pair's fields, and in the
+ * default profile its Alternatives (the notebook profile keeps its rows). */
+static cJSON *finding_json(const masq_result *result, const masq_findings *findings, size_t f)
+{
+    const masq_finding *finding = &findings->items[f];
+    cJSON *object = masq_report_anomaly_json(&result->anomalies[findings->pairs[finding->first]]);
+    if (object != NULL && masq_findings_grouped(result))
+        cJSON_AddItemToObject(object, "Alternatives", alternatives_json(result, findings, finding));
+    return object;
+}
+
+/* Counts of the reported findings, and what triage left out. */
+static void add_finding_counts(cJSON *object, const masq_result *result,
+                               const masq_findings *findings)
+{
+    masq_finding_counts counts;
+    masq_findings_count(findings, &counts);
+    cJSON_AddNumberToObject(object, "findings", (double)findings->count);
+    cJSON *severity = cJSON_AddObjectToObject(object, "findings_by_severity");
+    static const masq_severity severities[] = {MASQ_SEVERITY_HIGH, MASQ_SEVERITY_MEDIUM,
+                                               MASQ_SEVERITY_LOW};
+    for (size_t i = 0; severity && i < 3; i++)
+        cJSON_AddNumberToObject(severity, masq_severity_name(severities[i]),
+                                (double)counts.by_severity[severities[i]]);
+    cJSON *reason = cJSON_AddObjectToObject(object, "findings_by_reason");
+    for (unsigned b = 0; reason && b < MASQ_REASON_BITS; b++) {
+        char name[64];
+        masq_reasons_format(1u << b, name, sizeof name);
+        if (name[0])
+            cJSON_AddNumberToObject(reason, name, (double)counts.by_reason[b]);
+    }
+    cJSON_AddNumberToObject(object, "triaged_findings", (double)result->summary.triaged_findings);
+    cJSON_AddNumberToObject(object, "triaged_pairs", (double)result->summary.triaged_pairs);
+}
+
+static cJSON *summary_json(const masq_result *result, const masq_findings *findings)
 {
     const masq_summary *s = &result->summary;
     const masq_config *c = &result->config;
@@ -226,6 +266,7 @@ static cJSON *summary_json(const masq_result *result)
     cJSON_AddNumberToObject(object, "pairs_scored", (double)s->candidates);
     cJSON_AddNumberToObject(object, "pairs_verified", (double)s->verified);
     cJSON_AddNumberToObject(object, "anomalies", (double)result->anomaly_count);
+    add_finding_counts(object, result, findings);
     cJSON_AddNumberToObject(object, "suppressed", (double)s->suppressed);
     if (result->suppression_count > 0) {
         cJSON *by = cJSON_AddArrayToObject(object, "suppressed_by");
@@ -274,23 +315,24 @@ static int print_json(cJSON *item, FILE *out, int formatted, const char *after)
 /* {"summary": {...}, "anomalies": [...]}, written one anomaly at a time so
  * that memory does not hold the whole document (a fleet's report can have
  * tens of thousands of anomalies with their context). */
-static int write_json(const masq_result *result, FILE *out)
+static int write_json(const masq_result *result, const masq_findings *findings, FILE *out)
 {
-    if (fputs("{\n\"summary\": ", out) < 0 || print_json(summary_json(result), out, 1, ",\n") != 0 ||
+    if (fputs("{\n\"summary\": ", out) < 0 ||
+        print_json(summary_json(result, findings), out, 1, ",\n") != 0 ||
         fputs("\"anomalies\": [", out) < 0)
         return -1;
-    for (size_t i = 0; i < result->anomaly_count; i++) {
-        if (fputs(i ? ",\n" : "\n", out) < 0 ||
-            print_json(masq_report_anomaly_json(&result->anomalies[i]), out, 1, "") != 0)
+    for (size_t f = 0; f < findings->count; f++) {
+        if (fputs(f ? ",\n" : "\n", out) < 0 ||
+            print_json(finding_json(result, findings, f), out, 1, "") != 0)
             return -1;
     }
     return fputs("]\n}\n", out) < 0 ? -1 : 0;
 }
 
-static int write_ndjson(const masq_result *result, FILE *out)
+static int write_ndjson(const masq_result *result, const masq_findings *findings, FILE *out)
 {
-    for (size_t i = 0; i < result->anomaly_count; i++)
-        if (print_json(masq_report_anomaly_json(&result->anomalies[i]), out, 0, "\n") != 0)
+    for (size_t f = 0; f < findings->count; f++)
+        if (print_json(finding_json(result, findings, f), out, 0, "\n") != 0)
             return -1;
     return 0;
 }
@@ -337,16 +379,45 @@ static void csv_list(FILE *out, const masq_text_set *set)
     free(joined);
 }
 
-static int write_csv(const masq_result *result, FILE *out)
+/* A grouped finding's other normal names: "netstat.exe 0.857143;nbtstat.exe 0.857143". */
+static void csv_alternatives(FILE *out, const masq_result *result, const masq_findings *findings,
+                             const masq_finding *finding)
 {
+    size_t size = 1;
+    for (size_t k = 1; k < finding->count; k++)
+        size += strlen(result->anomalies[findings->pairs[finding->first + k]].normal_text) + 40;
+    char *joined = calloc(size, 1);
+    if (joined == NULL)
+        return;
+    size_t used = 0;
+    for (size_t k = 1; k < finding->count; k++) {
+        const masq_anomaly *a = &result->anomalies[findings->pairs[finding->first + k]];
+        char score[32];
+        format_score(a->score, score, sizeof score);
+        used += (size_t)snprintf(joined + used, size - used, "%s%s %s", k > 1 ? ";" : "",
+                                 a->normal_text, score);
+    }
+    csv_field(out, joined, 1);
+    free(joined);
+}
+
+static int write_csv(const masq_result *result, const masq_findings *findings, FILE *out)
+{
+    bool grouped = masq_findings_grouped(result);
     fputs("NormalProcess,PotentiallyMaliciousProcess,AnomalyScore,Distance,Reason,Severity,Edit,"
           "Detail,NormalCount,SuspiciousCount,NormalPaths,SuspiciousPaths,SuspiciousComputers,"
           "SuspiciousFirstSeen,SuspiciousLastSeen,Source,EvidenceCount,EvidenceFirstSeen,"
           "EvidenceLastSeen,EvidenceComputers,EvidencePaths,EvidenceUsers,EvidenceParents,"
-          "ClaimedOriginalFileName,Pivot\n",
+          "ClaimedOriginalFileName,Pivot",
           out);
-    for (size_t i = 0; i < result->anomaly_count; i++) {
-        const masq_anomaly *a = &result->anomalies[i];
+    /* With --baseline in the default profile: what the history says. */
+    bool history = result->summary.baseline.ranked;
+    if (history)
+        fputs(",FirstSeenInFleet,NewInFleet,NewOnHost", out);
+    fputs(grouped ? ",Alternatives\n" : "\n", out);
+    for (size_t f = 0; f < findings->count; f++) {
+        const masq_finding *finding = &findings->items[f];
+        const masq_anomaly *a = &result->anomalies[findings->pairs[finding->first]];
         char score[32], number[32], first[40] = "", last[40] = "";
         char reasons[160];
         csv_field(out, a->normal_text, 0);
@@ -358,7 +429,7 @@ static int write_csv(const masq_result *result, FILE *out)
         masq_reasons_format(a->reasons, reasons, sizeof reasons);
         csv_field(out, reasons, 0);
         csv_field(out, masq_severity_name(a->severity), 0);
-        char *edit = edit_of(a);
+        char *edit = masq_anomaly_edit(a);
         csv_field(out, edit ? edit : "", 0);
         free(edit);
         csv_field(out, a->detail ? a->detail : "", 0);
@@ -393,130 +464,86 @@ static int write_csv(const masq_result *result, FILE *out)
         csv_list(out, &e->parents);
         csv_field(out, a->claimed_original ? a->claimed_original : "", 0);
         char *pivot = masq_pivot_kql(a);
-        csv_field(out, pivot ? pivot : "", 1);
+        csv_field(out, pivot ? pivot : "", !grouped && !history);
         free(pivot);
+        if (history) {
+            first[0] = '\0';
+            if (a->first_seen_in_fleet_ms != MASQ_TIME_NONE)
+                masq_time_format(a->first_seen_in_fleet_ms, first, sizeof first);
+            csv_field(out, first, 0);
+            csv_field(out, a->new_in_fleet == 1 ? "true" : a->new_in_fleet == 0 ? "false" : "", 0);
+            csv_field(out, a->new_on_host == 1 ? "true" : a->new_on_host == 0 ? "false" : "",
+                      !grouped);
+        }
+        if (grouped)
+            csv_alternatives(out, result, findings, finding);
     }
     return 0;
 }
 
-/* Print text, escaped for a terminal (util/escape.h: names and paths are the
- * input's, and may hold ESC, CR, bidi controls...), and pad it to width
- * columns, counting code points, not bytes. */
-static void print_padded(FILE *out, const char *text, int width)
-{
-    char *escaped = masq_escape_dup(text);
-    if (escaped == NULL)
-        return;
-    long columns = masq_unicode_decode(escaped, strlen(escaped), NULL);
-    fputs(escaped, out);
-    for (long c = columns < 0 ? (long)strlen(escaped) : columns; c < width; c++)
-        fputc(' ', out);
-    fputc(' ', out);
-    free(escaped);
-}
-
-static int write_table(const masq_result *result, FILE *out)
+void masq_report_suppressed(const masq_result *result, const char *prefix, FILE *out)
 {
     const masq_summary *s = &result->summary;
-    if (result->anomaly_count > 0) {
-        print_padded(out, "SEVERITY", 8);
-        print_padded(out, "SCORE", 6);
-        print_padded(out, "REASON", 18);
-        print_padded(out, "SUSPICIOUS (edit of normal)", 30);
-        print_padded(out, "NORMAL (count)", 26);
-        print_padded(out, "SOURCE", 6);
-        fputs("WHERE\n", out);
+    if (s->suppressed > 0) {
+        fprintf(out, "%s%llu finding%s suppressed by ", prefix, (unsigned long long)s->suppressed,
+                s->suppressed == 1 ? "" : "s");
+        masq_escape_fputs(result->config.suppress_path, out);
+        for (size_t i = 0; i < result->suppression_count; i++)
+            fprintf(out, "%sline %u: %llu", i ? ", " : " (", result->suppressions[i].line,
+                    (unsigned long long)result->suppressions[i].findings);
+        fputs(")\n", out);
     }
-    for (size_t i = 0; i < result->anomaly_count; i++) {
-        const masq_anomaly *a = &result->anomalies[i];
-        char score[32], reasons[160], normal[300], suspicious[600];
-        format_score(a->score, score, sizeof score);
-        score[5] = '\0';
-        masq_reasons_format(a->reasons, reasons, sizeof reasons);
-        char *edit = edit_of(a);
-        snprintf(suspicious, sizeof suspicious, "%s (%llu)", edit ? edit : a->suspicious->text,
-                 (unsigned long long)masq_name_total(a->suspicious));
-        free(edit);
-        if (a->normal_text[0])
-            snprintf(normal, sizeof normal, "%s (%llu)", a->normal_text,
-                     (unsigned long long)(a->normal ? masq_name_total(a->normal) : 0));
-        else
-            snprintf(normal, sizeof normal, "-");
-        const masq_evidence *e = a->evidence;
-        uint32_t order[MASQ_CONTEXT_LIMIT];
-        masq_text_set_order(&e->paths, order);
-        const char *where = a->detail ? a->detail
-                            : e->paths.count ? e->paths.entries[order[0]].text : "";
-        print_padded(out, masq_severity_name(a->severity), 8);
-        print_padded(out, score, 6);
-        print_padded(out, reasons, 18);
-        print_padded(out, suspicious, 30);
-        print_padded(out, normal, 26);
-        print_padded(out, source_name(a->source), 6);
-        masq_escape_fputs(where, out);
-        fputs(!a->detail && e->paths.count > 1 ? " (+more)" : "", out);
-        /* Which hosts, and when: the finding's own sightings. */
-        if (e->computers.count > 0) {
-            masq_text_set_order(&e->computers, order);
-            fputs(" on ", out);
-            masq_escape_fputs(e->computers.entries[order[0]].text, out);
-            if (e->computers.count > 1 || e->computers.more > 0)
-                fprintf(out, " (+%u%s hosts)", e->computers.count - 1, e->computers.more ? "+" : "");
-        }
-        if (e->first_seen_ms != MASQ_TIME_NONE) {
-            char first[40], last[40];
-            masq_time_format(e->first_seen_ms, first, sizeof first);
-            masq_time_format(e->last_seen_ms, last, sizeof last);
-            if (e->first_seen_ms == e->last_seen_ms)
-                fprintf(out, " at %s", first);
-            else
-                fprintf(out, " %s..%s", first, last);
-        }
-        fputc('\n', out);
-    }
-    fprintf(out,
-            "%zu anomalies; %llu events, %llu names (%llu frequent x %llu infrequent), "
-            "%llu pairs compared, profile %s, %.3f s\n",
-            result->anomaly_count, (unsigned long long)s->ingest.events,
-            (unsigned long long)s->names, (unsigned long long)s->frequent,
-            (unsigned long long)s->infrequent, (unsigned long long)s->pairs,
-            masq_profile_name(result->config.profile),
-            s->seconds_ingest + s->seconds_tier + s->seconds_match);
-    masq_report_suppressed(result, out);
-    return 0;
-}
-
-void masq_report_suppressed(const masq_result *result, FILE *out)
-{
-    const masq_summary *s = &result->summary;
-    if (s->suppressed == 0)
+    if (s->triaged_findings == 0 && s->triaged_pairs == 0)
         return;
-    fprintf(out, "%llu finding%s suppressed by ", (unsigned long long)s->suppressed,
-            s->suppressed == 1 ? "" : "s");
-    masq_escape_fputs(result->config.suppress_path, out);
-    for (size_t i = 0; i < result->suppression_count; i++)
-        fprintf(out, "%sline %u: %llu", i ? ", " : " (", result->suppressions[i].line,
-                (unsigned long long)result->suppressions[i].findings);
-    fputs(")\n", out);
+    /* Triage never hides findings silently: how many, and which options. */
+    const masq_triage *t = &result->config.triage;
+    fprintf(out, "%s%llu finding%s (%llu name pair%s) left out by", prefix,
+            (unsigned long long)s->triaged_findings, s->triaged_findings == 1 ? "" : "s",
+            (unsigned long long)s->triaged_pairs, s->triaged_pairs == 1 ? "" : "s");
+    const char *separator = " ";
+    if (t->min_severity > 0) {
+        fprintf(out, "%s--min-severity %s", separator,
+                masq_severity_name((masq_severity)t->min_severity));
+        separator = ", ";
+    }
+    if (t->reasons != 0) {
+        char reasons[160];
+        masq_reasons_format(t->reasons, reasons, sizeof reasons);
+        fprintf(out, "%s--reason %s", separator, reasons);
+        separator = ", ";
+    }
+    if (t->host_glob != NULL) {
+        fprintf(out, "%s--host ", separator);
+        masq_escape_fputs(t->host_glob, out);
+        separator = ", ";
+    }
+    if (t->top > 0)
+        fprintf(out, "%s--top %llu", separator, (unsigned long long)t->top);
+    fputc('\n', out);
 }
 
 masq_status masq_report_write(const masq_result *result, masq_format format, FILE *out)
 {
+    masq_findings findings;
+    MASQ_TRY(masq_findings_build(result, &findings));
     int failed;
     switch (format) {
     case MASQ_FORMAT_JSON:
-        failed = write_json(result, out);
+        failed = write_json(result, &findings, out);
         break;
     case MASQ_FORMAT_NDJSON:
-        failed = write_ndjson(result, out);
+        failed = write_ndjson(result, &findings, out);
         break;
     case MASQ_FORMAT_CSV:
-        failed = write_csv(result, out);
+        failed = write_csv(result, &findings, out);
         break;
     default:
-        failed = write_table(result, out);
+        failed = masq_report_table(result, &findings, out);
+        if (!failed)
+            masq_report_suppressed(result, "", out);
         break;
     }
+    masq_findings_free(&findings);
     if (fflush(out) != 0 || ferror(out))
         failed = -1;
     return failed ? MASQ_ERR_OUTPUT : MASQ_OK;

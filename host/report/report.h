@@ -17,12 +17,15 @@
  * last seen, Source. The caller owns the object; NULL when out of memory. */
 cJSON *masq_report_anomaly_json(const masq_anomaly *anomaly);
 
-/* Write the result in a format; MASQ_ERR_OUTPUT when writing fails. */
+/* Write the result in a format, one finding a row (detect/findings.h);
+ * MASQ_ERR_OUTPUT when writing fails. */
 masq_status masq_report_write(const masq_result *result, masq_format format, FILE *out);
 
 /* "3 findings suppressed by rules.csv (line 2: 1, line 5: 2)", escaped, and a
- * line end; nothing when none was. The table's last line, and stderr's. */
-void masq_report_suppressed(const masq_result *result, FILE *out);
+ * line end; then "4 findings (5 name pairs) left out by --top 10" when triage
+ * left some out; each line after prefix; nothing when neither. The table's
+ * last lines, and stderr's. */
+void masq_report_suppressed(const masq_result *result, const char *prefix, FILE *out);
 
 /* Write the demo events as JSON lines (SecurityEvent rows). */
 masq_status masq_report_demo(uint64_t seed, bool background, FILE *out);

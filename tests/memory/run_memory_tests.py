@@ -95,7 +95,8 @@ def long_pair(masq, folder):
     anomalies = json.loads(stdout).get("anomalies", []) if code == 0 else []
     check(code == 0, "12: exit 0 (got %d: %s)" % (code, stderr.strip()[-200:]))
     check(s.get("events") == 7, "12: 7 events read (got %s)" % s.get("events"))
-    wanted = ["[%s→x]" % base[10000], "[-%s]" % base[15000]]
+    # inside an edit's brackets characters past ASCII are written U+XXXX
+    wanted = ["[U+%04X→x]" % ord(base[10000]), "[-U+%04X]" % ord(base[15000])]
     check(any(a.get("Distance") == 2 and all(w in (a.get("Edit") or "") for w in wanted) for a in anomalies),
           "12: the near copy is reported at distance 2 with its edit %s (%d anomalies)" % (wanted, len(anomalies)))
     check(rss < 200 * MB, "12: peak RSS %.1f MB < 200 MB (two 20,000-code-point names)" % (rss / MB), bound=True)
