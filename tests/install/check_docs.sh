@@ -12,7 +12,7 @@ fail=0
 options() { grep -oE -- "(^|[ ([,])--?[a-z][a-z0-9-]*" | sed 's/^[ ([,]*//' | sed 's/-$//' | sort -u; }
 
 : >"$work/help"
-for command in "" scan demo merge devices publish; do
+for command in "" scan demo merge baseline devices publish; do
     # shellcheck disable=SC2086
     if ! "$masq" $command --help >"$work/out" 2>&1; then
         echo "FAIL: masq $command --help exits $?" >&2
