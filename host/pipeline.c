@@ -264,6 +264,8 @@ masq_status masq_baseline_run(const char *action, const masq_config *config, int
         status = masq_baseline_prune(baseline, retain_days, &dropped);
         if (status == MASQ_OK)
             status = masq_baseline_commit(baseline);
+        if (status == MASQ_OK && dropped > 0)
+            status = masq_baseline_compact(baseline); /* the file gives the space back */
         if (status == MASQ_OK)
             masq_info("pruned %llu day%s older than the newest day's last %d",
                       (unsigned long long)dropped, dropped == 1 ? "" : "s", retain_days);

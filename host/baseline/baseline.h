@@ -71,6 +71,8 @@ masq_status masq_baseline_ran_from(masq_baseline *baseline, const char *process,
 masq_status masq_baseline_show(masq_baseline *baseline, FILE *out);
 /* Drop the days older than the newest day's last retain_days; *dropped gets how many. */
 masq_status masq_baseline_prune(masq_baseline *baseline, int retain_days, uint64_t *dropped);
+/* After a commit: rewrite the file without its free pages (SQLite's VACUUM). */
+masq_status masq_baseline_compact(masq_baseline *baseline);
 /* The merged history as a name table (--schema names, masq merge). */
 masq_status masq_baseline_export(masq_baseline *baseline, FILE *out);
 

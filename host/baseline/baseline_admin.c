@@ -71,6 +71,11 @@ masq_status masq_baseline_prune(masq_baseline *b, int retain_days, uint64_t *dro
                                  " UNION SELECT host FROM hosts UNION SELECT folder FROM folders)");
 }
 
+masq_status masq_baseline_compact(masq_baseline *b)
+{
+    return masq_baseline_exec(b, "VACUUM");
+}
+
 /* One day's rows into the table: inflated, line by line. */
 static masq_status add_day(masq_baseline *b, masq_name_table *table, int day, const void *packed,
                            size_t packed_length)

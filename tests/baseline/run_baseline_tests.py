@@ -276,7 +276,10 @@ def test_weights(masq, fleet, db, work):
 
     pruned = os.path.join(work, "pruned.db")
     shutil.copy(db, pruned)
+    size = os.path.getsize(pruned)
     run(masq, ["baseline", "prune", "--retain-days", "10", pruned])
+    check(os.path.getsize(pruned) < size * 0.6, "prune gives the space back (%d -> %d bytes)" %
+          (size, os.path.getsize(pruned)))
     expected = ["2024-06-%02d" % d for d in range(21, 31)]
     check(stored_days(pruned) == expected, "prune --retain-days 10 keeps the last 10 days: %s" %
           stored_days(pruned))
