@@ -100,9 +100,9 @@ const masq_option_spec masq_option_table[] = {
      0, NULL},
     {OPT_THREADS, 0, "threads", V, SCAN, MAIN, "N", "CPU threads (default: one per CPU)", 0,
      NULL},
-    {OPT_FORMAT, 0, "format", V, SCAN, MAIN, "table|json|ndjson|csv",
+    {OPT_FORMAT, 0, "format", V, SCAN, MAIN, "table|json|ndjson|csv|html",
      "output format (default: from the -o name,\n"
-     ".json .ndjson/.jsonl .csv .txt; else table on\n"
+     ".json .ndjson/.jsonl .csv .html .txt; else table on\n"
      "a terminal, json otherwise)",
      0, NULL},
     {OPT_OUTPUT, 'o', "output", V, SCAN | MASQ_IN_MERGE, MAIN, "FILE",

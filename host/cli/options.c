@@ -196,7 +196,7 @@ static masq_status take_value(masq_option_id id, const char *value, masq_options
 {
     static const char *const profiles[] = {"default", "notebook"};
     static const char *const backends[] = {"auto", "cpu", "opencl"};
-    static const char *const formats[] = {"table", "json", "ndjson", "csv"};
+    static const char *const formats[] = {"table", "json", "ndjson", "csv", "html"};
     static const char *const schemas[] = {"auto", "securityevent", "sysmon", "mde", "csv", "names", "asim"};
     static const char *const apis[] = {"logs-ingestion", "data-collector"};
     masq_config *config = &options->config;
@@ -260,7 +260,7 @@ static masq_status take_value(masq_option_id id, const char *value, masq_options
         config->tuning.candidate_capacity = (uint32_t)number;
         return MASQ_OK;
     case OPT_FORMAT:
-        MASQ_TRY(parse_choice("--format", value, formats, 4, &choice_index));
+        MASQ_TRY(parse_choice("--format", value, formats, 5, &choice_index));
         options->format = (masq_format)choice_index;
         options->format_given = true;
         return MASQ_OK;

@@ -1,4 +1,4 @@
-/* The report: anomalies with their context as a table, JSON, NDJSON or CSV. */
+/* The report: anomalies with their context as a table, JSON, NDJSON, CSV or HTML. */
 #include <cjson/cJSON.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,6 +10,7 @@
 #include "../util/time_iso.h"
 #include "../util/escape.h"
 #include "edit_script.h"
+#include "html_report.h"
 #include "pivot.h"
 #include "report.h"
 
@@ -475,6 +476,9 @@ masq_status masq_report_write(const masq_result *result, masq_format format, FIL
         break;
     case MASQ_FORMAT_CSV:
         failed = write_csv(result, out);
+        break;
+    case MASQ_FORMAT_HTML:
+        failed = masq_html_report_write(result, out) != MASQ_OK;
         break;
     default:
         failed = write_table(result, out);
