@@ -1,6 +1,7 @@
 #include "html_plot.h"
 
 #include <math.h>
+#include <stdbool.h>
 #include <stdlib.h>
 
 #include "../tier/percent_rank.h"
@@ -124,6 +125,17 @@ static void findings(const frame *f, const masq_result *result, const uint64_t *
         masq_html_escape(out, a->suspicious->text);
         fprintf(out, " (%llu), %s</title></circle></a>\n", (unsigned long long)count,
                 masq_severity_name(a->severity));
+        /* Findings of one count share a dot: the first says how many. */
+        size_t same = 0;
+        bool first = true;
+        for (size_t k = 0; k < result->anomaly_count; k++) {
+            bool alike = masq_name_total(result->anomalies[k].suspicious) == count;
+            first = first && !(alike && k < i);
+            same += alike;
+        }
+        if (first && same > 1)
+            fprintf(out, "<text class=\"stack\" x=\"%.1f\" y=\"%.1f\">&#215;%zu</text>\n",
+                    x_of(rank_of(sorted, n, count)) + 8, y_of(f, count) - 6, same);
     }
     fputs("</g>\n", out);
 }

@@ -404,7 +404,8 @@ static void summary_html(const masq_result *result, FILE *out)
     number_row(out, "Overflowed launches", (double)s->overflows);
     number_row(out, "Pairs scored", (double)s->candidates);
     number_row(out, "Pairs verified", (double)s->verified);
-    fprintf(out, "<dt>Seconds</dt><dd>%.3f ingest, %.3f tier, %.3f match</dd>\n", s->seconds_ingest,
+    fprintf(out, "<dt>Seconds</dt><dd></dd><dd class=\"wide\">%.3f ingest, %.3f tier, %.3f match</dd>\n",
+            s->seconds_ingest,
             s->seconds_tier, s->seconds_match);
     fputs("</dl></div>\n</div></section>\n", out);
 }
