@@ -11,7 +11,6 @@
 #include "edit_script.h"
 #include "html_escape.h"
 #include "html_plot.h"
-#include "report.h"
 
 /* The page's style and script, embedded from report.css and report.js. */
 extern const char masq_html_report_css[];
@@ -432,7 +431,7 @@ static void filters_html(const masq_result *result, FILE *out)
           "<output id=\"shown\"></output>\n</form>\n", out);
 }
 
-static int write_page(const masq_result *result, FILE *out)
+static int write_page(const masq_result *result, masq_finding_json finding_json, FILE *out)
 {
     char style_hash[128], script_hash[128];
     csp_hash(masq_html_report_css, style_hash, sizeof style_hash);
@@ -466,7 +465,7 @@ static int write_page(const masq_result *result, FILE *out)
           "<th data-sort=\"normal\">Normal name</th><th data-sort=\"count\">Events</th>"
           "<th>Hosts</th><th data-sort=\"first\">Seen</th></tr></thead>\n", out);
     for (size_t i = 0; i < result->anomaly_count; i++) {
-        cJSON *json = masq_report_anomaly_json(&result->anomalies[i]);
+        cJSON *json = finding_json(&result->anomalies[i]);
         if (json == NULL)
             return -1;
         finding_html(out, i, &result->anomalies[i], json);
@@ -479,9 +478,10 @@ static int write_page(const masq_result *result, FILE *out)
     return 0;
 }
 
-masq_status masq_html_report_write(const masq_result *result, FILE *out)
+masq_status masq_html_report_write(const masq_result *result, masq_finding_json finding_json,
+                                   FILE *out)
 {
-    if (write_page(result, out) != 0)
+    if (write_page(result, finding_json, out) != 0)
         return MASQ_ERR_NOMEM;
     return ferror(out) ? MASQ_ERR_OUTPUT : MASQ_OK;
 }

@@ -6,11 +6,18 @@
 #ifndef MASQ_HTML_REPORT_H
 #define MASQ_HTML_REPORT_H
 
+#include <cjson/cJSON.h>
 #include <stdio.h>
 
 #include "../result.h"
 
+/* One finding as the JSON report writes it (masq_report_anomaly_json): the
+ * page shows the same fields. The report hands it in, so that the page,
+ * which the report dispatches to, does not call back into it. */
+typedef cJSON *(*masq_finding_json)(const masq_anomaly *anomaly);
+
 /* Write the page; MASQ_ERR_NOMEM, MASQ_ERR_OUTPUT when writing fails, or MASQ_OK. */
-masq_status masq_html_report_write(const masq_result *result, FILE *out);
+masq_status masq_html_report_write(const masq_result *result, masq_finding_json finding_json,
+                                   FILE *out);
 
 #endif

@@ -478,7 +478,7 @@ masq_status masq_report_write(const masq_result *result, masq_format format, FIL
         failed = write_csv(result, out);
         break;
     case MASQ_FORMAT_HTML:
-        failed = masq_html_report_write(result, out) != MASQ_OK;
+        failed = masq_html_report_write(result, masq_report_anomaly_json, out) != MASQ_OK;
         break;
     default:
         failed = write_table(result, out);
