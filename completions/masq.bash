@@ -32,7 +32,7 @@ _masq()
     --profile) COMPREPLY=($(compgen -W "default notebook" -- "$cur")); return ;;
     --schema) COMPREPLY=($(compgen -W "auto securityevent sysmon mde csv names asim" -- "$cur")); return ;;
     --backend) COMPREPLY=($(compgen -W "auto cpu opencl" -- "$cur")); return ;;
-    --format) COMPREPLY=($(compgen -W "table json ndjson csv" -- "$cur")); return ;;
+    --format) COMPREPLY=($(compgen -W "table json ndjson csv html" -- "$cur")); return ;;
     --publish) COMPREPLY=($(compgen -W "logs-ingestion data-collector" -- "$cur")); return ;;
     --device) COMPREPLY=($(compgen -W "cpu gpu 0 1" -- "$cur")); return ;;
     --spool) COMPREPLY=($(compgen -d -- "$cur")); return ;;

@@ -1,7 +1,8 @@
 /* masq's HTML report: sorting and filtering of the findings. It reads the
  * rows' data- attributes and text and writes only attributes and text
  * (never markup), so nothing from the events becomes code. A fragment such
- * as #severity=high&reason=homoglyph&host=wks&name=svc sets the filters. */
+ * as #severity=high&reason=homoglyph&host=wks&name=svc sets the filters, and
+ * sort=count (or sort=-count, descending) the order. */
 (function () {
   "use strict";
   var table = document.getElementById("findings-table");
@@ -64,6 +65,9 @@
     ["severity", "reason", "host", "name"].forEach(function (key) {
       if (params.has(key)) form.elements[key].value = params.get(key);
     });
+    var sort = params.get("sort") || "";
+    var header = table.querySelector('th[data-sort="' + sort.replace(/^-/, "").replace(/[^a-z]/g, "") + '"]');
+    if (sort && header) sortBy(header, sort.charAt(0) === "-");
   }
 
   var keys = {
@@ -77,15 +81,15 @@
     first: function (f) { return f.dataset.first; }
   };
 
-  function sortBy(header, key) {
-    var descending = header.getAttribute("aria-sort") === "ascending";
+  /* Ties keep the report's order (by score, then names). */
+  function sortBy(header, descending) {
     table.querySelectorAll("th[aria-sort]").forEach(function (th) { th.removeAttribute("aria-sort"); });
     header.setAttribute("aria-sort", descending ? "descending" : "ascending");
-    var value = keys[key];
+    var value = keys[header.dataset.sort];
     findings.slice().sort(function (a, b) {
       var x = value(a), y = value(b);
-      var order = x < y ? -1 : x > y ? 1 : Number(a.dataset.index) - Number(b.dataset.index);
-      return descending ? -order : order;
+      var order = x < y ? -1 : x > y ? 1 : 0;
+      return (descending ? -order : order) || Number(a.dataset.index) - Number(b.dataset.index);
     }).forEach(function (finding) { table.appendChild(finding); });
   }
 
@@ -95,7 +99,9 @@
     button.textContent = header.textContent;
     header.textContent = "";
     header.appendChild(button);
-    button.addEventListener("click", function () { sortBy(header, header.dataset.sort); });
+    button.addEventListener("click", function () {
+      sortBy(header, header.getAttribute("aria-sort") === "ascending");
+    });
   });
 
   form.addEventListener("input", function () { apply(true); });

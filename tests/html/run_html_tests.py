@@ -4,13 +4,14 @@
 - `masq scan --demo -o report.html` writes the page (the name picks the format);
   `--format html` to stdout writes the same bytes, the run's timings aside.
 - A static check of both pages: a Content-Security-Policy that forbids every
-  fetch, and no URL in the file but `data:` and `#` anchors.
+  fetch, and no URL in the file but `data:` and `#` anchors; without its
+  script the markup holds every finding, shown, with its evidence.
 - A screenshot, decoded here (PNG through zlib), is not blank.
 - The DOM after the page's script ran holds every finding of
   `masq scan --demo --format json`: names, severity, reasons, score, evidence
   paths and the KQL pivot, in order.
 - Filters: a fragment (#severity=medium, #reason=..., #name=..., #host=...)
-  leaves exactly the matching findings shown.
+  leaves exactly the matching findings shown; #sort=-count orders them.
 - Hostile events (names, hosts and folders such as
   `<img src=x onerror=document.title='pwned1'>.exe`, bidi and zero-width names,
   a Cyrillic homoglyph of svchost.exe): every such value is text in the DOM,
@@ -396,6 +397,25 @@ def check_filters(name, browser, work, trap, path, anomalies):
           name + ": no filter case that keeps some findings and hides others")
 
 
+def check_sorting(name, browser, work, trap, path, anomalies):
+    """sort=KEY (or -KEY) in the fragment orders the rows; ties keep the report's order."""
+    def order(key, descending):
+        indexed = list(enumerate(anomalies))
+        indexed.sort(key=lambda p: p[0])
+        indexed.sort(key=lambda p: key(p[1]), reverse=descending)  # stable: ties by index
+        return ["f%d" % (k + 1) for k, _ in indexed]
+
+    cases = [("sort=-count", order(lambda a: a["SuspiciousCount"], True)),
+             ("sort=count", order(lambda a: a["SuspiciousCount"], False)),
+             ("sort=name", order(lambda a: terminal_visible(a["PotentiallyMaliciousProcess"]), False))]
+    for fragment, want in cases:
+        out, _ = browse(browser, work, trap, "file://" + path + "#" + fragment, "--dump-dom")
+        got = [f.attrs["id"] for f in findings_of(parse(out))]
+        check(got == want, "%s #%s: order %s, want %s" % (name, fragment, got[:8], want[:8]))
+    check(all(want != ["f%d" % (k + 1) for k in range(len(anomalies))] for _, want in cases[1:]),
+          name + ": a sort that leaves the report's order: the case shows nothing")
+
+
 # ---------------------------------------------------------------- hostile events
 
 HOSTILE_NAMES = [
@@ -528,6 +548,14 @@ def main():
         anomalies = report["anomalies"]
         check(len(anomalies) >= 10, "the demo has only %d findings" % len(anomalies))
         check_static("report.html", page)
+        # Without JavaScript the markup is the page: every finding there, shown, with its
+        # evidence in a <details>; the filters, which would do nothing, hidden.
+        static = parse(page)
+        rows = findings_of(static)
+        check(len(rows) == len(anomalies) and not [r for r in rows if "hidden" in r.attrs],
+              "report.html: without its script, %d findings shown of %d" % (len(rows), len(anomalies)))
+        check(all(r.find_all("details") for r in rows), "report.html: a finding without evidence")
+        check("hidden" in static.find_all("form")[0].attrs, "report.html: filters shown without script")
 
         shot = os.path.join(work, "report.png")
         _, err = browse(browser, work, trap, "file://" + page_path, "--screenshot=" + shot)
@@ -537,6 +565,7 @@ def main():
         dom = parse(out)
         check_findings("report.html", dom, anomalies)
         check_filters("report.html", browser, work, trap, page_path, anomalies)
+        check_sorting("report.html", browser, work, trap, page_path, anomalies)
         if args.keep:
             shutil.copy(page_path, os.path.join(args.keep, "report.html"))
             shutil.copy(shot, os.path.join(args.keep, "report.png"))
