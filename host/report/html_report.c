@@ -315,6 +315,16 @@ static void summary_html(const masq_result *result, FILE *out)
     const masq_ingest_stats *in = &s->ingest;
     fputs("<section id=\"summary\"><h2>Summary</h2>\n<div class=\"cards\">\n", out);
     fputs("<div class=\"card\"><h3>Inputs</h3><dl>\n", out);
+    /* The paths as given (the first few: a fleet's run may name thousands). */
+    for (size_t i = 0; i < c->path_count && i < 8; i++) {
+        fputs("<dd class=\"wide path\">", out);
+        masq_html_escape(out, c->paths[i]);
+        fputs("</dd>\n", out);
+    }
+    if (c->path_count > 8)
+        fprintf(out, "<dd class=\"wide\">and %zu more</dd>\n", c->path_count - 8);
+    if (c->demo)
+        fputs("<dd class=\"wide\">the demo's events (--demo)</dd>\n", out);
     number_row(out, "Files", (double)in->files);
     number_row(out, "Lines", (double)in->lines);
     number_row(out, "Bytes", (double)in->bytes);

@@ -425,7 +425,7 @@ HOSTILE_NAMES = [
     "\"><script>document.title='pwned9'</script>.exe",
 ]
 HOSTILE_HOST = "<img src=x onerror=document.title='pwned4'>"
-HOSTILE_FOLDER = "C:\\Users\\Public\\<svg onload=document.title='pwned5'>\\"
+HOSTILE_FOLDER = "C:\\Users\\Public\\&lt;b&gt;<svg onload=document.title='pwned5'>\\"
 
 
 def hostile_events(path):
