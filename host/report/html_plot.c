@@ -1,7 +1,6 @@
 #include "html_plot.h"
 
 #include <math.h>
-#include <stdbool.h>
 #include <stdlib.h>
 
 #include "../tier/percent_rank.h"
@@ -112,8 +111,47 @@ static void staircase(const frame *f, const uint64_t *sorted, size_t n, FILE *ou
     fputs("\"/>\n", out);
 }
 
+typedef struct count_at {
+    uint64_t count;
+    size_t index;
+} count_at;
+
+static int by_count_then_index(const void *a, const void *b)
+{
+    const count_at *x = a, *y = b;
+    if (x->count != y->count)
+        return x->count < y->count ? -1 : 1;
+    return x->index < y->index ? -1 : x->index > y->index;
+}
+
+/* stack[i]: how many findings share finding i's count when i is the first of
+ * them (its dot says so), else 0. */
+static size_t *stacks_of(const masq_result *result)
+{
+    size_t m = result->anomaly_count;
+    count_at *pairs = malloc((m ? m : 1) * sizeof *pairs);
+    size_t *stack = calloc(m ? m : 1, sizeof *stack);
+    if (pairs == NULL || stack == NULL) {
+        free(pairs);
+        free(stack);
+        return NULL;
+    }
+    for (size_t i = 0; i < m; i++)
+        pairs[i] = (count_at){masq_name_total(result->anomalies[i].suspicious), i};
+    qsort(pairs, m, sizeof *pairs, by_count_then_index);
+    for (size_t i = 0; i < m;) {
+        size_t next = i;
+        while (next < m && pairs[next].count == pairs[i].count)
+            next++;
+        stack[pairs[i].index] = next - i;
+        i = next;
+    }
+    free(pairs);
+    return stack;
+}
+
 static void findings(const frame *f, const masq_result *result, const uint64_t *sorted, size_t n,
-                     FILE *out)
+                     const size_t *stack, FILE *out)
 {
     fputs("<g class=\"findings\">\n", out);
     for (size_t i = 0; i < result->anomaly_count; i++) {
@@ -126,16 +164,9 @@ static void findings(const frame *f, const masq_result *result, const uint64_t *
         fprintf(out, " (%llu), %s</title></circle></a>\n", (unsigned long long)count,
                 masq_severity_name(a->severity));
         /* Findings of one count share a dot: the first says how many. */
-        size_t same = 0;
-        bool first = true;
-        for (size_t k = 0; k < result->anomaly_count; k++) {
-            bool alike = masq_name_total(result->anomalies[k].suspicious) == count;
-            first = first && !(alike && k < i);
-            same += alike;
-        }
-        if (first && same > 1)
+        if (stack[i] > 1)
             fprintf(out, "<text class=\"stack\" x=\"%.1f\" y=\"%.1f\">&#215;%zu</text>\n",
-                    x_of(rank_of(sorted, n, count)) + 8, y_of(f, count) - 6, same);
+                    x_of(rank_of(sorted, n, count)) + 8, y_of(f, count) - 6, stack[i]);
     }
     fputs("</g>\n", out);
 }
@@ -144,8 +175,12 @@ masq_status masq_html_plot(const masq_result *result, FILE *out)
 {
     size_t n = result->names.count;
     uint64_t *sorted = malloc((n ? n : 1) * sizeof *sorted);
-    if (sorted == NULL)
+    size_t *stack = stacks_of(result);
+    if (sorted == NULL || stack == NULL) {
+        free(sorted);
+        free(stack);
         return MASQ_ERR_NOMEM;
+    }
     uint64_t top = 1;
     for (size_t i = 0; i < n; i++) {
         sorted[i] = masq_name_total(&result->names.names[i]);
@@ -165,8 +200,9 @@ masq_status masq_html_plot(const masq_result *result, FILE *out)
     snprintf(label, sizeof label, "frequent &#8805; %.2f", result->config.frequent_threshold);
     threshold(result->config.frequent_threshold, "frequent", label, out);
     staircase(&f, sorted, n, out);
-    findings(&f, result, sorted, n, out);
+    findings(&f, result, sorted, n, stack, out);
     fputs("</svg>\n", out);
     free(sorted);
+    free(stack);
     return MASQ_OK;
 }
