@@ -36,12 +36,12 @@ _masq()
     --profile) COMPREPLY=($(compgen -W "default notebook" -- "$cur")); return ;;
     --schema) COMPREPLY=($(compgen -W "auto securityevent sysmon mde csv names asim" -- "$cur")); return ;;
     --backend) COMPREPLY=($(compgen -W "auto cpu opencl" -- "$cur")); return ;;
-    --format) COMPREPLY=($(compgen -W "table json ndjson csv" -- "$cur")); return ;;
+    --format) COMPREPLY=($(compgen -W "table json ndjson csv html" -- "$cur")); return ;;
     --min-severity) COMPREPLY=($(compgen -W "low medium high" -- "$cur")); return ;;
     --color) COMPREPLY=($(compgen -W "auto always never" -- "$cur")); return ;;
     --reason)
         local reasons="look-alike extension homoglyph bidi invisible trailing double-extension
-            wrong-folder renamed look-alike-folder"
+            wrong-folder renamed look-alike-folder new-folder"
         COMPREPLY=($(compgen -W "$reasons" -- "${cur##*,}"))
         [ "${cur%,*}" != "$cur" ] && COMPREPLY=("${COMPREPLY[@]/#/${cur%,*},}")
         return ;;

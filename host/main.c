@@ -60,8 +60,8 @@ static void draw_progress(const masq_progress *p, void *context)
 
 static const char *format_name(masq_format format)
 {
-    static const char *const names[] = {"table", "json", "ndjson", "csv"};
-    return (unsigned)format < 4 ? names[format] : "json";
+    static const char *const names[] = {"table", "json", "ndjson", "csv", "html"};
+    return (unsigned)format < 5 ? names[format] : "json";
 }
 
 /* -o FILE's name picks the format when --format is absent; a --format that

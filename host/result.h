@@ -27,6 +27,7 @@ typedef enum masq_format {
     MASQ_FORMAT_JSON,
     MASQ_FORMAT_NDJSON,
     MASQ_FORMAT_CSV,
+    MASQ_FORMAT_HTML, /* one self-contained page (report/html_report.h) */
 } masq_format;
 
 /* The same values as masq_match_backend. */

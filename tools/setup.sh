@@ -38,9 +38,10 @@ packages="build-essential cmake pkg-config libcjson-dev libicu-dev zlib1g-dev
 # What only the tests need: Python with venv and headers (the notebook's library is built
 # from C), a Java runtime for PySpark, certificates for pip, file(1) for cpack's .deb.
 # libevtx-utils: evtxexport, the independent EVTX reader masq's own is held to.
+# chromium: the browser the HTML report is opened in (headless).
 if [ "$tests" = 1 ]; then
     packages="$packages python3 python3-venv python3-dev openjdk-17-jre-headless
-  ca-certificates file libevtx-utils"
+  ca-certificates file libevtx-utils chromium"
 fi
 
 missing=""

@@ -110,7 +110,8 @@ const masq_option_spec masq_option_table[] = {
      "only findings with one of these reasons, comma-\n"
      "separated: look-alike, extension, homoglyph, bidi,\n"
      "invisible, trailing, double-extension,\n"
-     "wrong-folder, renamed, look-alike-folder",
+     "wrong-folder, renamed, look-alike-folder,\n"
+     "new-folder",
      0, NULL},
     {OPT_HOST, 0, "host", V, SCAN, MAIN, "GLOB",
      "only findings seen on a host the glob matches\n"
@@ -121,9 +122,9 @@ const masq_option_spec masq_option_table[] = {
      "(severity, score, names); the summary counts\n"
      "what the triage options left out",
      0, NULL},
-    {OPT_FORMAT, 0, "format", V, SCAN, MAIN, "table|json|ndjson|csv",
+    {OPT_FORMAT, 0, "format", V, SCAN, MAIN, "table|json|ndjson|csv|html",
      "output format (default: from the -o name,\n"
-     ".json .ndjson/.jsonl .csv .txt; else table on\n"
+     ".json .ndjson/.jsonl .csv .html .txt; else table on\n"
      "a terminal, json otherwise)",
      0, NULL},
     {OPT_OUTPUT, 'o', "output", V, SCAN | MASQ_IN_MERGE | MASQ_IN_BASELINE, MAIN, "FILE",

@@ -308,7 +308,7 @@ static masq_status take_value(masq_option_id id, const char *value, masq_options
 {
     static const char *const profiles[] = {"default", "notebook"};
     static const char *const backends[] = {"auto", "cpu", "opencl"};
-    static const char *const formats[] = {"table", "json", "ndjson", "csv"};
+    static const char *const formats[] = {"table", "json", "ndjson", "csv", "html"};
     static const char *const schemas[] = {"auto", "securityevent", "sysmon", "mde", "csv", "names", "asim"};
     static const char *const apis[] = {"logs-ingestion", "data-collector"};
     static const char *const severities[] = {"low", "medium", "high"};
@@ -426,7 +426,7 @@ static masq_status take_value(masq_option_id id, const char *value, masq_options
         MASQ_TRY(parse_choice("--color", value, colors, 3, &options->color));
         return MASQ_OK;
     case OPT_FORMAT:
-        MASQ_TRY(parse_choice("--format", value, formats, 4, &choice_index));
+        MASQ_TRY(parse_choice("--format", value, formats, 5, &choice_index));
         options->format = (masq_format)choice_index;
         options->format_given = true;
         return MASQ_OK;

@@ -56,6 +56,7 @@ bool masq_output_format_of(const char *path, masq_format *format)
         masq_format format;
     } table[] = {{".json", MASQ_FORMAT_JSON},   {".ndjson", MASQ_FORMAT_NDJSON},
                  {".jsonl", MASQ_FORMAT_NDJSON}, {".csv", MASQ_FORMAT_CSV},
+                 {".html", MASQ_FORMAT_HTML},   {".htm", MASQ_FORMAT_HTML},
                  {".txt", MASQ_FORMAT_TABLE},   {".table", MASQ_FORMAT_TABLE}};
     if (path == NULL)
         return false;

@@ -23,7 +23,7 @@ typedef struct masq_output {
  * a .json, .csv... inside it, existing or not): MASQ_ERR_USAGE, reported. */
 masq_status masq_output_check_inputs(const char *path, const char *const *inputs, size_t count);
 
-/* The format an output's name asks for (.json, .ndjson, .jsonl, .csv, .txt,
+/* The format an output's name asks for (.json, .ndjson, .jsonl, .csv, .html, .txt,
  * .table, any case; .gz is not written); false when the name says nothing. */
 bool masq_output_format_of(const char *path, masq_format *format);
 

@@ -146,10 +146,11 @@ static void fallback(char **out, size_t *n, const uint32_t *a, long la, const ui
     put_kept_run(out, n, b + lb - suffix, suffix);
 }
 
-/* The edit of a into b, appended at out + *n: the optimal alignment's, or
- * the fallback past the cell limit. -1 when out of memory. */
-static int align_edit(char **out, size_t *n_out, const uint32_t *a, long la, const uint32_t *b,
-                      long lb)
+/* The operations of an optimal alignment of a and b, in order: 'm'atch,
+ * 's'ubstitute, 'd'elete, 'i'nsert, 't'ranspose; *count of them. NULL when
+ * the alignment is past MASQ_EDIT_MAX_CELLS (the fallback edit then) or out of
+ * memory (*count is then -1). */
+static char *alignment(const uint32_t *a, long la, const uint32_t *b, long lb, long *count)
 {
     band table = {0};
     long longer = la > lb ? la : lb;
@@ -157,6 +158,7 @@ static int align_edit(char **out, size_t *n_out, const uint32_t *a, long la, con
     if (t == 0)
         t = 1;
     int found = 0;
+    *count = 0;
     for (;;) {
         if (t > longer)
             t = longer;
@@ -171,22 +173,16 @@ static int align_edit(char **out, size_t *n_out, const uint32_t *a, long la, con
         t *= 2;
     }
     if (!found) {
-        fallback(out, n_out, a, la, b, lb);
         free(table.cells);
-        return 0;
+        return NULL;
     }
     band *d = &table;
 #define D(i, j) get(d, (i), (j))
-    /* Walk back, recording operations in reverse: 'm'atch, 's'ubstitute,
-     * 'd'elete, 'i'nsert, 't'ranspose. */
+    /* Walk back, recording operations in reverse. */
     char *ops = malloc((size_t)(la + lb) + 1);
-    if (ops == NULL) {
-        free(table.cells);
-        return -1;
-    }
     size_t op_count = 0;
     long i = la, j = lb;
-    while (i > 0 || j > 0) {
+    while (ops != NULL && (i > 0 || j > 0)) {
         if (i > 0 && j > 0 && a[i - 1] == b[j - 1] && D(i, j) == D(i - 1, j - 1)) {
             ops[op_count++] = 'm';
             i--, j--;
@@ -206,10 +202,58 @@ static int align_edit(char **out, size_t *n_out, const uint32_t *a, long la, con
         }
     }
 #undef D
+    free(table.cells);
+    if (ops == NULL) {
+        *count = -1;
+        return NULL;
+    }
+    for (size_t k = 0; k < op_count / 2; k++) {
+        char swap = ops[k];
+        ops[k] = ops[op_count - 1 - k];
+        ops[op_count - 1 - k] = swap;
+    }
+    *count = (long)op_count;
+    return ops;
+}
+
+/* Both names decoded into code points; 0, or -1 (not UTF-8, out of memory). */
+static int decode_pair(const char *from, const char *to, uint32_t **a, long *la, uint32_t **b,
+                       long *lb)
+{
+    *la = masq_unicode_decode(from, strlen(from), NULL);
+    *lb = masq_unicode_decode(to, strlen(to), NULL);
+    *a = *b = NULL;
+    if (*la < 0 || *lb < 0)
+        return -1;
+    *a = malloc(((size_t)*la + 1) * sizeof **a);
+    *b = malloc(((size_t)*lb + 1) * sizeof **b);
+    if (*a == NULL || *b == NULL) {
+        free(*a);
+        free(*b);
+        return -1;
+    }
+    masq_unicode_decode(from, strlen(from), *a);
+    masq_unicode_decode(to, strlen(to), *b);
+    return 0;
+}
+
+/* The edit of a into b, appended at out + *n: the optimal alignment's, or
+ * the fallback past the cell limit. -1 when out of memory. */
+static int align_edit(char **out, size_t *n_out, const uint32_t *a, long la, const uint32_t *b,
+                      long lb)
+{
+    long op_count;
+    char *ops = alignment(a, la, b, lb, &op_count);
+    if (ops == NULL) {
+        if (op_count < 0)
+            return -1;
+        fallback(out, n_out, a, la, b, lb);
+        return 0;
+    }
     size_t n = *n_out;
-    i = 0, j = 0;
-    for (size_t k = op_count; k > 0; k--) {
-        switch (ops[k - 1]) {
+    long i = 0, j = 0;
+    for (long k = 0; k < op_count; k++) {
+        switch (ops[k]) {
         case 'm':
             put_kept(out, &n, b[j]);
             i++, j++;
@@ -248,7 +292,6 @@ static int align_edit(char **out, size_t *n_out, const uint32_t *a, long la, con
     }
     *n_out = n;
     free(ops);
-    free(table.cells);
     return 0;
 }
 
@@ -307,23 +350,18 @@ static int extension_edit(char **out, size_t *n, const uint32_t *a, long la, con
 
 static char *edit_text(const char *from, const char *to, bool extension_token)
 {
-    long la = masq_unicode_decode(from, strlen(from), NULL);
-    long lb = masq_unicode_decode(to, strlen(to), NULL);
-    if (la < 0 || lb < 0)
+    uint32_t *a, *b;
+    long la, lb;
+    if (decode_pair(from, to, &a, &la, &b, &lb) != 0)
         return NULL;
-    uint32_t *a = malloc(((size_t)la + 1) * sizeof *a), *b = malloc(((size_t)lb + 1) * sizeof *b);
     char *out = malloc(((size_t)la + (size_t)lb) * 24 + 16);
-    if (a == NULL || b == NULL || out == NULL) {
+    if (out == NULL) {
         free(a);
         free(b);
-        free(out);
         return NULL;
     }
-    masq_unicode_decode(from, strlen(from), a);
-    masq_unicode_decode(to, strlen(to), b);
     size_t n = 0;
-    bool done;
-    done = false;
+    bool done = false;
     int failed = extension_token ? extension_edit(&out, &n, a, la, b, lb, &done) : 0;
     if (!failed && !done)
         failed = align_edit(&out, &n, a, la, b, lb);
@@ -352,4 +390,44 @@ char *masq_anomaly_edit(const masq_anomaly *a)
     if (a->normal_text[0] == '\0' || strcmp(a->normal_text, a->suspicious->text) == 0)
         return NULL;
     return masq_edit_script(a->normal_text, a->suspicious->text);
+}
+
+int masq_edit_marks(const char *from, const char *to, unsigned char *from_marks,
+                    unsigned char *to_marks)
+{
+    uint32_t *a, *b;
+    long la, lb;
+    if (decode_pair(from, to, &a, &la, &b, &lb) != 0)
+        return -1;
+    long op_count;
+    char *ops = alignment(a, la, b, lb, &op_count);
+    memset(from_marks, 0, (size_t)la);
+    memset(to_marks, 0, (size_t)lb);
+    if (ops == NULL && op_count == 0) {
+        /* The fallback edit's differing middle. */
+        long prefix = 0, suffix = 0;
+        while (prefix < la && prefix < lb && a[prefix] == b[prefix])
+            prefix++;
+        while (suffix < la - prefix && suffix < lb - prefix &&
+               a[la - 1 - suffix] == b[lb - 1 - suffix])
+            suffix++;
+        memset(from_marks + prefix, 1, (size_t)(la - prefix - suffix));
+        memset(to_marks + prefix, 1, (size_t)(lb - prefix - suffix));
+    }
+    long i = 0, j = 0;
+    for (long k = 0; ops != NULL && k < op_count; k++) {
+        char op = ops[k];
+        long step_a = op == 'i' ? 0 : op == 't' ? 2 : 1;
+        long step_b = op == 'd' ? 0 : op == 't' ? 2 : 1;
+        for (long x = 0; op != 'm' && x < step_a; x++)
+            from_marks[i + x] = 1;
+        for (long x = 0; op != 'm' && x < step_b; x++)
+            to_marks[j + x] = 1;
+        i += step_a, j += step_b;
+    }
+    int failed = ops == NULL && op_count < 0;
+    free(ops);
+    free(a);
+    free(b);
+    return failed ? -1 : 0;
 }

@@ -29,4 +29,11 @@ char *masq_edit_alignment(const char *from, const char *to);
  * wrong folder). The caller frees it. */
 char *masq_anomaly_edit(const masq_anomaly *anomaly);
 
+/* Which code points the same edit changes: from_marks[i] (room for from's
+ * code points) is 1 when from's i-th is deleted, replaced or transposed,
+ * to_marks[j] likewise for to's j-th (inserted, replacing, transposed); 0 when
+ * kept. 0, or -1 when out of memory or not UTF-8. */
+int masq_edit_marks(const char *from, const char *to, unsigned char *from_marks,
+                    unsigned char *to_marks);
+
 #endif

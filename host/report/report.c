@@ -1,4 +1,4 @@
-/* The report: anomalies with their context as a table, JSON, NDJSON or CSV. */
+/* The report: anomalies with their context as a table, JSON, NDJSON, CSV or HTML. */
 #include <cjson/cJSON.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +12,7 @@
 #include "../util/time_iso.h"
 #include "../util/escape.h"
 #include "edit_script.h"
+#include "html_report.h"
 #include "pivot.h"
 #include "report_table.h"
 #include "report.h"
@@ -536,6 +537,9 @@ masq_status masq_report_write(const masq_result *result, masq_format format, FIL
         break;
     case MASQ_FORMAT_CSV:
         failed = write_csv(result, &findings, out);
+        break;
+    case MASQ_FORMAT_HTML:
+        failed = masq_html_report_write(result, masq_report_anomaly_json, out) != MASQ_OK;
         break;
     default:
         failed = masq_report_table(result, &findings, out);
