@@ -190,6 +190,12 @@ static int run_scan(const masq_options *options)
     for (size_t i = 0; i < sizeof others / sizeof *others && status == MASQ_OK; i++)
         if (others[i] != NULL)
             status = masq_output_check_inputs(options->output_path, &others[i], 1);
+    if (status == MASQ_OK && masq_same_file(options->config.emit_names_path,
+                                            options->config.baseline_path)) {
+        masq_error("--emit-names %s is the --baseline store: writing it would destroy the "
+                   "history; choose another file", options->config.emit_names_path);
+        status = MASQ_ERR_USAGE;
+    }
     if (status != MASQ_OK)
         return masq_status_exit_code(status);
     /* Publishing options are checked before a scan that may take long. */

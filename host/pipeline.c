@@ -55,7 +55,9 @@ static masq_status apply_twins(masq_twins *twins, masq_result *result, masq_day_
         masq_name_table *table = &result->names;
         return masq_twins_apply(twins, &table, found);
     }
-    masq_name_table **tables = malloc((days->count ? days->count : 1) * sizeof *tables);
+    if (days->count == 0)
+        return MASQ_OK; /* nothing was counted, so no twin was recorded */
+    masq_name_table **tables = malloc(days->count * sizeof *tables);
     if (tables == NULL)
         return MASQ_ERR_NOMEM;
     for (size_t i = 0; i < days->count; i++)
@@ -200,14 +202,12 @@ static const char *tier_name(masq_tier tier)
     return names[tier & 3];
 }
 
-/* Each name of the store's window, in byte order: its weighted count, rank and tier. */
-static const masq_name *sort_names_of;
-
-static int compare_name_index(const void *a, const void *b)
+static int compare_name_text(const void *a, const void *b)
 {
-    return strcmp(sort_names_of[*(const size_t *)a].text, sort_names_of[*(const size_t *)b].text);
+    return strcmp((*(const masq_name *const *)a)->text, (*(const masq_name *const *)b)->text);
 }
 
+/* Each name of the store's window, in byte order: its weighted count, rank and tier. */
 static masq_status print_weights(masq_baseline *baseline, const masq_config *config, FILE *out)
 {
     masq_day_tables none;
@@ -219,17 +219,16 @@ static masq_status print_weights(masq_baseline *baseline, const masq_config *con
                                  config->baseline_decay, &weights));
     size_t n = weights.extra.count;
     double *ranks = malloc((n ? n : 1) * sizeof *ranks);
-    size_t *order = malloc((n ? n : 1) * sizeof *order);
+    const masq_name **order = malloc((n ? n : 1) * sizeof *order);
     masq_status status = ranks && order ? MASQ_OK : MASQ_ERR_NOMEM;
     if (status == MASQ_OK)
         status = masq_percent_rank_weighted(weights.extra_weight, n, ranks);
     for (size_t i = 0; i < n && status == MASQ_OK; i++)
-        order[i] = i;
-    sort_names_of = weights.extra.names;
+        order[i] = &weights.extra.names[i];
     if (status == MASQ_OK && n > 1)
-        qsort(order, n, sizeof *order, compare_name_index);
+        qsort(order, n, sizeof *order, compare_name_text);
     for (size_t k = 0; k < n && status == MASQ_OK; k++) {
-        size_t i = order[k];
+        size_t i = (size_t)(order[k] - weights.extra.names);
         masq_tier tier = masq_tier_of(ranks[i], config->frequent_threshold, config->infrequent_threshold);
         cJSON *row = cJSON_CreateObject();
         cJSON_AddStringToObject(row, "Process", weights.extra.names[i].text);
@@ -256,16 +255,18 @@ masq_status masq_baseline_run(const char *action, const masq_config *config, int
 {
     masq_baseline *baseline;
     MASQ_TRY(masq_baseline_open(config->baseline_path, config->baseline_wait, false, &baseline));
-    masq_status status = MASQ_OK;
-    if (strcmp(action, "show") == 0) {
+    masq_status status = masq_baseline_begin(baseline, strcmp(action, "prune") == 0);
+    if (status != MASQ_OK) {
+    } else if (strcmp(action, "show") == 0) {
         status = weights ? print_weights(baseline, config, out) : masq_baseline_show(baseline, out);
     } else if (strcmp(action, "prune") == 0) {
         uint64_t dropped;
         status = masq_baseline_prune(baseline, retain_days, &dropped);
         if (status == MASQ_OK)
             status = masq_baseline_commit(baseline);
-        if (status == MASQ_OK && dropped > 0)
-            status = masq_baseline_compact(baseline); /* the file gives the space back */
+        /* The file gives the space back; the prune is kept if it cannot. */
+        if (status == MASQ_OK && dropped > 0 && masq_baseline_compact(baseline) != MASQ_OK)
+            masq_warn("the days are pruned, but the file could not be compacted now");
         if (status == MASQ_OK)
             masq_info("pruned %llu day%s older than the newest day's last %d",
                       (unsigned long long)dropped, dropped == 1 ? "" : "s", retain_days);
@@ -306,11 +307,6 @@ static masq_status tier_stage(const masq_config *config, masq_result *result, ma
     return status;
 }
 
-static int compare_text(const void *a, const void *b)
-{
-    return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
 /* --baseline in the default profile: tiers by percent_rank over the
  * weighted counts of the window's names, the run's and the history's
  * alike; the history's frequent names the run lacks become anchors
@@ -333,21 +329,25 @@ static masq_status baseline_tier_stage(const masq_config *config, masq_result *r
     for (size_t i = 0; i < n && status == MASQ_OK; i++)
         (*tiers)[i] = masq_tier_of(ranks[i], config->frequent_threshold,
                                    config->infrequent_threshold);
+    /* The frequent extra names in byte order, with their weights. */
+    const masq_name **frequent = malloc((weights->extra.count ? weights->extra.count : 1) *
+                                        sizeof *frequent);
+    *anchor_weights = malloc((weights->extra.count ? weights->extra.count : 1) *
+                             sizeof **anchor_weights);
+    if (status == MASQ_OK && (frequent == NULL || *anchor_weights == NULL))
+        status = MASQ_ERR_NOMEM;
     *anchor_count = 0;
     for (size_t k = 0; k < weights->extra.count && status == MASQ_OK; k++)
         if (masq_tier_of(ranks[n + k], config->frequent_threshold, config->infrequent_threshold) &
             MASQ_TIER_FREQUENT)
-            (*anchors)[(*anchor_count)++] = weights->extra.names[k].text;
-    if (*anchor_count > 1)
-        qsort(*anchors, *anchor_count, sizeof **anchors, compare_text);
-    *anchor_weights = malloc((*anchor_count ? *anchor_count : 1) * sizeof **anchor_weights);
-    if (status == MASQ_OK && *anchor_weights == NULL)
-        status = MASQ_ERR_NOMEM;
+            frequent[(*anchor_count)++] = &weights->extra.names[k];
+    if (status == MASQ_OK && *anchor_count > 1)
+        qsort(frequent, *anchor_count, sizeof *frequent, compare_name_text);
     for (size_t k = 0; k < *anchor_count && status == MASQ_OK; k++) {
-        const char *name = (*anchors)[k];
-        long index = masq_name_table_find(&weights->extra, name, strlen(name));
-        (*anchor_weights)[k] = weights->extra_weight[index];
+        (*anchors)[k] = frequent[k]->text;
+        (*anchor_weights)[k] = weights->extra_weight[frequent[k] - weights->extra.names];
     }
+    free(frequent);
     masq_baseline_summary *summary = &result->summary.baseline;
     summary->ranked = true;
     summary->newest_day = weights->newest;
@@ -359,11 +359,11 @@ static masq_status baseline_tier_stage(const masq_config *config, masq_result *r
 /* --baseline: the run's days into the store, held for this run until the
  * scan is done (baseline/baseline.h). */
 static masq_status baseline_stage(const masq_config *config, masq_result *result,
-                                  masq_day_tables *days, masq_baseline **baseline)
+                                  masq_day_tables *days, masq_baseline *baseline)
 {
     MASQ_TRY(masq_day_tables_sort(days));
-    MASQ_TRY(masq_baseline_open(config->baseline_path, config->baseline_wait, true, baseline));
-    MASQ_TRY(masq_baseline_record(*baseline, days));
+    MASQ_TRY(masq_baseline_begin(baseline, true));
+    MASQ_TRY(masq_baseline_record(baseline, days));
     masq_baseline_summary *summary = &result->summary.baseline;
     summary->used = true;
     summary->window_days = (uint32_t)config->baseline_days;
@@ -371,16 +371,33 @@ static masq_status baseline_stage(const masq_config *config, masq_result *result
     summary->newest_day = MASQ_DAY_NONE;
     for (size_t i = 0; i < days->count; i++) {
         const masq_day_table *day = days->days[i];
-        if (day->day != MASQ_DAY_NONE) {
+        char date[16];
+        masq_day_format(day->day, date);
+        switch ((masq_day_fate)day->fate) {
+        case MASQ_DAY_RECORDED:
             summary->recorded_days++;
             summary->newest_day = day->day;
-            continue;
+            break;
+        case MASQ_DAY_PARTIAL:
+            summary->partial_days++;
+            masq_warn("baseline: %s is kept as the store has it, with more sightings than this "
+                      "run's %llu (a day's events belong in one run)",
+                      date, (unsigned long long)masq_day_sightings(day));
+            break;
+        case MASQ_DAY_FUTURE:
+            summary->future_days++;
+            summary->undated += masq_day_sightings(day);
+            masq_warn("baseline: %llu sightings on %s, after tomorrow: scanned, never kept",
+                      (unsigned long long)masq_day_sightings(day), date);
+            break;
+        default:
+            summary->undated += masq_day_sightings(day);
+            break;
         }
-        for (size_t k = 0; k < day->table.count; k++)
-            summary->undated += masq_name_total(&day->table.names[k]);
     }
     if (summary->undated > 0)
-        masq_warn("%llu sightings have no time: scanned, but kept in no day of the baseline",
+        masq_warn("%llu sightings with no time (or after tomorrow): scanned, kept in no day of "
+                  "the baseline",
                   (unsigned long long)summary->undated);
     if (config->profile == MASQ_PROFILE_NOTEBOOK)
         masq_warn("the notebook profile keeps the baseline but ranks this run alone "
@@ -424,7 +441,8 @@ static masq_status detect_stages(const masq_config *config, const masq_suppressi
     if (status == MASQ_OK) {
         clock_gettime(CLOCK_MONOTONIC, &start);
         masq_detect_input input = {tiers, in_shard, matcher, rules, ranked ? baseline : NULL,
-                                   anchors, anchor_weights, anchor_count};
+                                   anchors, anchor_weights, ranked ? weights.run : NULL,
+                                   anchor_count};
         status = masq_detect(config, &input, result);
         result->summary.seconds_match = seconds_since(&start);
     }
@@ -438,7 +456,7 @@ static masq_status detect_stages(const masq_config *config, const masq_suppressi
 }
 
 static masq_status scan_stages(const masq_config *config, const masq_suppressions *rules,
-                               masq_result *result)
+                               masq_baseline *baseline, masq_result *result)
 {
     struct timespec start;
     clock_gettime(CLOCK_MONOTONIC, &start);
@@ -452,16 +470,14 @@ static masq_status scan_stages(const masq_config *config, const masq_suppression
     result->summary.seconds_ingest = seconds_since(&start);
     if (status == MASQ_OK && config->emit_names_path != NULL)
         status = emit_names(config->emit_names_path, &result->names);
-    masq_baseline *baseline = NULL;
     if (status == MASQ_OK && with_baseline)
-        status = baseline_stage(config, result, &days, &baseline);
+        status = baseline_stage(config, result, &days, baseline);
     if (status == MASQ_OK)
-        status = detect_stages(config, rules, result, baseline, &days);
-    /* The run's days are kept only with its findings: a failed scan leaves
-     * the store as it was. */
-    if (status == MASQ_OK && baseline != NULL)
+        status = detect_stages(config, rules, result, with_baseline ? baseline : NULL, &days);
+    /* The run's days are kept only once its findings are: a failed scan
+     * leaves the store as it was. */
+    if (status == MASQ_OK && with_baseline)
         status = masq_baseline_commit(baseline);
-    masq_baseline_close(baseline);
     masq_day_tables_free(&days);
     return status;
 }
@@ -472,13 +488,18 @@ masq_status masq_scan(const masq_config *config, masq_result *result)
     result->config = *config;
     masq_name_table_init(&result->names);
     masq_name_table_init(&result->unseen);
-    /* The rules are read first: a mistake in them is told before a long read. */
+    /* The rules and the baseline are checked first: a mistake in them is told
+     * before a long read. */
     masq_suppressions rules = {0};
     masq_status status = MASQ_OK;
     if (config->suppress_path != NULL)
         status = masq_suppressions_load(&rules, config->suppress_path);
+    masq_baseline *baseline = NULL;
+    if (status == MASQ_OK && config->baseline_path != NULL)
+        status = masq_baseline_open(config->baseline_path, config->baseline_wait, true, &baseline);
     if (status == MASQ_OK)
-        status = scan_stages(config, &rules, result);
+        status = scan_stages(config, &rules, baseline, result);
+    masq_baseline_close(baseline);
     masq_suppressions_free(&rules);
     return status;
 }

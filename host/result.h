@@ -130,7 +130,9 @@ typedef struct masq_baseline_summary {
     uint32_t window_days;     /* --baseline-days */
     uint32_t history_days;    /* days of the window the store had besides the run's */
     uint32_t recorded_days;   /* the run's days written to the store */
-    uint64_t undated;         /* sightings without a time: scanned, kept in no day */
+    uint32_t partial_days;    /* the run's days the store holds more of: the store's kept */
+    uint32_t future_days;     /* the run's days after tomorrow: scanned, never kept */
+    uint64_t undated;         /* sightings without a time, or in a future day: kept in no day */
     uint64_t history_anchors; /* names frequent in the window the run lacks, anchored */
     double decay;
 } masq_baseline_summary;

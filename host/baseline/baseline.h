@@ -15,27 +15,43 @@
 
 typedef struct masq_baseline masq_baseline;
 
-/* Open (or make) a store. A file that is not a masq baseline, or is damaged,
- * is refused with a message (MASQ_ERR_INPUT) and never written. The store is
- * then held for this run (a write transaction): another run waits for it up
- * to wait_seconds, then gives up with a message. Nothing is changed until
- * masq_baseline_commit; closing without it leaves the store as it was. */
+/* Open a store (with create, a missing file is made on the first write). A
+ * file that is not a masq baseline, is damaged or is a newer masq's is refused
+ * here with a message (MASQ_ERR_INPUT), and never written. */
 masq_status masq_baseline_open(const char *path, double wait_seconds, bool create,
                                masq_baseline **baseline);
+
+/* Hold the store for this run: a write transaction (write), which another run
+ * waits for up to wait_seconds and then gives up with a message, or a read
+ * one. A new store gets its schema here. Nothing is changed until
+ * masq_baseline_commit; closing without it leaves the store as it was. */
+masq_status masq_baseline_begin(masq_baseline *baseline, bool write);
 masq_status masq_baseline_commit(masq_baseline *baseline);
 void masq_baseline_close(masq_baseline *baseline);
 
-/* Keep the run's dated days, each replacing what the store had of that day;
- * later lookups see the other days only (the history). */
-masq_status masq_baseline_record(masq_baseline *baseline, const masq_day_tables *run);
+/* What became of a day of the run (masq_day_table.fate). */
+typedef enum masq_day_fate {
+    MASQ_DAY_NOT_KEPT = 0,  /* undated sightings, or not recorded yet */
+    MASQ_DAY_RECORDED = 1,  /* kept, replacing what the store had of that day */
+    MASQ_DAY_PARTIAL = 2,   /* the store holds more sightings of that day than the run (a
+                               straggler, a window cut at midnight): the store's kept */
+    MASQ_DAY_FUTURE = 3,    /* after tomorrow by this machine's clock: a wrong or hostile
+                               time; scanned, never kept */
+} masq_day_fate;
+
+/* Keep the run's dated days, each replacing what the store had of that day,
+ * unless it is PARTIAL or FUTURE (each day's fate is set); later lookups see
+ * the other days only (the history). */
+masq_status masq_baseline_record(masq_baseline *baseline, masq_day_tables *run);
 
 /* The weighted counts of a scan: for each name of the run (by index in
  * run_names) and each name of the history's window the run lacks (extra),
  *   weight = sum over the days d of the window, oldest first, of
  *            decay ^ (newest - d) * count on d
- * where the window is the `days` days up to the newest day of the run (of
- * the store when the run has no dated event), the run's own days counted
- * from the run and its undated sightings at age 0. */
+ * where the window is the `days` days up to the newest day the run recorded
+ * (the store's newest when it recorded none), the run's recorded days counted
+ * from the run, its PARTIAL days from the store, and its undated and FUTURE
+ * sightings at age 0. */
 typedef struct masq_baseline_weights {
     int32_t newest;          /* the window's last day (MASQ_DAY_NONE: no day at all) */
     uint32_t history_days;   /* days of the window the history had (not the run's) */

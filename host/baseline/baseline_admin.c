@@ -100,7 +100,8 @@ static masq_status add_day(masq_baseline *b, masq_name_table *table, int day, co
             capacity *= 2;
         }
         z.next_out = (Bytef *)text + used;
-        z.avail_out = (uInt)(capacity - used - 1);
+        size_t room = capacity - used - 1;
+        z.avail_out = room > 0x40000000u ? 0x40000000u : (uInt)room;
         code = inflate(&z, Z_NO_FLUSH);
         used = z.total_out;
         if (code != Z_OK && code != Z_STREAM_END) {

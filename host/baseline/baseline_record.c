@@ -4,6 +4,7 @@
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <zlib.h>
 
 #include "../names/name_table_io.h"
@@ -51,6 +52,7 @@ static masq_status step(masq_baseline *b, sqlite3_stmt *statement)
 {
     int code = sqlite3_step(statement);
     sqlite3_reset(statement);
+    sqlite3_clear_bindings(statement); /* nothing points at the caller's buffers after */
     return code == SQLITE_DONE ? MASQ_OK : masq_baseline_failed(b, code, "updating the store");
 }
 
@@ -93,7 +95,8 @@ static masq_status pack(packer *p, const char *text, size_t length, bool finish)
             p->capacity = capacity;
         }
         p->z.next_out = p->out + p->z.total_out;
-        p->z.avail_out = (uInt)(p->capacity - p->z.total_out);
+        size_t room = p->capacity - p->z.total_out;
+        p->z.avail_out = room > 0x40000000u ? 0x40000000u : (uInt)room;
         int code = deflate(&p->z, finish ? Z_FINISH : Z_NO_FLUSH);
         if (code == Z_STREAM_END || (!finish && p->z.avail_in == 0 && p->z.avail_out > 0))
             return MASQ_OK;
@@ -158,7 +161,8 @@ static masq_status record_day(masq_baseline *b, writers *w, const masq_day_table
         sqlite3_bind_int(w->forget[i], 1, day->day);
         MASQ_TRY(step(b, w->forget[i]));
     }
-    packer rows = {.open = deflateInit(&rows.z, 6) == Z_OK};
+    packer rows = {0};
+    rows.open = deflateInit(&rows.z, 6) == Z_OK;
     masq_status status = rows.open ? MASQ_OK : MASQ_ERR_NOMEM;
     uint64_t names = 0, sightings = 0;
     for (size_t i = 0; i < day->table.count && status == MASQ_OK; i++) { /* sorted by name */
@@ -192,13 +196,42 @@ static masq_status record_day(masq_baseline *b, writers *w, const masq_day_table
     return step(b, w->run_day);
 }
 
-masq_status masq_baseline_record(masq_baseline *b, const masq_day_tables *run)
+/* How many sightings the store holds of a day (0: none). */
+static masq_status stored_sightings(masq_baseline *b, int32_t day, sqlite3_int64 *sightings)
 {
+    sqlite3_stmt *s;
+    MASQ_TRY(masq_baseline_prepare(b, "SELECT sightings FROM days WHERE day = ?1", &s));
+    sqlite3_bind_int(s, 1, day);
+    int code = sqlite3_step(s);
+    *sightings = code == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
+    sqlite3_finalize(s);
+    return code == SQLITE_ROW || code == SQLITE_DONE ? MASQ_OK
+                                                     : masq_baseline_failed(b, code, "reading the days");
+}
+
+masq_status masq_baseline_record(masq_baseline *b, masq_day_tables *run)
+{
+    int32_t tomorrow = masq_day_of((int64_t)time(NULL) * 1000) + 1;
     writers w;
     masq_status status = writers_open(b, &w);
-    for (size_t i = 0; i < run->count && status == MASQ_OK; i++)
-        if (run->days[i]->day != MASQ_DAY_NONE)
-            status = record_day(b, &w, run->days[i]);
+    for (size_t i = 0; i < run->count && status == MASQ_OK; i++) {
+        masq_day_table *day = run->days[i];
+        if (day->day == MASQ_DAY_NONE)
+            continue;
+        if (day->day > tomorrow) {
+            day->fate = MASQ_DAY_FUTURE;
+            continue;
+        }
+        sqlite3_int64 stored;
+        status = stored_sightings(b, day->day, &stored);
+        if (status == MASQ_OK && (uint64_t)stored > masq_day_sightings(day)) {
+            day->fate = MASQ_DAY_PARTIAL;
+            continue;
+        }
+        if (status == MASQ_OK)
+            status = record_day(b, &w, day);
+        day->fate = MASQ_DAY_RECORDED;
+    }
     writers_free(&w);
     return status;
 }

@@ -181,15 +181,18 @@ static masq_status pragma_int(masq_baseline *b, const char *sql, int *value)
                                                      : masq_baseline_failed(b, code, "opening");
 }
 
-/* A new file gets the schema; an older masq's is upgraded in place; another
- * program's SQLite file, a newer masq's, or a damaged one is refused. */
-static masq_status check_schema(masq_baseline *b)
+/* A new file gets the schema (when make_new); an older masq's is upgraded in
+ * place; another program's SQLite file, a newer masq's, or a damaged one is
+ * refused. Without make_new, only read: nothing is written to a file refused. */
+static masq_status check_schema(masq_baseline *b, bool make_new)
 {
     int id, version, tables;
     MASQ_TRY(pragma_int(b, "PRAGMA application_id", &id));
     MASQ_TRY(pragma_int(b, "PRAGMA user_version", &version));
     MASQ_TRY(pragma_int(b, "SELECT count(*) FROM sqlite_schema", &tables));
     if (id == 0 && version == 0 && tables == 0) {
+        if (!make_new)
+            return MASQ_OK;
         MASQ_TRY(masq_baseline_exec(b, schema_sql));
         char marks[96];
         snprintf(marks, sizeof marks, "PRAGMA application_id = %d; PRAGMA user_version = %d;",
@@ -241,27 +244,30 @@ masq_status masq_baseline_open(const char *path, double wait_seconds, bool creat
     if (status == MASQ_OK) {
         sqlite3_extended_result_codes(b->db, 1);
         sqlite3_busy_timeout(b->db, wait_seconds > 0 ? (int)(wait_seconds * 1000) : 0);
-        /* The rollback journal, synced: a killed run or a lost machine leaves
-         * the last committed store. */
-        code = sqlite3_exec(b->db, "PRAGMA journal_mode = DELETE; PRAGMA synchronous = FULL;",
-                            NULL, NULL, NULL);
+        /* SQLite's default rollback journal, synced at each commit: a killed run
+         * or a lost machine leaves the last committed store. */
+        code = sqlite3_exec(b->db, "PRAGMA synchronous = FULL", NULL, NULL, NULL);
         status = code == SQLITE_OK ? MASQ_OK : masq_baseline_failed(b, code, "opening");
     }
-    if (status == MASQ_OK) {
-        code = sqlite3_exec(b->db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
-        status = code == SQLITE_OK ? MASQ_OK : masq_baseline_failed(b, code, "taking the store");
-        b->in_transaction = status == MASQ_OK;
-    }
+    /* Told now, before a long read: a file that is not a masq baseline. */
     if (status == MASQ_OK)
-        status = check_schema(b);
-    if (status == MASQ_OK)
-        status = masq_baseline_exec(b, "CREATE TEMP TABLE run_days (day INTEGER PRIMARY KEY)");
+        status = check_schema(b, false);
     if (status != MASQ_OK) {
         masq_baseline_close(b);
         return status;
     }
     *out = b;
     return MASQ_OK;
+}
+
+masq_status masq_baseline_begin(masq_baseline *b, bool write)
+{
+    int code = sqlite3_exec(b->db, write ? "BEGIN IMMEDIATE" : "BEGIN", NULL, NULL, NULL);
+    if (code != SQLITE_OK)
+        return masq_baseline_failed(b, code, "taking the store");
+    b->in_transaction = true;
+    MASQ_TRY(check_schema(b, write)); /* again: another run may have made it meanwhile */
+    return masq_baseline_exec(b, "CREATE TEMP TABLE IF NOT EXISTS run_days (day INTEGER PRIMARY KEY)");
 }
 
 masq_status masq_baseline_commit(masq_baseline *b)

@@ -35,7 +35,7 @@ static masq_status newest_day(masq_baseline *b, const masq_day_tables *run, int3
 {
     *newest = MASQ_DAY_NONE;
     for (size_t i = 0; i < run->count; i++)
-        if (run->days[i]->day != MASQ_DAY_NONE && run->days[i]->day > *newest)
+        if (run->days[i]->fate == MASQ_DAY_RECORDED && run->days[i]->day > *newest)
             *newest = run->days[i]->day;
     if (*newest != MASQ_DAY_NONE)
         return MASQ_OK;
@@ -48,14 +48,16 @@ static masq_status newest_day(masq_baseline *b, const masq_day_tables *run, int3
     return code == SQLITE_ROW ? MASQ_OK : masq_baseline_failed(b, code, "reading the days");
 }
 
-/* The run's own sightings: its days inside the window, its undated ones at age 0. */
+/* The run's own sightings: its recorded days inside the window, its undated
+ * and FUTURE ones at age 0; its PARTIAL days are the store's. */
 static masq_status gather_run(const masq_day_tables *run, const masq_name_table *names,
                               int32_t lo, int32_t newest, contributions *all)
 {
     for (size_t i = 0; i < run->count; i++) {
         const masq_day_table *day = run->days[i];
-        int32_t at = day->day == MASQ_DAY_NONE ? newest : day->day;
-        if (day->day != MASQ_DAY_NONE && (day->day < lo || day->day > newest))
+        bool dated = day->fate == MASQ_DAY_RECORDED;
+        int32_t at = dated ? day->day : newest;
+        if (day->fate == MASQ_DAY_PARTIAL || (dated && (day->day < lo || day->day > newest)))
             continue;
         for (size_t k = 0; k < day->table.count; k++) {
             const masq_name *name = &day->table.names[k];

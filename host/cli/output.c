@@ -101,6 +101,16 @@ static char *real_output(const char *path)
     return real;
 }
 
+bool masq_same_file(const char *a, const char *b)
+{
+    struct stat x, y;
+    if (a == NULL || b == NULL)
+        return false;
+    if (strcmp(a, b) == 0) /* the same name, whether or not it exists yet */
+        return true;
+    return stat(a, &x) == 0 && stat(b, &y) == 0 && x.st_dev == y.st_dev && x.st_ino == y.st_ino;
+}
+
 masq_status masq_output_check_inputs(const char *path, const char *const *inputs, size_t count)
 {
     struct stat out;

@@ -21,6 +21,10 @@ typedef struct masq_output {
 /* Refuse an output that is one of the inputs (the same device and inode,
  * '-' included) or a file a folder input reads (or would read in the next run:
  * a .json, .csv... inside it, existing or not): MASQ_ERR_USAGE, reported. */
+/* Do two paths name one file: the same name, or one existing file (false
+ * when either is NULL)? */
+bool masq_same_file(const char *a, const char *b);
+
 masq_status masq_output_check_inputs(const char *path, const char *const *inputs, size_t count);
 
 /* The format an output's name asks for (.json, .ndjson, .jsonl, .csv, .html, .txt,

@@ -27,6 +27,7 @@ typedef struct masq_detect_input {
     masq_baseline *baseline;
     const char *const *history_anchors;
     const double *history_anchor_weights; /* each one's weighted count in the window */
+    const double *weights;                /* each seen name's weighted count */
     size_t history_anchor_count;
 } masq_detect_input;
 

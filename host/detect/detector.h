@@ -29,6 +29,7 @@ typedef struct detector {
     const masq_known_name **known_of; /* per name id */
     masq_baseline *baseline;    /* --baseline in the default profile, or NULL */
     double *unseen_weight;      /* per unseen name: a history anchor's weighted count, or 0 */
+    const double *seen_weight;  /* --baseline: per seen name, its weighted count, or NULL */
     masq_status baseline_status; /* the first failed lookup of the store */
 } detector;
 
@@ -74,12 +75,13 @@ static inline bool tier_has(const detector *d, size_t name, masq_tier tier)
     return name < d->seen_names && (d->tiers[name] & tier);
 }
 
-/* How often a name ran: the events' count, or for a name the run lacks that
- * the baseline anchors, its weighted count over the window. */
+/* How often a name ran: the events' count; with --baseline its weighted count
+ * over the window, also for a name the run lacks that the baseline anchors. */
 static inline uint64_t times_run(const detector *d, size_t id)
 {
     if (id < d->seen_names)
-        return masq_name_total(&d->result->names.names[id]);
+        return d->seen_weight ? (uint64_t)d->seen_weight[id]
+                              : masq_name_total(&d->result->names.names[id]);
     return d->unseen_weight ? (uint64_t)d->unseen_weight[id - d->seen_names] : 0;
 }
 

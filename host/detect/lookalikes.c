@@ -77,9 +77,10 @@ static uint64_t hosts_of(const masq_name *name)
 }
 
 /* The rarity rule of learned anchors: far rarer than the name it imitates. */
-static bool far_rarer(const detector *d, const masq_name *suspicious, size_t anchor)
+static bool far_rarer(const detector *d, size_t suspicious_id, size_t anchor)
 {
-    uint64_t s = masq_name_total(suspicious), a = times_run(d, anchor);
+    const masq_name *suspicious = name_at(d, suspicious_id);
+    uint64_t s = times_run(d, suspicious_id), a = times_run(d, anchor);
     return s <= a / LEARNED_RARITY || (hosts_of(suspicious) <= FEW_HOSTS && s <= a);
 }
 
@@ -144,7 +145,7 @@ static masq_status hits_to_anomalies(detector *d, const masq_pack *pack, const m
                 if ((int32_t)hit->distance > allowed_edits(&threshold, normal, suspicious))
                     continue;
                 bool learned = !is_listed(d, n); /* the anchor side: listed or learned */
-                if (learned && !far_rarer(d, suspicious, n))
+                if (learned && !far_rarer(d, s, n))
                     continue;
             }
             if (is_listed(d, n))

@@ -76,6 +76,7 @@ masq_status masq_read_parallel(masq_ingest *ingest, const masq_input *inputs, si
         r->ingest.since_ms = ingest->since_ms;
         r->ingest.until_ms = ingest->until_ms;
         r->ingest.twins = ingest->twins;
+        r->ingest.days = ingest->days; /* --baseline: each sighting into its day's table */
         r->ingest.report_limit = ingest->report_limit;
         r->ingest.shared = shared;
         r->ingest.reader_index = t;

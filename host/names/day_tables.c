@@ -82,6 +82,7 @@ masq_status masq_day_tables_for(masq_day_tables *days, int64_t time_ms, masq_nam
     if (made == NULL)
         return MASQ_ERR_NOMEM;
     made->day = day;
+    made->fate = 0;
     masq_name_table_init(&made->table);
     days->days[days->count] = made;
     *table = &made->table;
@@ -89,6 +90,14 @@ masq_status masq_day_tables_for(masq_day_tables *days, int64_t time_ms, masq_nam
         *slot = (uint32_t)days->count;
     days->count++;
     return MASQ_OK;
+}
+
+uint64_t masq_day_sightings(const masq_day_table *day)
+{
+    uint64_t total = 0;
+    for (size_t i = 0; i < day->table.count; i++)
+        total += masq_name_total(&day->table.names[i]);
+    return total;
 }
 
 static int compare_days(const void *a, const void *b)

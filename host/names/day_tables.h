@@ -16,6 +16,7 @@
 typedef struct masq_day_table {
     int32_t day; /* days since 1970-01-01 (UTC), or MASQ_DAY_NONE */
     masq_name_table table;
+    int fate;    /* what the baseline did with the day (masq_day_fate, baseline.h); 0 first */
 } masq_day_table;
 
 typedef struct masq_day_tables {
@@ -40,6 +41,9 @@ void masq_day_tables_free(masq_day_tables *days);
  * gets its index in days->days (stable while the read lasts). */
 masq_status masq_day_tables_for(masq_day_tables *days, int64_t time_ms, masq_name_table **table,
                                 uint32_t *slot);
+
+/* How many sightings a day's table counts. */
+uint64_t masq_day_sightings(const masq_day_table *day);
 
 /* Put the days in order (MASQ_DAY_NONE first), each table sorted by name. */
 masq_status masq_day_tables_sort(masq_day_tables *days);

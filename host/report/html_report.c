@@ -227,7 +227,10 @@ static void evidence_html(FILE *out, const cJSON *json, int columns)
 
 #define FINDING_COLUMNS 9
 
-static void finding_html(FILE *out, size_t index, const masq_anomaly *a, const cJSON *json)
+/* One finding: its best pair (a, json), and the other normal names it was
+ * matched against (alternatives, count of them) after the normal one. */
+static void finding_html(FILE *out, size_t index, const masq_anomaly *a, const cJSON *json,
+                         const masq_anomaly *const *alternatives, size_t alternative_count)
 {
     const char *severity = masq_severity_name(a->severity);
     const char *first = string_of(json, "EvidenceFirstSeen");
@@ -270,6 +273,15 @@ static void finding_html(FILE *out, size_t index, const masq_anomaly *a, const c
         name_html(out, a->normal_text, a->suspicious->text, false);
     else
         fputs("<span class=\"none\">none</span>", out);
+    if (alternative_count > 0) {
+        fputs("<br><span class=\"of\">also near ", out);
+        for (size_t k = 0; k < alternative_count; k++) {
+            if (k > 0)
+                fputs(", ", out);
+            masq_html_escape(out, alternatives[k]->normal_text);
+        }
+        fputs("</span>", out);
+    }
     fprintf(out, "</td><td class=\"count\">%llu<br><span class=\"of\">of %llu</span></td>",
             (unsigned long long)masq_name_total(a->suspicious),
             (unsigned long long)(a->normal ? masq_name_total(a->normal) : 0));
@@ -308,7 +320,7 @@ static void number_row(FILE *out, const char *title, double value)
     fprintf(out, "<dt>%s</dt><dd>%.0f</dd>\n", title, value);
 }
 
-static void summary_html(const masq_result *result, FILE *out)
+static void summary_html(const masq_result *result, const masq_findings *findings, FILE *out)
 {
     const masq_summary *s = &result->summary;
     const masq_config *c = &result->config;
@@ -372,23 +384,20 @@ static void summary_html(const masq_result *result, FILE *out)
     number_row(out, "Pairs compared", (double)s->pairs);
     fprintf(out, "<dt>Profile</dt><dd>%s</dd>\n", masq_profile_name(c->profile));
     fputs("</dl></div>\n<div class=\"card\"><h3>Findings</h3><dl>\n", out);
-    size_t by_severity[4] = {0};
-    size_t by_reason[32] = {0};
-    for (size_t i = 0; i < result->anomaly_count; i++) {
-        by_severity[(unsigned)result->anomalies[i].severity & 3]++;
-        for (unsigned bit = 0; bit < 32; bit++)
-            by_reason[bit] += (result->anomalies[i].reasons >> bit) & 1u;
-    }
-    fprintf(out, "<dt>All</dt><dd>%zu</dd>\n", result->anomaly_count);
+    masq_finding_counts counts;
+    masq_findings_count(findings, &counts);
+    const uint64_t *by_severity = counts.by_severity, *by_reason = counts.by_reason;
+    fprintf(out, "<dt>All</dt><dd>%zu</dd>\n", findings->count);
     for (int severity = MASQ_SEVERITY_HIGH; severity >= MASQ_SEVERITY_LOW; severity--)
         fprintf(out, "<dt><span class=\"severity %s\">%s</span></dt><dd>%zu</dd>\n",
                 masq_severity_name((masq_severity)severity),
-                masq_severity_name((masq_severity)severity), by_severity[severity]);
+                masq_severity_name((masq_severity)severity), (size_t)by_severity[severity]);
     for (unsigned bit = 0; bit < 32; bit++) {
         char name[64];
         masq_reasons_format(1u << bit, name, sizeof name);
         if (name[0] && by_reason[bit])
-            fprintf(out, "<dt><span class=\"tag\">%s</span></dt><dd>%zu</dd>\n", name, by_reason[bit]);
+            fprintf(out, "<dt><span class=\"tag\">%s</span></dt><dd>%zu</dd>\n", name,
+                    (size_t)by_reason[bit]);
     }
     fprintf(out, "<dt>Suppressed by rules</dt><dd>%llu</dd>\n", (unsigned long long)s->suppressed);
     for (size_t i = 0; i < result->suppression_count; i++) {
@@ -441,7 +450,8 @@ static void filters_html(const masq_result *result, FILE *out)
           "<output id=\"shown\"></output>\n</form>\n", out);
 }
 
-static int write_page(const masq_result *result, masq_finding_json finding_json, FILE *out)
+static int write_page(const masq_result *result, const masq_findings *findings,
+                      masq_finding_json finding_json, FILE *out)
 {
     char style_hash[128], script_hash[128];
     csp_hash(masq_html_report_css, style_hash, sizeof style_hash);
@@ -452,14 +462,14 @@ static int write_page(const masq_result *result, masq_finding_json finding_json,
             "<meta name=\"referrer\" content=\"no-referrer\">\n"
             "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
             "<title>masq report: %zu findings</title>\n<style>%s</style>\n</head>\n<body>\n",
-            style_hash, script_hash, result->anomaly_count, masq_html_report_css);
+            style_hash, script_hash, findings->count, masq_html_report_css);
     fprintf(out, "<header><h1>masq report</h1><p>Masquerading process names (MITRE ATT&amp;CK "
             "T1036) found by masq %s, profile %s: <strong>%zu findings</strong> in %llu process "
             "starts of %llu names.</p></header>\n<main>\n",
-            MASQ_VERSION, masq_profile_name(result->config.profile), result->anomaly_count,
+            MASQ_VERSION, masq_profile_name(result->config.profile), findings->count,
             (unsigned long long)result->summary.ingest.events,
             (unsigned long long)result->summary.names);
-    summary_html(result, out);
+    summary_html(result, findings, out);
     fputs("<section id=\"distribution\"><h2>Events per name</h2>\n<figure>\n", out);
     if (masq_html_plot(result, out) != MASQ_OK)
         return -1;
@@ -474,24 +484,34 @@ static int write_page(const masq_result *result, masq_finding_json finding_json,
           "<th data-sort=\"reason\">Reason</th><th data-sort=\"name\">Suspicious name</th>"
           "<th data-sort=\"normal\">Normal name</th><th data-sort=\"count\">Events</th>"
           "<th>Hosts</th><th data-sort=\"first\">Seen</th></tr></thead>\n", out);
-    for (size_t i = 0; i < result->anomaly_count; i++) {
-        cJSON *json = finding_json(&result->anomalies[i]);
-        if (json == NULL)
+    const masq_anomaly **alternatives = malloc(result->anomaly_count * sizeof *alternatives + 1);
+    if (alternatives == NULL)
+        return -1;
+    for (size_t f = 0; f < findings->count; f++) {
+        const masq_finding *finding = &findings->items[f];
+        const masq_anomaly *best = &result->anomalies[findings->pairs[finding->first]];
+        for (size_t k = 1; k < finding->count; k++)
+            alternatives[k - 1] = &result->anomalies[findings->pairs[finding->first + k]];
+        cJSON *json = finding_json(best);
+        if (json == NULL) {
+            free(alternatives);
             return -1;
-        finding_html(out, i, &result->anomalies[i], json);
+        }
+        finding_html(out, f, best, json, alternatives, finding->count - 1);
         cJSON_Delete(json);
     }
+    free(alternatives);
     fputs("</table>\n", out);
-    if (result->anomaly_count == 0)
+    if (findings->count == 0)
         fputs("<p class=\"none\">No findings.</p>\n", out);
     fprintf(out, "</section>\n</main>\n<script>%s</script>\n</body>\n</html>\n", masq_html_report_js);
     return 0;
 }
 
-masq_status masq_html_report_write(const masq_result *result, masq_finding_json finding_json,
-                                   FILE *out)
+masq_status masq_html_report_write(const masq_result *result, const masq_findings *findings,
+                                   masq_finding_json finding_json, FILE *out)
 {
-    if (write_page(result, finding_json, out) != 0)
+    if (write_page(result, findings, finding_json, out) != 0)
         return MASQ_ERR_NOMEM;
     return ferror(out) ? MASQ_ERR_OUTPUT : MASQ_OK;
 }

@@ -9,6 +9,7 @@
 #include <cjson/cJSON.h>
 #include <stdio.h>
 
+#include "../detect/findings.h"
 #include "../result.h"
 
 /* One finding as the JSON report writes it (masq_report_anomaly_json): the
@@ -17,7 +18,7 @@
 typedef cJSON *(*masq_finding_json)(const masq_anomaly *anomaly);
 
 /* Write the page; MASQ_ERR_NOMEM, MASQ_ERR_OUTPUT when writing fails, or MASQ_OK. */
-masq_status masq_html_report_write(const masq_result *result, masq_finding_json finding_json,
-                                   FILE *out);
+masq_status masq_html_report_write(const masq_result *result, const masq_findings *findings,
+                                   masq_finding_json finding_json, FILE *out);
 
 #endif

@@ -176,6 +176,8 @@ static void add_baseline_summary(cJSON *summary, const masq_baseline_summary *b)
     cJSON_AddNumberToObject(object, "decay", b->decay);
     cJSON_AddNumberToObject(object, "history_days", b->history_days);
     cJSON_AddNumberToObject(object, "recorded_days", b->recorded_days);
+    cJSON_AddNumberToObject(object, "partial_days", b->partial_days);
+    cJSON_AddNumberToObject(object, "future_days", b->future_days);
     cJSON_AddNumberToObject(object, "undated_sightings", (double)b->undated);
     cJSON_AddNumberToObject(object, "history_anchors", (double)b->history_anchors);
 }
@@ -539,7 +541,7 @@ masq_status masq_report_write(const masq_result *result, masq_format format, FIL
         failed = write_csv(result, &findings, out);
         break;
     case MASQ_FORMAT_HTML:
-        failed = masq_html_report_write(result, masq_report_anomaly_json, out) != MASQ_OK;
+        failed = masq_html_report_write(result, &findings, masq_report_anomaly_json, out) != MASQ_OK;
         break;
     default:
         failed = masq_report_table(result, &findings, out);

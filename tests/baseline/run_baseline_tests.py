@@ -152,6 +152,16 @@ def tier_of(rank):
     return ("frequent" if rank >= 0.8 else "") + ("infrequent" if rank < 0.2 else "") or "middle"
 
 
+def split_file(path, work):
+    """The lines of a file in two files, alternately."""
+    lines = open(path).readlines()
+    halves = [os.path.join(work, "half-%d.json" % k) for k in (0, 1)]
+    for k, half in enumerate(halves):
+        with open(half, "w") as f:
+            f.writelines(lines[k::2])
+    return halves
+
+
 def build_history(masq, fleet, db, days):
     for d in range(days):
         run(masq, ["scan", "--baseline", db, "--format", "json", "-o", os.devnull,
@@ -169,6 +179,8 @@ def test_story(masq, fleet, work):
     check(twin in alone, "without history, %s (rare today) is a look-alike of %s" % twin[::-1])
 
     before = dump(db)
+    before_db = os.path.join(work, "before-last-day.db")
+    shutil.copy(db, before_db)
     report = scan(masq, ["--baseline", db, last])
     found = findings(report)
     summary = report["summary"].get("baseline", {})
@@ -213,16 +225,18 @@ def test_story(masq, fleet, work):
           "re-running the last day gives the same findings")
     check(after["days"][:-1] == before["days"], "the earlier days are untouched by the run")
 
-    # Same input, same bytes: one reader or two, the store and the findings alike.
+    # Same input, same bytes: one reader or two (files and parts of files read in
+    # parallel), the store and the findings alike.
     outs, dumps = [], []
+    halves = split_file(last, work)
     for threads in ("1", "2"):
         copy = os.path.join(work, "threads-%s.db" % threads)
-        shutil.copy(db, copy)
-        p = run(masq, ["scan", "--baseline", copy, "--threads", threads, "--format", "json", last])
+        shutil.copy(before_db, copy)
+        p = run(masq, ["scan", "--baseline", copy, "--threads", threads, "--format", "json"] + halves)
         outs.append(json.loads(p.stdout)["anomalies"] if p.returncode == 0 else None)
         dumps.append(dump(copy))
-    check(outs[0] == outs[1] and outs[0] == report["anomalies"] and dumps[0] == dumps[1],
-          "one reader or two: the same findings and the same store")
+    check(outs[0] == outs[1] and outs[0] == report["anomalies"] and dumps[0] == dumps[1] and
+          dumps[0] == after, "one reader or two, over two files: the same findings and the same store")
 
     # Exported history: a name table masq merge and --schema names read.
     export = os.path.join(work, "history.json")
@@ -239,6 +253,31 @@ def test_story(masq, fleet, work):
     check(merged.returncode == 0 and merged.stdout == open(export).read(),
           "masq merge reads the export back to the same bytes")
     return db
+
+
+def test_stragglers(masq, fleet, db29, work):
+    """One late event of an old day does not wipe that day; one from 2099 is
+    never kept and does not move the window; --emit-names may not be the store."""
+    db = os.path.join(work, "stragglers.db")
+    shutil.copy(db29, db)
+    before = dump(db)
+    late = os.path.join(work, "late.json")
+    row = json.loads(open(os.path.join(fleet, "day-05.json")).readline())
+    future = dict(row, TimeGenerated="2099-01-01T00:00:00.000Z", Process="svch0st.exe",
+                  NewProcessName="C:\\Windows\\Temp\\svch0st.exe")
+    with open(late, "w") as f:
+        f.write(json.dumps(row) + "\n" + json.dumps(future) + "\n")
+    p = run(masq, ["scan", "--baseline", db, "--format", "json", late])
+    summary = json.loads(p.stdout)["summary"]["baseline"] if p.returncode == 0 else {}
+    check(dump(db) == before, "a late event of day 5 and one of 2099 leave the store as it was")
+    check(summary.get("partial_days") == 1 and summary.get("future_days") == 1 and
+          summary.get("recorded_days") == 0 and summary.get("newest_day") == "2024-06-29",
+          "the summary tells the day kept as stored, the future one, and the window's end: %s" % summary)
+    check("2024-06-06 is kept as the store has it" in p.stderr and "2099-01-01, after tomorrow" in p.stderr,
+          "and stderr says so: %s" % p.stderr.strip()[-300:])
+    p = run(masq, ["scan", "--baseline", db, "--emit-names", db, "--format", "json", late], expect=None)
+    check(p.returncode != 0 and "is the --baseline store" in p.stderr and dump(db) == before,
+          "--emit-names naming the store is refused before anything is written")
 
 
 def test_split_by_day(masq, fleet, work):
@@ -378,6 +417,7 @@ def test_refusals(masq, fleet, work):
     refused(text, "not a masq baseline")
     foreign = os.path.join(work, "other-app.db")
     c = sqlite3.connect(foreign)
+    c.execute("PRAGMA journal_mode = WAL")  # its header says so: opening must not rewrite it
     c.execute("CREATE TABLE accounts (id INTEGER PRIMARY KEY, name TEXT)")
     c.execute("INSERT INTO accounts VALUES (1, 'x')")
     c.commit()
@@ -420,6 +460,7 @@ def main():
         db29 = os.path.join(work, "day29.db")
         build_history(args.masq, fleet, db29, DAYS - 1)
         test_split_by_day(args.masq, fleet, work)
+        test_stragglers(args.masq, fleet, db29, work)
         test_weights(args.masq, fleet, db, work)
         test_kills(args.masq, fleet, db29, work, args.seed)
         test_concurrency(args.masq, fleet, work)
