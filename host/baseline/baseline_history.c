@@ -1,6 +1,5 @@
 /* What the history (the store's days but the run's) knows of one name: the
  * questions detection asks of each finding. */
-#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -65,13 +64,11 @@ masq_status masq_baseline_ran_on(masq_baseline *b, const char *process, const ch
     MASQ_TRY(prepared(b, &b->ran_on,
         "SELECT 1 FROM hosts WHERE name = ?1 AND host = ?2"
         " AND day NOT IN (SELECT day FROM temp.run_days) LIMIT 1"));
-    char *lowered = strdup(computer);
-    if (lowered == NULL)
+    char *key = masq_baseline_host_key(computer);
+    if (key == NULL)
         return MASQ_ERR_NOMEM;
-    for (char *p = lowered; *p; p++)
-        *p = (char)tolower((unsigned char)*p);
-    masq_status status = exists(b, b->ran_on, process, lowered, ran);
-    free(lowered);
+    masq_status status = exists(b, b->ran_on, process, key, ran);
+    free(key);
     return status;
 }
 

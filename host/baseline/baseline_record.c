@@ -1,7 +1,6 @@
 /* The run's days into the store: each dated day's rows replace what the
  * store had of that day (re-running a day changes nothing), in the run's
  * transaction. */
-#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -64,15 +63,6 @@ static void bind_time(sqlite3_stmt *statement, int column, int64_t ms)
         sqlite3_bind_int64(statement, column, ms);
 }
 
-/* Computers are compared case-insensitively (Windows' names are). */
-static char *lowered(const char *text)
-{
-    char *copy = strdup(text);
-    for (char *p = copy; p && *p; p++)
-        *p = (char)tolower((unsigned char)*p);
-    return copy;
-}
-
 /* The day's rows, deflated as they are written. */
 typedef struct packer {
     z_stream z;
@@ -131,7 +121,7 @@ static masq_status record_name(masq_baseline *b, writers *w, int32_t day, const 
     sqlite3_bind_int(s, 8, name->folders.more == 0);
     status = step(b, s);
     for (uint32_t k = 0; k < name->all.computers.count && status == MASQ_OK; k++) {
-        char *computer = lowered(name->all.computers.entries[k].text);
+        char *computer = masq_baseline_host_key(name->all.computers.entries[k].text);
         sqlite3_int64 host_id;
         status = computer ? masq_baseline_text_id(b, computer, true, &host_id) : MASQ_ERR_NOMEM;
         free(computer);

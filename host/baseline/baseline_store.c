@@ -16,11 +16,13 @@
  * the run: SQLite's journal makes a killed run leave the store as it was. */
 #include "baseline_store.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
+#include "../names/unicode.h"
 #include "../util/log.h"
 
 static const char schema_sql[] =
@@ -101,6 +103,21 @@ static masq_status cache_put(text_cache *cache, const char *text, sqlite3_int64 
     }
     slot->id = id;
     return MASQ_OK;
+}
+
+char *masq_baseline_host_key(const char *computer)
+{
+    char *lowered;
+    size_t length;
+    masq_unicode_result result = masq_unicode_lower(computer, strlen(computer), &lowered, &length);
+    if (result == MASQ_UNICODE_OK)
+        return lowered;
+    if (result == MASQ_UNICODE_NOMEM)
+        return NULL;
+    lowered = strdup(computer); /* not UTF-8: its ASCII letters alone */
+    for (char *p = lowered; p && *p; p++)
+        *p = (char)tolower((unsigned char)*p);
+    return lowered;
 }
 
 masq_status masq_baseline_text_id(masq_baseline *b, const char *text, bool add, sqlite3_int64 *id)

@@ -19,6 +19,10 @@ struct masq_baseline {
     struct text_cache *texts; /* text -> id, of the texts this run used */
 };
 
+/* A computer as the store keeps it: lower-cased (Windows compares host names
+ * without case), by ICU beyond ASCII; NULL when out of memory. */
+char *masq_baseline_host_key(const char *computer);
+
 /* The id of a text (a process name, a computer, a folder) in the store's
  * texts; with add, a new text gets one, else *id is 0 for a text the store
  * never had. */

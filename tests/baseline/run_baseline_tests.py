@@ -280,6 +280,28 @@ def test_stragglers(masq, fleet, db29, work):
           "--emit-names naming the store is refused before anything is written")
 
 
+def test_host_case(masq, fleet, work):
+    """A host is the same host whatever the case of its name, beyond ASCII too."""
+    db = os.path.join(work, "case.db")
+    day = os.path.join(fleet, "day-10.json")
+    rows = [json.loads(line) for line in open(day)]
+    for k, (host, date) in enumerate((("WKS-ÄÖ1.contoso.local", "2024-06-11"),
+                                      ("wks-äö1.CONTOSO.local", "2024-06-12"))):
+        with open(os.path.join(work, "case-%d.json" % k), "w") as f:
+            for r in rows:
+                f.write(json.dumps(dict(r, TimeGenerated=date + r["TimeGenerated"][10:])) + "\n")
+            f.write(json.dumps(dict(rows[0], TimeGenerated=date + "T12:00:00.000Z", Computer=host,
+                                    Process="svch0st.exe",
+                                    NewProcessName="C:\\Windows\\Temp\\svch0st.exe")) + "\n")
+    run(masq, ["scan", "--baseline", db, "--format", "json", "-o", os.devnull,
+               os.path.join(work, "case-0.json")])
+    found = findings(scan(masq, ["--baseline", db, os.path.join(work, "case-1.json")]))
+    a = found.get(("svchost.exe", "svch0st.exe"))
+    check(a is not None and a.get("NewInFleet") is False and a.get("NewOnHost") is False,
+          "WKS-ÄÖ1 and wks-äö1 are one host: the look-alike is not new on it (%s)" %
+          ({k: a.get(k) for k in ("NewInFleet", "NewOnHost")} if a else None))
+
+
 def test_split_by_day(masq, fleet, work):
     one = os.path.join(work, "one.db")
     each = os.path.join(work, "each.db")
@@ -461,6 +483,7 @@ def main():
         build_history(args.masq, fleet, db29, DAYS - 1)
         test_split_by_day(args.masq, fleet, work)
         test_stragglers(args.masq, fleet, db29, work)
+        test_host_case(args.masq, fleet, work)
         test_weights(args.masq, fleet, db, work)
         test_kills(args.masq, fleet, db29, work, args.seed)
         test_concurrency(args.masq, fleet, work)
