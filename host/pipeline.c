@@ -255,11 +255,11 @@ masq_status masq_baseline_run(const char *action, const masq_config *config, int
 {
     masq_baseline *baseline;
     MASQ_TRY(masq_baseline_open(config->baseline_path, config->baseline_wait, false, &baseline));
-    masq_status status = masq_baseline_begin(baseline, strcmp(action, "prune") == 0);
-    if (status != MASQ_OK) {
-    } else if (strcmp(action, "show") == 0) {
+    bool prune = strcmp(action, "prune") == 0;
+    masq_status status = masq_baseline_begin(baseline, prune);
+    if (status == MASQ_OK && strcmp(action, "show") == 0) {
         status = weights ? print_weights(baseline, config, out) : masq_baseline_show(baseline, out);
-    } else if (strcmp(action, "prune") == 0) {
+    } else if (status == MASQ_OK && prune) {
         uint64_t dropped;
         status = masq_baseline_prune(baseline, retain_days, &dropped);
         if (status == MASQ_OK)
@@ -270,7 +270,7 @@ masq_status masq_baseline_run(const char *action, const masq_config *config, int
         if (status == MASQ_OK)
             masq_info("pruned %llu day%s older than the newest day's last %d",
                       (unsigned long long)dropped, dropped == 1 ? "" : "s", retain_days);
-    } else {
+    } else if (status == MASQ_OK) {
         status = masq_baseline_export(baseline, out);
     }
     masq_baseline_close(baseline);
@@ -368,7 +368,7 @@ static masq_status baseline_stage(const masq_config *config, masq_result *result
     summary->used = true;
     summary->window_days = (uint32_t)config->baseline_days;
     summary->decay = config->baseline_decay;
-    summary->newest_day = MASQ_DAY_NONE;
+    summary->newest_day = MASQ_DAY_NONE; /* the window's: the tier stage's, when it ranks */
     for (size_t i = 0; i < days->count; i++) {
         const masq_day_table *day = days->days[i];
         char date[16];
@@ -376,7 +376,6 @@ static masq_status baseline_stage(const masq_config *config, masq_result *result
         switch ((masq_day_fate)day->fate) {
         case MASQ_DAY_RECORDED:
             summary->recorded_days++;
-            summary->newest_day = day->day;
             break;
         case MASQ_DAY_PARTIAL:
             summary->partial_days++;

@@ -126,7 +126,7 @@ typedef struct masq_anomaly {
 typedef struct masq_baseline_summary {
     bool used;                /* --baseline was given */
     bool ranked;              /* the tiers came from it (the default profile) */
-    int32_t newest_day;       /* the window's last day (days since 1970) */
+    int32_t newest_day;       /* the window's last day (days since 1970; MASQ_DAY_NONE unranked) */
     uint32_t window_days;     /* --baseline-days */
     uint32_t history_days;    /* days of the window the store had besides the run's */
     uint32_t recorded_days;   /* the run's days written to the store */

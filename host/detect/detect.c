@@ -147,8 +147,7 @@ masq_status masq_detect(const masq_config *config, const masq_detect_input *inpu
 {
     detector d = {.config = config, .tiers = input->tiers, .in_shard = input->in_shard,
                   .matcher = input->matcher, .result = result, .seen_names = result->names.count,
-                  .baseline = config->profile == MASQ_PROFILE_DEFAULT ? input->baseline : NULL,
-                  .seen_weight = config->profile == MASQ_PROFILE_DEFAULT ? input->weights : NULL};
+                  .baseline = input->baseline, .seen_weight = input->weights};
     masq_known_names known = {0};
     masq_status status = MASQ_OK;
     d.known = &known;

@@ -22,8 +22,9 @@ typedef struct masq_detect_input {
     const bool *in_shard;
     masq_matcher *matcher;
     const masq_suppressions *suppressions;
-    /* --baseline (default profile): the store, whose history says what is new,
-     * and the names frequent in its window that the run lacks (sorted), anchored. */
+    /* --baseline (the pipeline passes these in the default profile only): the
+     * store, whose history says what is new, and the names frequent in its
+     * window that the run lacks (sorted), anchored. */
     masq_baseline *baseline;
     const char *const *history_anchors;
     const double *history_anchor_weights; /* each one's weighted count in the window */
