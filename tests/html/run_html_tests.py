@@ -120,6 +120,8 @@ class RequestTrap:
         self.server.listen(16)
         self.port = self.server.getsockname()[1]
         self.requests = []
+        self.idle_connections = 0
+        self.readers = []
         self.thread = threading.Thread(target=self.serve, daemon=True)
         self.thread.start()
 
@@ -129,12 +131,25 @@ class RequestTrap:
                 connection, _ = self.server.accept()
             except OSError:
                 return
-            connection.settimeout(2)
-            try:
-                self.requests.append(connection.recv(4096)[:200])
-            except OSError:
-                self.requests.append(b"(connection)")
-            connection.close()
+            reader = threading.Thread(target=self.read_request, args=(connection,), daemon=True)
+            self.readers.append(reader)
+            reader.start()
+
+    def read_request(self, connection):
+        """The first bytes a connection sends. A fetch sends its request line
+        at once; a connection that sends nothing before the browser closes it
+        is the browser opening a socket to its proxy ahead of need (Chromium
+        preconnects), which fetches nothing: it is counted apart."""
+        connection.settimeout(30)
+        try:
+            first = connection.recv(4096)
+        except OSError:
+            first = b""
+        connection.close()
+        if first:
+            self.requests.append(first[:200])
+        else:
+            self.idle_connections += 1
 
     # The browser's own services (its clock, component updates): requests the
     # browser makes whatever it shows. The page cannot name them: the static
@@ -142,6 +157,8 @@ class RequestTrap:
     BROWSER_SERVICES = (".google.com", ".googleapis.com", ".gvt1.com")
 
     def page_requests(self):
+        for reader in list(self.readers):
+            reader.join(timeout=35)
         found = []
         for request in self.requests:
             target = request.split(b" ")[1].decode("latin-1") if b" " in request else ""
@@ -572,6 +589,9 @@ def main():
 
         check_hostile(browser, work, trap, masq)
         check(not trap.page_requests(), "the page made requests: %r" % trap.page_requests()[:3])
+        print("request trap: %d request(s) of the browser's own services, %d connection(s) "
+              "that sent nothing" % (len(trap.requests) - len(trap.page_requests()),
+                                     trap.idle_connections))
     finally:
         trap.close()
         shutil.rmtree(work, ignore_errors=True)
