@@ -14,8 +14,7 @@
 #include "match/match.h"
 #include "names/name_table.h"
 #include "util/status.h"
-
-#define MASQ_VERSION "0.1.0"
+#include "util/version.h"
 
 typedef enum masq_profile {
     MASQ_PROFILE_DEFAULT = 0, /* for now the notebook's rules; detection beyond them comes next */

@@ -17,7 +17,7 @@
 
 #include "../util/log.h"
 #include "data_collector.h"
-#include "publish_redact.h"
+#include "../util/secrets.h"
 
 #define API_VERSION "2016-04-01"
 #define KEY_FILE_MAX 4096
@@ -96,7 +96,7 @@ masq_status masq_data_collector_load_key(const char *key_file, bool check_only, 
                        "the environment, or --workspace-key-file FILE (mode 0600)");
             return MASQ_ERR_USAGE;
         }
-        masq_publish_secret_add(value);
+        masq_secret_add(value);
         if (check_only)
             return MASQ_OK;
         *key = trimmed_copy(value, strlen(value));
@@ -132,7 +132,7 @@ masq_status masq_data_collector_load_key(const char *key_file, bool check_only, 
     memset(buffer, 0, sizeof buffer);
     if (copy == NULL)
         return MASQ_ERR_NOMEM;
-    masq_publish_secret_add(copy);
+    masq_secret_add(copy);
     if (check_only || key == NULL) {
         memset(copy, 0, strlen(copy));
         free(copy);

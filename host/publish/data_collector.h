@@ -6,7 +6,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "publish_http.h"
+#include "send_result.h"
 #include "publish_session.h"
 #include "publish_target.h"
 

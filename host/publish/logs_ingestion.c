@@ -10,8 +10,8 @@
 #include "../util/log.h"
 #include "logs_ingestion.h"
 #include "publish_batch.h"
-#include "publish_redact.h"
-#include "publish_token.h"
+#include "../util/secrets.h"
+#include "../azure/azure_token.h"
 
 #define API_VERSION "2023-01-01"
 
@@ -76,7 +76,9 @@ static masq_status prepare_ingestion(void *context, masq_http_request *request,
     masq_publish_session *session = send->session;
     const masq_publish_config *config = session->config;
     (void)previous;
-    send->token_status = masq_token_get(&session->http, &session->token, config->token_audience,
+    send->token_status = masq_token_get(&session->http, &session->token,
+                                        config->token_audience ? config->token_audience
+                                                               : MASQ_PUBLISH_DEFAULT_AUDIENCE,
                                         config->managed_identity, send->force_token);
     send->force_token = false;
     if (send->token_status != MASQ_OK)

@@ -4,7 +4,7 @@
 
 #include <stddef.h>
 
-#include "publish_http.h"
+#include "send_result.h"
 #include "publish_session.h"
 #include "publish_target.h"
 

@@ -15,10 +15,10 @@
 #include "data_collector.h"
 #include "logs_ingestion.h"
 #include "publish_batch.h"
-#include "publish_http.h"
+#include "../azure/azure_http.h"
 #include "publish_records.h"
-#include "publish_redact.h"
-#include "publish_token.h"
+#include "../util/secrets.h"
+#include "../azure/azure_token.h"
 #include "spool.h"
 
 void masq_publish_config_defaults(masq_publish_config *config)
@@ -180,7 +180,7 @@ void masq_publish_session_close(masq_publish_session *session)
         memset(session->workspace_key, 0, strlen(session->workspace_key));
         free(session->workspace_key);
     }
-    masq_publish_secrets_clear();
+    masq_secrets_clear();
     curl_global_cleanup();
     memset(session, 0, sizeof *session);
 }
@@ -357,7 +357,7 @@ static masq_send_result deliver(masq_publish_session *session, masq_spool *spool
                 entry.target.api == MASQ_PUBLISH_LOGS_INGESTION ? entry.target.dcr_id
                                                                 : entry.target.workspace_id;
             char safe[200];
-            masq_publish_redact(where ? where : "?", safe, sizeof safe);
+            masq_redact(where ? where : "?", safe, sizeof safe);
             snprintf(totals->other_example, sizeof totals->other_example, "%s (%s %s)",
                      entry.path,
                      entry.target.api == MASQ_PUBLISH_LOGS_INGESTION ? "DCR" : "workspace", safe);
@@ -426,7 +426,7 @@ masq_status masq_publish_result(const masq_publish_config *config, const masq_re
     if (config->api == MASQ_PUBLISH_NONE)
         return MASQ_OK;
     masq_record_list records;
-    MASQ_TRY(masq_publish_records(result, masq_publish_wall_ms(), config->publish_demo, &records));
+    MASQ_TRY(masq_publish_records(result, masq_clock_wall_ms(), config->publish_demo, &records));
     if (records.skipped_demo > 0)
         masq_warn("%zu anomalies from the synthetic demo events are not published "
                   "(--publish-demo publishes them)",

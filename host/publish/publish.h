@@ -15,6 +15,7 @@
 
 #include "../util/status.h"
 #include "publish_config.h"
+#include "send_result.h"
 #include "publish_session.h"
 #include "publish_target.h"
 

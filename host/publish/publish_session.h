@@ -4,8 +4,8 @@
 #define MASQ_PUBLISH_SESSION_H
 
 #include "publish_config.h"
-#include "publish_http.h"
-#include "publish_token.h"
+#include "../azure/azure_http.h"
+#include "../azure/azure_token.h"
 
 /* A sending session: one HTTP client, a cached token or the loaded key. */
 typedef struct masq_publish_session {

@@ -31,7 +31,7 @@
 #include "../util/log.h"
 #include "spool.h"
 #include "spool_entry.h"
-#include "publish_http.h"
+#include "../azure/azure_http.h"
 
 /* An unlocked temporary name this old is left over from a crash. (Younger
  * ones may be a writer between creating the name and locking it.) */
@@ -186,7 +186,7 @@ masq_status masq_spool_run_begin(masq_spool *spool, masq_spool_run *run)
 {
     memset(run, 0, sizeof *run);
     run->fd = -1;
-    int64_t now = masq_publish_wall_ms();
+    int64_t now = masq_clock_wall_ms();
     time_t seconds = (time_t)(now / 1000);
     struct tm utc;
     gmtime_r(&seconds, &utc);

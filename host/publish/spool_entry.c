@@ -19,7 +19,7 @@
 #include "../util/time_iso.h"
 #include "spool.h"
 #include "spool_entry.h"
-#include "publish_http.h"
+#include "../azure/azure_http.h"
 
 #define SPOOL_FORMAT "masq-spool-1"
 #define MAX_FILE_BYTES (64L * 1024 * 1024)
@@ -33,7 +33,7 @@ void masq_spool_random_letters(char *out, size_t count)
     if (count > sizeof bytes)
         count = sizeof bytes;
     if (RAND_bytes(bytes, (int)count) != 1) {
-        uint64_t x = (uint64_t)masq_publish_wall_ms() ^ ((uint64_t)getpid() << 20);
+        uint64_t x = (uint64_t)masq_clock_wall_ms() ^ ((uint64_t)getpid() << 20);
         for (size_t i = 0; i < count; i++) {
             x = x * 6364136223846793005ull + 1442695040888963407ull;
             bytes[i] = (unsigned char)(x >> 33);
@@ -98,7 +98,7 @@ static cJSON *target_json(const masq_publish_target *target, size_t records)
     }
     cJSON_AddNumberToObject(meta, "records", (double)records);
     char created[40];
-    masq_time_format(masq_publish_wall_ms(), created, sizeof created);
+    masq_time_format(masq_clock_wall_ms(), created, sizeof created);
     cJSON_AddStringToObject(meta, "created", created);
     return meta;
 }

@@ -8,8 +8,8 @@ the other defines. Includes are read from the sources; calls from the
 compiler's own output: `nm` over the objects of the built library (each
 object's undefined symbols, and which object defines them).
 
-Stages, from the bottom (ARCHITECTURE.md): util and kernels, names, ingest,
-tier, match, result and detect, report, publish, the pipeline and masq.h,
+Stages, from the bottom (ARCHITECTURE.md): util and kernels, azure, names, ingest,
+baseline, tier, match, result and detect, report, publish, the pipeline and masq.h,
 cli, main.c. A file may use files of its own stage or of stages below it.
 
 Usage: check_layers.py --source ROOT --library build/libmasq_util.a ... build/libmasq.a
@@ -27,6 +27,7 @@ import sys
 STAGES = [
     ("util", ["host/util/"]),
     ("kernels", ["kernels/"]),
+    ("azure", ["host/azure/"]),
     ("names", ["host/names/"]),
     ("ingest", ["host/ingest/"]),
     ("baseline", ["host/baseline/"]),

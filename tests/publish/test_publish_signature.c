@@ -20,8 +20,8 @@
 #include "publish/data_collector.h"
 #include "publish/publish.h"
 #include "publish/publish_batch.h"
-#include "publish/publish_http.h"
-#include "publish/publish_redact.h"
+#include "azure/azure_http.h"
+#include "util/secrets.h"
 #include "publish/spool.h"
 
 /* No message beyond the condition itself. */
@@ -132,14 +132,14 @@ static void test_batches(void)
 static void test_redaction_and_urls(void)
 {
     char out[128];
-    masq_publish_secret_add("s3cr3t-value");
-    masq_publish_secret_add("abc"); /* too short to be a secret: ignored */
-    masq_publish_redact("bad secret s3cr3t-value\nin a message s3cr3t-value", out, sizeof out);
+    masq_secret_add("s3cr3t-value");
+    masq_secret_add("abc"); /* too short to be a secret: ignored */
+    masq_redact("bad secret s3cr3t-value\nin a message s3cr3t-value", out, sizeof out);
     EXPECT(strcmp(out, "bad secret [redacted] in a message [redacted]") == 0);
-    masq_publish_redact("s3cr3t-value", out, 8);
+    masq_redact("s3cr3t-value", out, 8);
     EXPECT(strstr(out, "s3cr") == NULL);
-    masq_publish_secrets_clear();
-    masq_publish_redact("s3cr3t-value", out, sizeof out);
+    masq_secrets_clear();
+    masq_redact("s3cr3t-value", out, sizeof out);
     EXPECT(strcmp(out, "s3cr3t-value") == 0);
 
     char why[160];

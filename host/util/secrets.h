@@ -1,17 +1,17 @@
 /* Secrets kept out of every message (publish_redact.c). */
-#ifndef MASQ_PUBLISH_REDACT_H
-#define MASQ_PUBLISH_REDACT_H
+#ifndef MASQ_UTIL_SECRETS_H
+#define MASQ_UTIL_SECRETS_H
 
 #include <stddef.h>
 
 /* Remember a secret value (a client secret, a key, a token) so that every
  * message built from server answers or curl errors can be scrubbed of it.
  * Values shorter than 4 bytes are ignored. */
-void masq_publish_secret_add(const char *value);
-void masq_publish_secrets_clear(void);
+void masq_secret_add(const char *value);
+void masq_secrets_clear(void);
 
 /* Copy text into out (always NUL-terminated), each known secret replaced by
  * "[redacted]" and control characters by spaces. */
-void masq_publish_redact(const char *text, char *out, size_t size);
+void masq_redact(const char *text, char *out, size_t size);
 
 #endif

@@ -1,10 +1,11 @@
-/* Bearer tokens from Entra ID or the managed identity (publish_token.c). */
-#ifndef MASQ_PUBLISH_TOKEN_H
-#define MASQ_PUBLISH_TOKEN_H
+/* Bearer tokens from Entra ID or the managed identity (azure_token.c), for
+ * any audience: Logs Ingestion, storage, Log Analytics queries. */
+#ifndef MASQ_AZURE_TOKEN_H
+#define MASQ_AZURE_TOKEN_H
 
 #include <stdbool.h>
 
-#include "publish_http.h"
+#include "azure_http.h"
 
 typedef struct masq_token {
     char *access_token;
@@ -14,7 +15,8 @@ typedef struct masq_token {
 /* A bearer token for the audience: cached until 5 minutes before it expires,
  * or fetched by client credentials (AZURE_TENANT_ID, AZURE_CLIENT_ID,
  * AZURE_CLIENT_SECRET, AZURE_AUTHORITY_HOST) or from IMDS. force: fetch a
- * new one. MASQ_ERR_PUBLISH with the reason logged. */
+ * new one. MASQ_ERR_PUBLISH with the reason logged (a reader says what it
+ * means for it). */
 masq_status masq_token_get(masq_http_client *client, masq_token *token, const char *audience,
                            bool managed_identity, bool force);
 void masq_token_free(masq_token *token);

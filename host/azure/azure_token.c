@@ -9,10 +9,9 @@
 #include <cjson/cJSON.h>
 
 #include "../util/log.h"
-#include "publish_token.h"
-#include "publish_config.h"
-#include "publish_http.h"
-#include "publish_redact.h"
+#include "azure_token.h"
+#include "azure_http.h"
+#include "../util/secrets.h"
 
 #define DEFAULT_AUTHORITY "https://login.microsoftonline.com"
 #define DEFAULT_IMDS "http://169.254.169.254"
@@ -171,7 +170,7 @@ static masq_status build_request(CURL *curl, const char *audience, bool managed_
                 status = MASQ_OK;
             }
             /* The escaped form of the secret is a secret too. */
-            masq_publish_secret_add(secret);
+            masq_secret_add(secret);
         }
         if (secret != NULL)
             memset(secret, 0, strlen(secret));
@@ -216,14 +215,12 @@ static double seconds_field(const cJSON *item)
 masq_status masq_token_get(masq_http_client *client, masq_token *token, const char *audience,
                            bool managed_identity, bool force)
 {
-    if (audience == NULL)
-        audience = MASQ_PUBLISH_DEFAULT_AUDIENCE;
-    double now = masq_publish_now();
+    double now = masq_clock_now();
     if (!force && token->access_token != NULL && now < token->expires_at - EARLY_RENEWAL_SECONDS)
         return MASQ_OK;
     masq_token_free(token);
     if (!managed_identity)
-        masq_publish_secret_add(env("AZURE_CLIENT_SECRET"));
+        masq_secret_add(env("AZURE_CLIENT_SECRET"));
     if (masq_token_check_environment(managed_identity) != MASQ_OK)
         return MASQ_ERR_PUBLISH;
     token_request request;
@@ -242,12 +239,12 @@ masq_status masq_token_get(masq_http_client *client, masq_token *token, const ch
         const cJSON *access = cJSON_GetObjectItemCaseSensitive(root, "access_token");
         if (cJSON_IsString(access) && access->valuestring[0] != '\0' &&
             !token_characters_ok(access->valuestring)) {
-            masq_publish_secret_add(access->valuestring);
+            masq_secret_add(access->valuestring);
             masq_error("the token from %s holds characters a header may not carry; not used",
                        source);
         } else if (cJSON_IsString(access) && access->valuestring[0] != '\0') {
             token->access_token = strdup(access->valuestring);
-            masq_publish_secret_add(access->valuestring);
+            masq_secret_add(access->valuestring);
             double lifetime = seconds_field(cJSON_GetObjectItemCaseSensitive(root, "expires_in"));
             token->expires_at = now + (lifetime > 0 ? lifetime : 3600);
             status = token->access_token ? MASQ_OK : MASQ_ERR_NOMEM;

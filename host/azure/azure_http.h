@@ -1,13 +1,14 @@
-/* HTTP with retries, backoff and bounded waits, and what a failed exchange
- * means for a batch (publish_http.c). */
-#ifndef MASQ_PUBLISH_HTTP_H
-#define MASQ_PUBLISH_HTTP_H
+/* HTTPS to Azure with retries, backoff and bounded waits (azure_http.c):
+ * what publishing and the readers of Azure storage and Log Analytics share. */
+#ifndef MASQ_AZURE_HTTP_H
+#define MASQ_AZURE_HTTP_H
 
 #include <curl/curl.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
+#include "../util/clock.h"
 #include "../util/status.h"
 
 typedef struct masq_http_policy {
@@ -76,25 +77,8 @@ masq_http_outcome masq_http_exchange(masq_http_client *client, masq_http_prepare
  * the server's own message from Azure's error bodies, redacted. */
 void masq_http_describe(const masq_http_response *response, char *out, size_t size);
 
-typedef enum masq_send_result {
-    MASQ_SEND_ACKNOWLEDGED,
-    MASQ_SEND_REJECTED,    /* the server refused it: retrying the same is pointless */
-    MASQ_SEND_BAD_BATCH,   /* 400: this batch's data refused; others may pass */
-    MASQ_SEND_TOO_LARGE,   /* 413: split it (records are independent) */
-    MASQ_SEND_UNDELIVERED, /* not acknowledged after the retries */
-    MASQ_SEND_NO_CREDENTIALS,
-} masq_send_result;
-
-/* What a failed exchange means for the batch: 413 too large, 400 bad data,
- * another refusal, or not delivered. */
-masq_send_result masq_send_result_of(masq_http_outcome outcome, const masq_http_response *response);
-
 /* Every header line of a request is checked: no CR, LF, NUL or other
  * control character can reach the wire. 0 when it is clean. */
 int masq_http_header_clean(const char *line);
-
-/* Monotonic seconds, and the wall clock in ms since the epoch. */
-double masq_publish_now(void);
-int64_t masq_publish_wall_ms(void);
 
 #endif

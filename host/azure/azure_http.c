@@ -16,27 +16,13 @@
 
 #include <cjson/cJSON.h>
 
-#include "../result.h"
+#include "../util/version.h"
 #include "../util/log.h"
-#include "publish_http.h"
-#include "publish_redact.h"
+#include "azure_http.h"
+#include "../util/secrets.h"
 
 #define BODY_KEEP (64 * 1024)
 #define BACKOFF_CAP_SECONDS 60.0
-
-double masq_publish_now(void)
-{
-    struct timespec now;
-    clock_gettime(CLOCK_MONOTONIC, &now);
-    return (double)now.tv_sec + (double)now.tv_nsec / 1e9;
-}
-
-int64_t masq_publish_wall_ms(void)
-{
-    struct timespec now;
-    clock_gettime(CLOCK_REALTIME, &now);
-    return (int64_t)now.tv_sec * 1000 + now.tv_nsec / 1000000;
-}
 
 static void sleep_seconds(double seconds)
 {
@@ -55,7 +41,7 @@ masq_status masq_http_client_init(masq_http_client *client, const masq_http_poli
     if (client->curl == NULL)
         return MASQ_ERR_NOMEM;
     client->policy = *policy;
-    client->jitter_state = (uint64_t)masq_publish_wall_ms() ^ ((uint64_t)getpid() << 32);
+    client->jitter_state = (uint64_t)masq_clock_wall_ms() ^ ((uint64_t)getpid() << 32);
     return MASQ_OK;
 }
 
@@ -370,17 +356,6 @@ masq_http_outcome masq_http_exchange(masq_http_client *client, masq_http_prepare
     }
 }
 
-masq_send_result masq_send_result_of(masq_http_outcome outcome, const masq_http_response *response)
-{
-    if (outcome == MASQ_HTTP_ACKNOWLEDGED)
-        return MASQ_SEND_ACKNOWLEDGED;
-    if (outcome != MASQ_HTTP_REJECTED)
-        return MASQ_SEND_UNDELIVERED;
-    if (response->status == 413)
-        return MASQ_SEND_TOO_LARGE;
-    return response->status == 400 ? MASQ_SEND_BAD_BATCH : MASQ_SEND_REJECTED;
-}
-
 /* Azure's error bodies: {"error":{"code":..,"message":..}} (Logs Ingestion,
  * ARM), {"Error":..,"Message":..} (Data Collector), {"error":..,
  * "error_description":..} (Entra). */
@@ -426,5 +401,5 @@ void masq_http_describe(const masq_http_response *response, char *out, size_t si
         server_message(response->body, message, sizeof message);
         snprintf(raw, sizeof raw, "HTTP %ld%s%s", response->status, message[0] ? " " : "", message);
     }
-    masq_publish_redact(raw, out, size);
+    masq_redact(raw, out, size);
 }

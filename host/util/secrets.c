@@ -3,13 +3,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "publish_redact.h"
+#include "secrets.h"
 
 #define SECRET_SLOTS 8
 
 static char *secrets[SECRET_SLOTS];
 
-void masq_publish_secret_add(const char *value)
+void masq_secret_add(const char *value)
 {
     if (value == NULL || strlen(value) < 4)
         return;
@@ -28,7 +28,7 @@ void masq_publish_secret_add(const char *value)
     secrets[SECRET_SLOTS - 1] = strdup(value);
 }
 
-void masq_publish_secrets_clear(void)
+void masq_secrets_clear(void)
 {
     for (int i = 0; i < SECRET_SLOTS; i++) {
         if (secrets[i] != NULL) {
@@ -50,7 +50,7 @@ static const char *secret_at(const char *text)
     return NULL;
 }
 
-void masq_publish_redact(const char *text, char *out, size_t size)
+void masq_redact(const char *text, char *out, size_t size)
 {
     static const char mark[] = "[redacted]";
     size_t used = 0;
