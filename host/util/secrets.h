@@ -1,4 +1,4 @@
-/* Secrets kept out of every message (publish_redact.c). */
+/* Secrets kept out of every message (secrets.c). */
 #ifndef MASQ_UTIL_SECRETS_H
 #define MASQ_UTIL_SECRETS_H
 
