@@ -14,6 +14,7 @@
  * open (or the reason none could be, so that a scan says it once). */
 struct masq_matcher {
     masq_match_options options;
+    uint64_t auto_min_pairs; /* auto: smaller matrices stay on the CPU */
     masq_cl_session *session;
     bool device_refused; /* auto: no usable device; the CPU path from now on */
 };
@@ -24,6 +25,14 @@ masq_status masq_matcher_open(const masq_match_options *options, masq_matcher **
     if (*matcher == NULL)
         return MASQ_ERR_NOMEM;
     (*matcher)->options = *options;
+    /* MASQ_AUTO_DEVICE_MIN_PAIRS: another floor for auto (0: always look for
+     * a device), for a machine whose GPU starts faster and for the tests of
+     * auto's fallback on small inputs. */
+    const char *floor = getenv("MASQ_AUTO_DEVICE_MIN_PAIRS");
+    char *end = NULL;
+    unsigned long long value = floor && *floor ? strtoull(floor, &end, 10) : 0;
+    (*matcher)->auto_min_pairs =
+        end != NULL && *end == '\0' ? (uint64_t)value : MASQ_AUTO_DEVICE_MIN_PAIRS;
     return MASQ_OK;
 }
 
@@ -56,7 +65,9 @@ masq_status masq_matcher_run(masq_matcher *m, const masq_pack *pack, double thre
     masq_match_options options = m->options;
     options.similarity_threshold = threshold;
     masq_status status = MASQ_ERR_DEVICE;
-    if (options.backend != MASQ_MATCH_CPU && !m->device_refused) {
+    bool small = options.backend == MASQ_MATCH_AUTO && m->session == NULL &&
+                 stats->pairs < m->auto_min_pairs;
+    if (options.backend != MASQ_MATCH_CPU && !m->device_refused && !small) {
         char why[256] = "";
         status = session_for(m, pack, why, sizeof why);
         if (status == MASQ_OK)

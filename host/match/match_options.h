@@ -6,10 +6,17 @@
 #include <stdint.h>
 
 typedef enum masq_match_backend {
-    MASQ_MATCH_AUTO = 0, /* OpenCL when a device builds and passes its self-test, else the CPU */
+    MASQ_MATCH_AUTO = 0, /* OpenCL when a device builds and passes its self-test, else the CPU;
+                          * matrices under MASQ_AUTO_DEVICE_MIN_PAIRS on the CPU */
     MASQ_MATCH_CPU,
     MASQ_MATCH_OPENCL,
 } masq_match_backend;
+
+/* In auto, a matrix smaller than this is run on the CPU without looking for a
+ * device: loading the OpenCL platforms alone costs ~50 ms and ~60 MB here,
+ * more than the CPU path spends on 5*10^7 pairs (~30 ms on 2 cores); the
+ * answer is the same bytes either way. */
+#define MASQ_AUTO_DEVICE_MIN_PAIRS 50000000ull
 
 /* OpenCL tuning; 0 means "from the device table" (host/match/opencl/cl_tuning.c). */
 typedef struct masq_opencl_tuning {

@@ -1,0 +1,111 @@
+#!/usr/bin/env python3
+"""Small inputs: what a scan of a few events costs, start to end.
+
+A scan of a few thousand events spends more time starting than working, so this
+times whole processes (wall time, median of --runs; peak RSS from GNU time) on
+the smallest inputs a user gives, in one invocation:
+
+  demo      `masq scan --demo` (35,420 synthetic events, the README's first command)
+  one line  `masq scan FILE` on one SecurityEvent 4688 row
+  empty     `masq scan FILE` on an empty file
+
+each with `--backend auto` (the default) and `--backend cpu` (never touches
+OpenCL), and, as the floor a process start costs on this machine, `true` and
+`grep -c . FILE` on the one-line file.
+
+Usage:
+  bench/startup_bench.py [--masq build/masq] [--runs 20] [--json out.json]
+
+Prints a line per case, then one JSON document with machine, commit and figures.
+"""
+import argparse
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import bench_env  # noqa: E402
+
+ONE_LINE = ('{"TimeGenerated":"2026-12-01T08:00:00.000Z","Computer":"WKS-1",'
+            '"EventID":4688,"NewProcessName":"C:\\\\Windows\\\\System32\\\\svchost.exe",'
+            '"ParentProcessName":"C:\\\\Windows\\\\System32\\\\services.exe",'
+            '"SubjectUserName":"SYSTEM"}\n')
+
+
+GNU_TIME = "/usr/bin/time"
+
+
+def timed(argv, work):
+    """(wall seconds, peak RSS in KB) of one run; the process must succeed.
+    The peak comes from GNU time, a small C parent: a child's ru_maxrss
+    counts what its parent held when it forked, and Python alone is ~15 MB."""
+    report = os.path.join(work, "rss")
+    start = time.monotonic()
+    run = subprocess.run([GNU_TIME, "-f", "%M", "-o", report] + argv,
+                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    seconds = time.monotonic() - start
+    if run.returncode not in (0, 1):  # 1: anomalies found (the demo has some)
+        raise SystemExit("%s: exit %d" % (" ".join(argv), run.returncode))
+    with open(report, encoding="utf-8") as f:
+        return seconds, int(f.read().split()[-1])
+
+
+def measure(argv, runs, work):
+    samples = [timed(argv, work) for _ in range(runs)]
+    return {"argv": argv, "runs": runs,
+            "median_ms": round(statistics.median(s for s, _ in samples) * 1000, 2),
+            "min_ms": round(min(s for s, _ in samples) * 1000, 2),
+            "peak_rss_kb": max(r for _, r in samples)}
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--masq", default=os.path.join(bench_env.REPO, "build", "masq"))
+    parser.add_argument("--runs", type=int, default=20)
+    parser.add_argument("--json", help="also write the JSON document here")
+    args = parser.parse_args()
+    if not os.access(GNU_TIME, os.X_OK):
+        raise SystemExit("%s is missing: apt-get install time" % GNU_TIME)
+    if not os.access(args.masq, os.X_OK):
+        raise SystemExit("no masq binary at %s: build it first (cmake --build build)" % args.masq)
+    work = tempfile.mkdtemp(prefix="masq-startup-")
+    try:
+        one = os.path.join(work, "one.json")
+        empty = os.path.join(work, "empty.json")
+        with open(one, "w", encoding="utf-8") as f:
+            f.write(ONE_LINE)
+        open(empty, "w").close()
+        cases = []
+        for label, inputs in (("demo", ["--demo"]), ("one line", [one]), ("empty", [empty])):
+            for backend in ("auto", "cpu"):
+                cases.append(("masq %s, %s" % (label, backend),
+                              [args.masq, "scan", "--backend", backend] + inputs))
+        cases.append(("true (a process start)", [shutil.which("true") or "/bin/true"]))
+        cases.append(("grep -c on the one line", [shutil.which("grep") or "grep", "-c", ".", one]))
+        figures = {}
+        for label, argv in cases:
+            figures[label] = measure(argv, args.runs, work)
+            print("%-28s %8.2f ms median (min %.2f), peak RSS %6d KB" %
+                  (label, figures[label]["median_ms"], figures[label]["min_ms"],
+                   figures[label]["peak_rss_kb"]))
+        commit, dirty = bench_env.git_commit()
+        document = {"benchmark": "startup", "machine": {
+            "cpu": bench_env.cpu_model(), "cpus": bench_env.usable_cpus(),
+            "system": platform.platform(), "load": os.getloadavg()[0]},
+            "commit": commit, "dirty": dirty, "runs": args.runs, "figures": figures}
+        print(json.dumps(document))
+        if args.json:
+            with open(args.json, "w", encoding="utf-8") as f:
+                json.dump(document, f, indent=1)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
