@@ -12,7 +12,7 @@ const masq_command_spec masq_commands[] = {
      MASQ_OPERANDS_PATHS, 1},
     {MASQ_COMMAND_BASELINE, "baseline", "show|prune|export FILE",
      "what a --baseline store holds; retention; its history", MASQ_OPERANDS_PATHS, 1},
-    {MASQ_COMMAND_QUERY, "query", "--workspace ID [--since T] [--until T | --last D]",
+    {MASQ_COMMAND_QUERY, "query", "--workspace ID",
      "print the KQL query that scan --workspace sends", MASQ_OPERANDS_NONE, 1},
     {MASQ_COMMAND_DEVICES, "devices", "", "list OpenCL platforms and devices", MASQ_OPERANDS_NONE,
      1},
