@@ -119,6 +119,11 @@ static void add_count(char *out, size_t size, uint64_t count, const char *what)
 static void empty_cause(const masq_config *config, const masq_ingest_stats *s, char *out, size_t size)
 {
     out[0] = '\0';
+    if (s->files == 0 && config->workspace.id != NULL && config->path_count == 0) {
+        snprintf(out, size, "the workspace has no process starts in the window (masq query "
+                            "prints the query)");
+        return;
+    }
     if (s->files == 0) {
         snprintf(out, size, "%s",
                  s->skipped_files ? "no input file could be read (see above)"

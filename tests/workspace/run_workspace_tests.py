@@ -285,6 +285,26 @@ check(rc == 0 and (anomalies, names) == reference["notebook"], "429: the result 
 check(len(workspace.times) == 2 and workspace.times[1] - workspace.times[0] >= 0.95,
       "429: Retry-After: 1 not waited out (%r)" % workspace.times)
 
+# A 401 (a token revoked early): once more with a new token.
+workspace.reset()
+workspace.script("401")
+rc, anomalies, names, err = scan("notebook", FROM_WORKSPACE, "revoked")
+check(rc == 0 and (anomalies, names) == reference["notebook"] and len(workspace.scopes) == 2,
+      "401: not retried once with a new token (%d tokens): %s" % (len(workspace.scopes), err[-300:]))
+
+# An empty window is told as such, and is a result with --allow-empty.
+workspace.reset()
+rc, out, err = masq(["scan", "--backend", "cpu", "--since", "2023-01-01", "--until", "2023-01-02"]
+                    + FROM_WORKSPACE)
+check(rc == 1 and "the workspace has no process starts in the window" in err, "an empty window: " + err[-300:])
+rc, out, err = masq(["scan", "--backend", "cpu", "--format", "json", "--allow-empty", "--since", "2023-01-01",
+                     "--until", "2023-01-02"] + FROM_WORKSPACE)
+check(rc == 0 and json.loads(out)["anomalies"] == [], "an empty window with --allow-empty: rc %d" % rc)
+rc, out, err = masq(["scan", "--baseline", os.path.join(WORK, "b.sqlite")] + WINDOW + FROM_WORKSPACE)
+check(rc == 1 and "not with --baseline" in err, "--workspace with --baseline: " + err[-200:])
+rc, out, err = masq(["query"] + WINDOW)
+check(rc == 1 and "needs --workspace" in err, "masq query without --workspace: " + err[-200:])
+
 # ---- 4. A partial error that is not a limit is refused --------------------------------------
 workspace.reset()
 workspace.script("partial")
