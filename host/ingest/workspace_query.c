@@ -15,6 +15,7 @@
 #include "../util/time_iso.h"
 #include "event.h"
 #include "ingest_event.h"
+#include "query_answer.h"
 #include "workspace_kql.h"
 
 /* 200 requests in 30 s: never closer together than that. */
@@ -198,7 +199,7 @@ static unsigned sensor_of(const char *name)
     return 0;
 }
 
-static masq_status count_rows(query_run *run, const cJSON *table)
+static masq_status count_rows(query_run *run, const masq_query_answer *answer, const cJSON *table)
 {
     int at[C_ALL];
     for (int c = 0; c < C_ALL; c++)
@@ -220,15 +221,18 @@ static masq_status count_rows(query_run *run, const cJSON *table)
             return MASQ_ERR_INPUT;
         }
     masq_ingest *ingest = run->ingest;
-    const cJSON *row;
-    cJSON_ArrayForEach(row, cJSON_GetObjectItemCaseSensitive(table, "rows"))
-    {
+    const char *cursor = answer->rows;
+    bool bad = false;
+    masq_status status = MASQ_OK;
+    for (cJSON *row; status == MASQ_OK && (row = masq_query_answer_next(answer, &cursor, &bad)) != NULL;
+         cJSON_Delete(row)) {
         const cJSON *count = cJSON_GetArrayItem(row, at[C_COUNT]);
-        if (!cJSON_IsNumber(count) || count->valuedouble < 1 ||
+        if (!cJSON_IsArray(row) || !cJSON_IsNumber(count) || count->valuedouble < 1 ||
             count->valuedouble > 9007199254740992.0 ||
             count->valuedouble != (double)(uint64_t)count->valuedouble) {
             masq_error("the workspace's answer has a row without a whole Count");
-            return MASQ_ERR_INPUT;
+            status = MASQ_ERR_INPUT;
+            continue;
         }
         masq_event event = {.process = text_at(row, at[C_PROCESS]),
                             .new_process_name = text_at(row, at[C_PATH]),
@@ -242,15 +246,17 @@ static masq_status count_rows(query_run *run, const cJSON *table)
                             .sensor = sensor_of(text_at(row, at[C_SENSOR]))};
         uint64_t n = (uint64_t)count->valuedouble;
         uint64_t events = ingest->stats.events;
-        masq_status status = masq_ingest_events(ingest, &event, n, text_at(row, at[C_LAST]));
-        if (status != MASQ_OK)
-            return status;
+        status = masq_ingest_events(ingest, &event, n, text_at(row, at[C_LAST]));
         /* A row not counted (no name, a name not UTF-8) stands for n events. */
         if (ingest->stats.events == events && event.process == NULL && event.new_process_name == NULL)
             ingest->stats.unnamed_events += n - 1;
         run->rows++;
     }
-    return MASQ_OK;
+    if (status == MASQ_OK && bad) {
+        masq_error("the workspace's answer has a row that is not JSON");
+        status = MASQ_ERR_INPUT;
+    }
+    return status;
 }
 
 static masq_status ask(query_run *run, int64_t since, int64_t until);
@@ -320,13 +326,17 @@ static masq_status ask(query_run *run, int64_t since, int64_t until)
         masq_http_response_free(&response);
         return status;
     }
-    cJSON *answer = cJSON_ParseWithLength(response.body ? response.body : "", response.body_size);
-    masq_http_response_free(&response);
-    const cJSON *tables = cJSON_GetObjectItemCaseSensitive(answer, "tables");
+    masq_query_answer answer;
+    if (masq_query_answer_open(&answer, response.body ? response.body : "", response.body_size) != 0) {
+        masq_http_response_free(&response);
+        masq_error("the workspace's answer is not the Logs Query API's JSON (tables, columns, rows)");
+        return MASQ_ERR_INPUT;
+    }
+    const cJSON *tables = cJSON_GetObjectItemCaseSensitive(answer.frame, "tables");
     const cJSON *table = cJSON_GetArrayItem(tables, 0);
     const cJSON *rows = cJSON_GetObjectItemCaseSensitive(table, "rows");
-    const cJSON *error = cJSON_GetObjectItemCaseSensitive(answer, "error");
-    if (answer == NULL || (!cJSON_IsArray(rows) && error == NULL)) {
+    const cJSON *error = cJSON_GetObjectItemCaseSensitive(answer.frame, "error");
+    if (!cJSON_IsArray(rows) && error == NULL) {
         masq_error("the workspace's answer is not the Logs Query API's JSON (tables, columns, rows)");
         status = MASQ_ERR_INPUT;
     } else if (error != NULL && !cJSON_IsNull(error)) {
@@ -340,14 +350,15 @@ static masq_status ask(query_run *run, int64_t since, int64_t until)
                        message);
             status = MASQ_ERR_INPUT;
         }
-    } else if ((uint64_t)cJSON_GetArraySize(rows) > max_rows) {
+    } else if ((uint64_t)answer.row_count > max_rows) {
         char why[96];
         snprintf(why, sizeof why, "holds more than %llu rows", (unsigned long long)max_rows);
         status = split(run, since, until, why);
     } else {
-        status = count_rows(run, table);
+        status = count_rows(run, &answer, table);
     }
-    cJSON_Delete(answer);
+    masq_query_answer_close(&answer);
+    masq_http_response_free(&response);
     return status;
 }
 
