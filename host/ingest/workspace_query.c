@@ -37,7 +37,54 @@ typedef struct query_run {
     char *body; /* the request of the window being asked */
     double last_request;
     uint64_t requests, splits, rows;
+    /* The sensors each host was logged by (hashes of the ASCII-folded names):
+     * a host two sensors log may have twins, which only events can pair. */
+    struct host_sensors {
+        uint64_t hash; /* 0: empty */
+        uint32_t sensors;
+    } *hosts;
+    size_t host_slots, host_count;
 } query_run;
+
+static uint64_t host_hash(const char *host)
+{
+    uint64_t hash = 0xcbf29ce484222325ull;
+    for (const unsigned char *p = (const unsigned char *)host; *p; p++)
+        hash = (hash ^ (unsigned char)tolower(*p)) * 0x100000001b3ull;
+    return hash | 1;
+}
+
+static masq_status note_host(query_run *run, const char *host, unsigned sensor)
+{
+    if (host == NULL || sensor == 0)
+        return MASQ_OK;
+    if ((run->host_count + 1) * 2 > run->host_slots) {
+        size_t slots = run->host_slots ? run->host_slots * 2 : 256;
+        struct host_sensors *grown = calloc(slots, sizeof *grown);
+        if (grown == NULL)
+            return MASQ_ERR_NOMEM;
+        for (size_t i = 0; i < run->host_slots; i++)
+            if (run->hosts[i].hash != 0) {
+                size_t s = (size_t)run->hosts[i].hash & (slots - 1);
+                while (grown[s].hash != 0)
+                    s = (s + 1) & (slots - 1);
+                grown[s] = run->hosts[i];
+            }
+        free(run->hosts);
+        run->hosts = grown;
+        run->host_slots = slots;
+    }
+    uint64_t hash = host_hash(host);
+    size_t s = (size_t)hash & (run->host_slots - 1);
+    while (run->hosts[s].hash != 0 && run->hosts[s].hash != hash)
+        s = (s + 1) & (run->host_slots - 1);
+    if (run->hosts[s].hash == 0) {
+        run->hosts[s].hash = hash;
+        run->host_count++;
+    }
+    run->hosts[s].sensors |= sensor;
+    return MASQ_OK;
+}
 
 void masq_workspace_window(int64_t since_ms, int64_t until_ms, int64_t now_ms, int64_t *from,
                            int64_t *to)
@@ -247,6 +294,8 @@ static masq_status count_rows(query_run *run, const masq_query_answer *answer, c
         uint64_t n = (uint64_t)count->valuedouble;
         uint64_t events = ingest->stats.events;
         status = masq_ingest_events(ingest, &event, n, text_at(row, at[C_LAST]));
+        if (status == MASQ_OK)
+            status = note_host(run, event.computer, event.sensor);
         /* A row not counted (no name, a name not UTF-8) stands for n events. */
         if (ingest->stats.events == events && event.process == NULL && event.new_process_name == NULL)
             ingest->stats.unnamed_events += n - 1;
@@ -409,6 +458,15 @@ masq_status masq_workspace_read(masq_ingest *ingest, const masq_workspace_source
         masq_info("workspace %s: %llu rows in %llu requests (%llu windows split)", source->id,
                   (unsigned long long)run.rows, (unsigned long long)run.requests,
                   (unsigned long long)run.splits);
+    size_t shared = 0;
+    for (size_t i = 0; i < run.host_slots; i++)
+        shared += (run.hosts[i].sensors & (run.hosts[i].sensors - 1)) != 0;
+    if (status == MASQ_OK && shared > 0)
+        masq_warn("%zu host%s logged by more than one sensor (SecurityEvent, Sysmon, Defender): a "
+                  "process start two of them logged is counted once per sensor from the workspace, "
+                  "once when its events are read from files",
+                  shared, shared == 1 ? " is" : "s are");
+    free(run.hosts);
     free(run.url);
     free(run.body);
     masq_token_free(&run.token);
