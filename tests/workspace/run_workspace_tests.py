@@ -228,6 +228,9 @@ for profile in ("notebook", "default"):
           % profile)
     check(ws_anomalies == disk_anomalies, "%s: the anomalies from the workspace differ from those from disk"
           % profile)
+    summarized = workspace.queries[0][1] if workspace.queries else []
+    print("%s: %d events in the window, %d rows in the workspace's answer"
+          % (profile, sum(r[9] for r in summarized), len(summarized)))
     check(len(workspace.queries) == 1, "%s: one query expected for a table that fits, got %d"
           % (profile, len(workspace.queries)))
     # What masq query prints is what was sent.
