@@ -77,9 +77,9 @@ masq_status masq_ingest_events(masq_ingest *ingest, const masq_event *event, uin
     if (ingest->since_ms != MASQ_TIME_NONE || ingest->until_ms != MASQ_TIME_NONE) {
         if (!timed || (ingest->since_ms != MASQ_TIME_NONE && when < ingest->since_ms) ||
             (ingest->until_ms != MASQ_TIME_NONE && when >= ingest->until_ms)) {
-            ingest->stats.outside_window++;
+            ingest->stats.outside_window += n;
             if (unreadable_time)
-                ingest->stats.unreadable_times++;
+                ingest->stats.unreadable_times += n;
             return MASQ_OK;
         }
     }
@@ -87,7 +87,7 @@ masq_status masq_ingest_events(masq_ingest *ingest, const masq_event *event, uin
     if (process == NULL && event->new_process_name != NULL)
         process = masq_path_file_name(event->new_process_name);
     if (process == NULL) {
-        ingest->stats.unnamed_events++;
+        ingest->stats.unnamed_events += n;
         return MASQ_OK;
     }
     char *lowered;
@@ -128,7 +128,7 @@ masq_status masq_ingest_events(masq_ingest *ingest, const masq_event *event, uin
                               event->sensor, event->demo,
                               sha256_of(event->hashes, sha256) ? sha256 : NULL};
     if (unreadable_time)
-        ingest->stats.unreadable_times++;
+        ingest->stats.unreadable_times += n;
     masq_status status;
     if (n != 1) {
         /* Rows already summarized (a query's answer): one row, n sightings. */

@@ -292,13 +292,9 @@ static masq_status count_rows(query_run *run, const masq_query_answer *answer, c
                             .hashes = text_at(row, at[C_HASHES]),
                             .sensor = sensor_of(text_at(row, at[C_SENSOR]))};
         uint64_t n = (uint64_t)count->valuedouble;
-        uint64_t events = ingest->stats.events;
         status = masq_ingest_events(ingest, &event, n, text_at(row, at[C_LAST]));
         if (status == MASQ_OK)
             status = note_host(run, event.computer, event.sensor);
-        /* A row not counted (no name, a name not UTF-8) stands for n events. */
-        if (ingest->stats.events == events && event.process == NULL && event.new_process_name == NULL)
-            ingest->stats.unnamed_events += n - 1;
         run->rows++;
     }
     if (status == MASQ_OK && bad) {
@@ -390,7 +386,10 @@ static masq_status ask(query_run *run, int64_t since, int64_t until)
         status = MASQ_ERR_INPUT;
     } else if (error != NULL && !cJSON_IsNull(error)) {
         if (is_limit_error(error)) {
-            status = split(run, since, until, "was cut at a limit of the service");
+            /* Let go of this answer first: the halves are asked while it would be held. */
+            masq_query_answer_close(&answer);
+            masq_http_response_free(&response);
+            return split(run, since, until, "was cut at a limit of the service");
         } else {
             char message[400];
             error_message(error, message, sizeof message);
@@ -400,9 +399,11 @@ static masq_status ask(query_run *run, int64_t since, int64_t until)
             status = MASQ_ERR_INPUT;
         }
     } else if ((uint64_t)answer.row_count > max_rows) {
+        masq_query_answer_close(&answer);
+        masq_http_response_free(&response);
         char why[96];
         snprintf(why, sizeof why, "holds more than %llu rows", (unsigned long long)max_rows);
-        status = split(run, since, until, why);
+        return split(run, since, until, why);
     } else {
         status = count_rows(run, &answer, table);
     }
