@@ -320,6 +320,9 @@ static masq_status split(query_run *run, int64_t since, int64_t until, const cha
     masq_info("the workspace's answer for [%s, %s) %s: asked again in two halves", a, b, why);
     run->splits++;
     int64_t middle = since + (until - since) / 2;
+    int64_t second = middle - ((middle % 1000) + 1000) % 1000; /* bounds read as whole seconds */
+    if (second > since)
+        middle = second;
     MASQ_TRY(ask(run, since, middle));
     return ask(run, middle, until);
 }
