@@ -6,12 +6,13 @@ _masq()
         cur=${COMP_WORDS[COMP_CWORD]}; prev=${COMP_WORDS[COMP_CWORD-1]}
         words=("${COMP_WORDS[@]}"); cword=$COMP_CWORD
     }
-    local commands="scan demo merge baseline devices publish help"
+    local commands="scan demo merge baseline query devices publish help"
     # every command takes these; another command's options are refused
     local common_opts="-q --quiet -v --verbose -h --help --version"
     local scan_opts="--profile --known --allow --suppress --schema --frequent-threshold
         --infrequent-threshold --similarity-threshold --backend --device --threads
         --format -o --output --demo --seed --strict --allow-empty --since --until --last --emit-names --shard
+        --workspace --query-endpoint --query-max-rows
         --baseline --baseline-days --baseline-decay --baseline-wait
         --min-severity --reason --host --top --full --color
         -q --quiet -v --verbose -h --help --publish --ingestion-endpoint --dcr-id --stream
@@ -23,6 +24,7 @@ _masq()
         --endpoint --dry-run --managed-identity --token-audience --workspace-key-file
         --publish-timeout --publish-retries --publish-backoff --publish-max-wait
         --publish-demo --batch-bytes $common_opts"
+    local query_opts="--workspace --profile --since --until --last --query-max-rows $common_opts"
     local demo_opts="--seed --no-background $common_opts"
     local merge_opts="-o --output $common_opts"
     local baseline_opts="-o --output --weights --retain-days --baseline-days --baseline-decay
@@ -55,7 +57,7 @@ _masq()
     --token-audience | --workspace-id | --endpoint | --publish-timeout | --publish-retries | \
     --publish-backoff | --publish-max-wait | --batch-bytes | --work-group-size | \
     --frequent-per-group | --baseline-days | --baseline-decay | --baseline-wait | --retain-days | \
-    --host | --top | \
+    --host | --top | --workspace | --query-endpoint | --query-max-rows | \
     --tile-size | --candidate-capacity)
         return ;;
     esac
@@ -65,6 +67,7 @@ _masq()
     publish) opts=$publish_opts ;;
     demo) opts=$demo_opts ;;
     merge) opts=$merge_opts ;;
+    query) opts=$query_opts ;;
     baseline)
         if [ "$cword" -eq 2 ]; then
             COMPREPLY=($(compgen -W "show prune export" -- "$cur")); return

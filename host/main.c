@@ -119,6 +119,11 @@ static void add_count(char *out, size_t size, uint64_t count, const char *what)
 static void empty_cause(const masq_config *config, const masq_ingest_stats *s, char *out, size_t size)
 {
     out[0] = '\0';
+    if (s->files == 0 && config->workspace.id != NULL && config->path_count == 0) {
+        snprintf(out, size, "the workspace has no process starts in the window (masq query "
+                            "prints the query)");
+        return;
+    }
     if (s->files == 0) {
         snprintf(out, size, "%s",
                  s->skipped_files ? "no input file could be read (see above)"
@@ -178,8 +183,32 @@ static void print_written(const masq_result *result, const char *path, masq_form
     free(where);
 }
 
+/* masq query, and scan --workspace --dry-run: the KQL, sent nowhere. */
+static int print_query(const masq_options *options, FILE *out)
+{
+    const masq_config *config = &options->config;
+    char *kql = masq_workspace_query_text(&config->workspace,
+                                          config->profile == MASQ_PROFILE_NOTEBOOK,
+                                          config->since_ms, config->until_ms);
+    if (kql == NULL)
+        return masq_status_exit_code(MASQ_ERR_NOMEM);
+    int failed = fputs(kql, out) < 0 || fflush(out) != 0;
+    free(kql);
+    return masq_status_exit_code(failed ? MASQ_ERR_OUTPUT : MASQ_OK);
+}
+
 static int run_scan(const masq_options *options)
 {
+    if (options->config.workspace.id != NULL) {
+        /* A wrong id or missing credentials are told before a scan that may take long. */
+        if (options->publish.dry_run) {
+            masq_info("dry run: the query to the workspace follows; nothing is sent");
+            return print_query(options, stderr);
+        }
+        masq_status checked = masq_workspace_check(&options->config.workspace);
+        if (checked != MASQ_OK)
+            return masq_status_exit_code(checked);
+    }
     masq_format format = output_format(options);
     masq_status status = masq_output_check_inputs(options->output_path, options->config.paths,
                                                   options->config.path_count);
@@ -328,6 +357,8 @@ int main(int argc, char **argv)
         return run_merge(&options);
     case MASQ_COMMAND_BASELINE:
         return run_baseline(&options);
+    case MASQ_COMMAND_QUERY:
+        return print_query(&options, stdout);
     case MASQ_COMMAND_PUBLISH:
         /* Nothing else goes to stdout here: a dry run prints there. */
         options.publish.dry_run_out = stdout;

@@ -94,6 +94,8 @@ static masq_status ingest_stage(const masq_config *config, masq_result *result,
     ingest.threads = config->threads > 0 ? config->threads : (int)sysconf(_SC_NPROCESSORS_ONLN);
     ingest.until_ms = config->until_ms;
     masq_status status = masq_ingest_paths(&ingest, config->paths, config->path_count);
+    if (status == MASQ_OK && config->workspace.id != NULL)
+        status = masq_workspace_read(&ingest, &config->workspace);
     if (status == MASQ_OK && config->demo) {
         /* Alone, the notebook's events never reach its tiers: with no input,
          * mix them into the built-in background day. */

@@ -11,6 +11,7 @@
 
 #include "detect/reasons.h"
 #include "ingest/ingest.h"
+#include "ingest/workspace_query.h"
 #include "match/match.h"
 #include "names/name_table.h"
 #include "util/status.h"
@@ -79,6 +80,7 @@ typedef struct masq_config {
     int threads;                 /* <= 0: one per CPU */
     const char *const *paths;
     size_t path_count;
+    masq_workspace_source workspace; /* --workspace: the name table from Log Analytics too */
     bool demo;                   /* mix in the notebook's synthetic events */
     uint64_t seed;
     bool strict;                 /* any bad line is fatal */

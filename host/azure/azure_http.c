@@ -57,6 +57,7 @@ void masq_http_response_free(masq_http_response *response)
     free(response->body);
     response->body = NULL;
     response->body_size = 0;
+    response->body_capacity = 0;
 }
 
 static int is_loopback_host(const char *host)
@@ -103,17 +104,28 @@ static size_t on_body(char *data, size_t size, size_t count, void *context)
 {
     masq_http_response *response = context;
     size_t bytes = size * count;
-    size_t keep = response->body_size < BODY_KEEP ? BODY_KEEP - response->body_size : 0;
+    size_t limit = response->body_keep;
+    size_t keep = response->body_size < limit ? limit - response->body_size : 0;
     if (keep > bytes)
         keep = bytes;
+    if (keep < bytes)
+        response->body_truncated = true;
     if (keep > 0) {
-        char *grown = realloc(response->body, response->body_size + keep + 1);
-        if (grown == NULL)
-            return 0;
-        memcpy(grown + response->body_size, data, keep);
-        response->body = grown;
+        /* Grown by doubling: a query answer of many megabytes costs a few copies. */
+        size_t need = response->body_size + keep + 1, capacity = response->body_capacity;
+        if (need > capacity) {
+            capacity = capacity ? capacity : 4096;
+            while (capacity < need)
+                capacity *= 2;
+            char *grown = realloc(response->body, capacity);
+            if (grown == NULL)
+                return 0;
+            response->body = grown;
+            response->body_capacity = capacity;
+        }
+        memcpy(response->body + response->body_size, data, keep);
         response->body_size += keep;
-        grown[response->body_size] = '\0';
+        response->body[response->body_size] = '\0';
     }
     return bytes;
 }
@@ -175,6 +187,8 @@ static masq_status attempt(masq_http_client *client, const masq_http_request *re
     response->curl_code = CURLE_OK;
     response->error[0] = '\0';
     response->retry_after = -1;
+    response->body_truncated = false;
+    response->body_keep = client->body_limit ? client->body_limit : BODY_KEEP;
 
     char why[160];
     if (masq_http_url_allowed(request->url, request->link_local, why, sizeof why) != 0) {
@@ -203,6 +217,8 @@ static masq_status attempt(masq_http_client *client, const masq_http_request *re
     curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS,
                      (long)(client->policy.timeout_seconds * 1000.0));
     curl_easy_setopt(curl, CURLOPT_HTTPHEADER, request->headers);
+    if (client->compressed)
+        curl_easy_setopt(curl, CURLOPT_ACCEPT_ENCODING, ""); /* every encoding curl decodes */
     curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, on_body);
     curl_easy_setopt(curl, CURLOPT_WRITEDATA, response);
     curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, on_header);

@@ -32,8 +32,11 @@ typedef struct masq_http_response {
     long status; /* 0: no HTTP answer (see curl_code) */
     CURLcode curl_code;
     char error[CURL_ERROR_SIZE];
-    char *body; /* NUL-terminated, at most 64 KiB kept */
+    char *body; /* NUL-terminated, at most 64 KiB kept (the client's body_limit) */
     size_t body_size;
+    bool body_truncated; /* the answer was longer than what was kept */
+    size_t body_keep;    /* set by each attempt from the client */
+    size_t body_capacity;
     double retry_after; /* seconds; < 0 when the answer had none */
 } masq_http_response;
 
@@ -56,6 +59,9 @@ typedef struct masq_http_client {
     uint64_t jitter_state;
     double waited;      /* seconds slept in backoff so far */
     bool fresh_connect; /* the next attempt opens a new connection */
+    size_t body_limit;  /* bytes of an answer kept; 0: 64 KiB (enough for every error
+                           body and token); a query answer sets more, grown as it comes */
+    bool compressed;    /* ask for gzip or deflate (a query answer), decoded by curl */
 } masq_http_client;
 
 masq_status masq_http_client_init(masq_http_client *client, const masq_http_policy *policy);

@@ -12,6 +12,8 @@ const masq_command_spec masq_commands[] = {
      MASQ_OPERANDS_PATHS, 1},
     {MASQ_COMMAND_BASELINE, "baseline", "show|prune|export FILE",
      "what a --baseline store holds; retention; its history", MASQ_OPERANDS_PATHS, 1},
+    {MASQ_COMMAND_QUERY, "query", "--workspace ID",
+     "print the KQL query that scan --workspace sends", MASQ_OPERANDS_NONE, 1},
     {MASQ_COMMAND_DEVICES, "devices", "", "list OpenCL platforms and devices", MASQ_OPERANDS_NONE,
      1},
     {MASQ_COMMAND_PUBLISH, "publish", "--spool DIR ...",
@@ -42,6 +44,7 @@ const masq_command_spec *masq_command_spec_of(masq_command command)
 #define V MASQ_OPTION_VALUE
 #define R MASQ_OPTION_REPEATABLE
 #define SCAN MASQ_IN_SCAN
+#define WINDOWED (MASQ_IN_SCAN | MASQ_IN_QUERY)
 #define PUBLISHING (MASQ_IN_SCAN | MASQ_IN_PUBLISH)
 #define MAIN MASQ_GROUP_MAIN
 #define PUB MASQ_GROUP_PUBLISH
@@ -54,7 +57,7 @@ static const char passed_on[] = "accepted as masq scan takes it, so that one\n"
                                 "set of options serves both; no effect here";
 
 const masq_option_spec masq_option_table[] = {
-    {OPT_PROFILE, 0, "profile", V, SCAN, MAIN, "notebook|default",
+    {OPT_PROFILE, 0, "profile", V, WINDOWED, MAIN, "notebook|default",
      "semantics (default: default)\n"
      "notebook: exactly the Sentinel notebook's results\n"
      "default: also the knowledge base's names and\n"
@@ -158,13 +161,13 @@ const masq_option_spec masq_option_table[] = {
      "no process-creation event read is a result\n"
      "(exit 0), not an error (exit 1)",
      0, NULL},
-    {OPT_SINCE, 0, "since", V, SCAN, MAIN, "TIME",
+    {OPT_SINCE, 0, "since", V, WINDOWED, MAIN, "TIME",
      "only events at TIME or later by TimeGenerated\n"
      "(2024-06-03T10:00:00Z or 2024-06-03)",
      0, NULL},
-    {OPT_UNTIL, 0, "until", V, SCAN, MAIN, "TIME",
+    {OPT_UNTIL, 0, "until", V, WINDOWED, MAIN, "TIME",
      "only events before TIME: [since, until)", 0, NULL},
-    {OPT_LAST, 0, "last", V, SCAN, MAIN, "DURATION",
+    {OPT_LAST, 0, "last", V, WINDOWED, MAIN, "DURATION",
      "only events of the last DURATION before now\n"
      "(1d, 12h, 30m, 2w): the notebook's window is\n"
      "--last 1d",
@@ -202,6 +205,23 @@ const masq_option_spec masq_option_table[] = {
      "are split by suspicious name, and the N slices\n"
      "together give the unsharded result",
      0, NULL},
+    {OPT_WORKSPACE, 0, "workspace", V, WINDOWED, MAIN, "ID",
+     "also read the names of a Log Analytics\n"
+     "workspace (its id) through the Logs Query API:\n"
+     "counted there by one KQL query (masq query\n"
+     "prints it), for --since/--until or --last\n"
+     "(default: the last day); needs Log Analytics\n"
+     "Reader, AZURE_TENANT_ID, AZURE_CLIENT_ID and\n"
+     "AZURE_CLIENT_SECRET or --managed-identity",
+     MASQ_IN_QUERY, "the workspace id (a GUID)"},
+    {OPT_QUERY_ENDPOINT, 0, "query-endpoint", V, SCAN, MAIN, "URL",
+     "the Logs Query API (https://api.loganalytics.\n"
+     "azure.com; other clouds)",
+     0, NULL},
+    {OPT_QUERY_MAX_ROWS, 0, "query-max-rows", V, WINDOWED, MAIN, "N",
+     "rows one answer may hold before its window is\n"
+     "split in two and asked again (499999, the most)",
+     0, NULL},
 
     {OPT_PUBLISH, 0, "publish", V, PUBLISHING, PUB, "logs-ingestion|data-collector",
      "send the anomalies to Log Analytics; the Data\n"
@@ -219,8 +239,8 @@ const masq_option_spec masq_option_table[] = {
      "(Custom-MasqueradingProcessNameResult)",
      0, NULL},
     {OPT_MANAGED_IDENTITY, 0, "managed-identity", F, PUBLISHING, PUB, NULL,
-     "logs-ingestion: a token from the managed\n"
-     "identity (IMDS), not AZURE_CLIENT_SECRET",
+     "logs-ingestion and --workspace: a token from the\n"
+     "managed identity (IMDS), not AZURE_CLIENT_SECRET",
      0, NULL},
     {OPT_TOKEN_AUDIENCE, 0, "token-audience", V, PUBLISHING, PUB, "URL",
      "https://monitor.azure.com (.us, .cn: other clouds)", 0, NULL},
@@ -245,7 +265,9 @@ const masq_option_spec masq_option_table[] = {
     {OPT_PUBLISH_DEMO, 0, "publish-demo", F, PUBLISHING, PUB, NULL,
      "publish anomalies of the demo events too", MASQ_IN_PUBLISH, passed_on},
     {OPT_DRY_RUN, 0, "dry-run", F, PUBLISHING, PUB, NULL,
-     "print the requests, secrets redacted, to stderr", MASQ_IN_PUBLISH,
+     "print the requests, secrets redacted, to stderr\n"
+     "(with --workspace: its query, sending nothing)",
+     MASQ_IN_PUBLISH,
      "print the requests, secrets redacted, to stdout"},
     {OPT_PUBLISH_TIMEOUT, 0, "publish-timeout", V, PUBLISHING, PUB, "SECONDS",
      "per request (30)", 0, NULL},

@@ -15,6 +15,7 @@ typedef enum masq_command {
     MASQ_COMMAND_PUBLISH, /* send the spooled batches */
     MASQ_COMMAND_MERGE,   /* combine name tables */
     MASQ_COMMAND_BASELINE, /* show, prune or export a --baseline store */
+    MASQ_COMMAND_QUERY,    /* print the KQL of scan --workspace */
 } masq_command;
 
 /* A set of commands, one bit each. */
@@ -27,7 +28,8 @@ typedef enum masq_command {
 #define MASQ_IN_PUBLISH MASQ_IN(MASQ_COMMAND_PUBLISH)
 #define MASQ_IN_MERGE MASQ_IN(MASQ_COMMAND_MERGE)
 #define MASQ_IN_BASELINE MASQ_IN(MASQ_COMMAND_BASELINE)
-#define MASQ_IN_ALL 0xffu
+#define MASQ_IN_QUERY MASQ_IN(MASQ_COMMAND_QUERY)
+#define MASQ_IN_ALL 0x1ffu
 
 /* What follows the options. */
 typedef enum masq_operands {
@@ -90,6 +92,9 @@ typedef enum masq_option_id {
     OPT_LAST,
     OPT_EMIT_NAMES,
     OPT_SHARD,
+    OPT_WORKSPACE,
+    OPT_QUERY_ENDPOINT,
+    OPT_QUERY_MAX_ROWS,
     OPT_BASELINE,
     OPT_BASELINE_DAYS,
     OPT_BASELINE_DECAY,

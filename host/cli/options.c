@@ -271,6 +271,20 @@ static masq_status take_value(masq_option_id id, const char *value, masq_options
         }
         options->retain_days = (int)number;
         return MASQ_OK;
+    case OPT_WORKSPACE:
+        config->workspace.id = value;
+        return MASQ_OK;
+    case OPT_QUERY_ENDPOINT:
+        config->workspace.endpoint = value;
+        return MASQ_OK;
+    case OPT_QUERY_MAX_ROWS:
+        MASQ_TRY(parse_unsigned("--query-max-rows", value, MASQ_QUERY_DEFAULT_MAX_ROWS, &number));
+        if (number == 0) {
+            masq_error("--query-max-rows: at least 1");
+            return MASQ_ERR_USAGE;
+        }
+        config->workspace.max_rows = number;
+        return MASQ_OK;
     case OPT_SINCE:
         options->since_given = true;
         return parse_time("--since", value, &config->since_ms);
@@ -401,6 +415,7 @@ static bool take_flag(masq_option_id id, masq_options *options)
         break;
     case OPT_MANAGED_IDENTITY:
         options->publish.managed_identity = true;
+        options->config.workspace.managed_identity = true;
         break;
     case OPT_PUBLISH_DEMO:
         options->publish.publish_demo = true;
@@ -477,7 +492,7 @@ masq_status masq_options_parse(int argc, char **argv, masq_options *options)
         options->command = MASQ_COMMAND_VERSION;
         return MASQ_OK;
     } else if (argc >= 2 && strcmp(argv[1], "--help") != 0 && strcmp(argv[1], "-h") != 0) {
-        masq_error("a command comes first: masq scan|demo|merge|baseline|devices|publish|help "
+        masq_error("a command comes first: masq scan|demo|merge|baseline|query|devices|publish|help "
                    "(try 'masq --help')");
         return MASQ_ERR_USAGE;
     }
@@ -525,8 +540,17 @@ masq_status masq_options_parse(int argc, char **argv, masq_options *options)
     }
     MASQ_TRY(take_operands(options, spec, argv + optind, (size_t)(argc - optind)));
     masq_config *config = &options->config;
-    if (options->command == MASQ_COMMAND_SCAN && config->path_count == 0 && !config->demo) {
-        masq_error("masq scan needs input: PATH ..., '-' for stdin, or --demo");
+    if (options->command == MASQ_COMMAND_SCAN && config->path_count == 0 && !config->demo &&
+        config->workspace.id == NULL) {
+        masq_error("masq scan needs input: PATH ..., '-' for stdin, --workspace ID or --demo");
+        return MASQ_ERR_USAGE;
+    }
+    if (options->command == MASQ_COMMAND_QUERY && config->workspace.id == NULL) {
+        masq_error("masq query needs --workspace ID: the query is for that workspace");
+        return MASQ_ERR_USAGE;
+    }
+    if (config->workspace.id != NULL && config->baseline_path != NULL) {
+        masq_error("--workspace reads one table of the window: not with --baseline (yet)");
         return MASQ_ERR_USAGE;
     }
     if (options->command == MASQ_COMMAND_BASELINE &&

@@ -101,6 +101,15 @@ static const char baseline_head[] =
     "older than the newest day's last N. export: the merged history as one name\n"
     "table, for --schema names, masq merge and the Spark job.\n";
 
+static const char query_head[] =
+    "usage: masq query --workspace ID [--profile P] [--since T] [--until T | --last D]\n"
+    "\n"
+    "Prints the KQL query 'masq scan --workspace ID' sends to the Logs Query API\n"
+    "with the same options, for its first request (a window too large for one\n"
+    "answer is split in halves, each with its own bounds): the process starts of\n"
+    "the window summarized into rows of raw values, their counts and their first\n"
+    "and last times. Run it in the portal to see what masq reads. Sends nothing.\n";
+
 /* The prose around a command's options. */
 static void texts_of(masq_command command, const char **head, const char **tail)
 {
@@ -120,6 +129,9 @@ static void texts_of(masq_command command, const char **head, const char **tail)
         break;
     case MASQ_COMMAND_DEVICES:
         *head = devices_head;
+        break;
+    case MASQ_COMMAND_QUERY:
+        *head = query_head;
         break;
     case MASQ_COMMAND_PUBLISH:
         *head = publish_head, *tail = publish_tail;

@@ -41,6 +41,12 @@ static bool sha256_of(const char *hashes, char out[65])
 
 masq_status masq_ingest_event(masq_ingest *ingest, const masq_event *event)
 {
+    return masq_ingest_events(ingest, event, 1, NULL);
+}
+
+masq_status masq_ingest_events(masq_ingest *ingest, const masq_event *event, uint64_t n,
+                               const char *last_time)
+{
     /* TimeGenerated, read once: timed when it is there and readable. */
     int64_t when = MASQ_TIME_NONE;
     bool timed = event->time_generated != NULL && masq_time_parse(event->time_generated, &when) == 0;
@@ -71,9 +77,9 @@ masq_status masq_ingest_event(masq_ingest *ingest, const masq_event *event)
     if (ingest->since_ms != MASQ_TIME_NONE || ingest->until_ms != MASQ_TIME_NONE) {
         if (!timed || (ingest->since_ms != MASQ_TIME_NONE && when < ingest->since_ms) ||
             (ingest->until_ms != MASQ_TIME_NONE && when >= ingest->until_ms)) {
-            ingest->stats.outside_window++;
+            ingest->stats.outside_window += n;
             if (unreadable_time)
-                ingest->stats.unreadable_times++;
+                ingest->stats.unreadable_times += n;
             return MASQ_OK;
         }
     }
@@ -81,7 +87,7 @@ masq_status masq_ingest_event(masq_ingest *ingest, const masq_event *event)
     if (process == NULL && event->new_process_name != NULL)
         process = masq_path_file_name(event->new_process_name);
     if (process == NULL) {
-        ingest->stats.unnamed_events++;
+        ingest->stats.unnamed_events += n;
         return MASQ_OK;
     }
     char *lowered;
@@ -122,9 +128,15 @@ masq_status masq_ingest_event(masq_ingest *ingest, const masq_event *event)
                               event->sensor, event->demo,
                               sha256_of(event->hashes, sha256) ? sha256 : NULL};
     if (unreadable_time)
-        ingest->stats.unreadable_times++;
+        ingest->stats.unreadable_times += n;
     masq_status status;
-    if (ingest->shared) {
+    if (n != 1) {
+        /* Rows already summarized (a query's answer): one row, n sightings. */
+        int64_t last = sighting.time_ms;
+        if (last_time != NULL && timed && masq_time_parse(last_time, &last) != 0)
+            last = sighting.time_ms;
+        status = masq_name_table_add_many(ingest->names, &sighting, n, last, NULL);
+    } else if (ingest->shared) {
         status = masq_ingest_batch_add(ingest, &sighting);
     } else {
         status = masq_ingest_count(ingest, &sighting);
@@ -132,9 +144,9 @@ masq_status masq_ingest_event(masq_ingest *ingest, const masq_event *event)
     free(lowered);
     free(original);
     if (status == MASQ_OK) {
-        ingest->stats.events++;
+        ingest->stats.events += n;
         if (event->demo)
-            ingest->stats.demo_events++;
+            ingest->stats.demo_events += n;
     }
     return status;
 }

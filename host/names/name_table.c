@@ -327,14 +327,14 @@ masq_status masq_name_table_sort(masq_name_table *table)
 
 /* One sighting into an evidence: its time, sensor and context. */
 static masq_status evidence_add(masq_name_table *table, masq_evidence *evidence,
-                                const masq_sighting *s)
+                                const masq_sighting *s, uint64_t n, int64_t last_ms)
 {
-    widen(&evidence->first_seen_ms, &evidence->last_seen_ms, s->time_ms, s->time_ms);
+    widen(&evidence->first_seen_ms, &evidence->last_seen_ms, s->time_ms, last_ms);
     evidence->sensors |= s->sensor;
-    MASQ_TRY(masq_text_set_add(table, &evidence->paths, s->path, NULL, 1, NULL));
-    MASQ_TRY(masq_text_set_add(table, &evidence->computers, s->computer, NULL, 1, NULL));
-    MASQ_TRY(masq_text_set_add(table, &evidence->users, s->user, NULL, 1, NULL));
-    return masq_text_set_add(table, &evidence->parents, s->parent, NULL, 1, NULL);
+    MASQ_TRY(masq_text_set_add(table, &evidence->paths, s->path, NULL, n, NULL));
+    MASQ_TRY(masq_text_set_add(table, &evidence->computers, s->computer, NULL, n, NULL));
+    MASQ_TRY(masq_text_set_add(table, &evidence->users, s->user, NULL, n, NULL));
+    return masq_text_set_add(table, &evidence->parents, s->parent, NULL, n, NULL);
 }
 
 /* One sighting less of a value, found by its hash; of the set's `more` when
@@ -377,30 +377,38 @@ masq_status masq_name_table_uncount(masq_name_table *table, size_t index, uint32
     return MASQ_OK;
 }
 
-masq_status masq_name_table_add(masq_name_table *table, const masq_sighting *sighting,
-                                size_t *added)
+masq_status masq_name_table_add_many(masq_name_table *table, const masq_sighting *sighting,
+                                     uint64_t n, int64_t last_ms, size_t *added)
 {
+    if (n == 0)
+        return MASQ_OK;
     size_t index;
     MASQ_TRY(intern(table, sighting->process, sighting->process_length, &index));
     if (added != NULL)
         *added = index;
     masq_name *name = &table->names[index];
     if (sighting->demo)
-        name->demo_count = saturating_add(name->demo_count, 1);
+        name->demo_count = saturating_add(name->demo_count, n);
     else
-        name->user_count = saturating_add(name->user_count, 1);
-    MASQ_TRY(evidence_add(table, &name->all, sighting));
+        name->user_count = saturating_add(name->user_count, n);
+    MASQ_TRY(evidence_add(table, &name->all, sighting, n, last_ms));
     masq_evidence *evidence;
-    MASQ_TRY(masq_text_set_add(table, &name->originals, sighting->original, NULL, 1, &evidence));
+    MASQ_TRY(masq_text_set_add(table, &name->originals, sighting->original, NULL, n, &evidence));
     if (evidence != NULL)
-        MASQ_TRY(evidence_add(table, evidence, sighting));
-    MASQ_TRY(masq_text_set_add(table, &name->sha256s, sighting->sha256, NULL, 1, NULL));
+        MASQ_TRY(evidence_add(table, evidence, sighting, n, last_ms));
+    MASQ_TRY(masq_text_set_add(table, &name->sha256s, sighting->sha256, NULL, n, NULL));
     if (sighting->path != NULL) {
         char folder[1024];
         masq_folder_of(sighting->path, folder, sizeof folder);
-        MASQ_TRY(masq_text_set_add(table, &name->folders, folder, masq_folder_rank, 1, &evidence));
+        MASQ_TRY(masq_text_set_add(table, &name->folders, folder, masq_folder_rank, n, &evidence));
         if (evidence != NULL)
-            MASQ_TRY(evidence_add(table, evidence, sighting));
+            MASQ_TRY(evidence_add(table, evidence, sighting, n, last_ms));
     }
     return MASQ_OK;
+}
+
+masq_status masq_name_table_add(masq_name_table *table, const masq_sighting *sighting,
+                                size_t *added)
+{
+    return masq_name_table_add_many(table, sighting, 1, sighting->time_ms, added);
 }

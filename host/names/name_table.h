@@ -113,6 +113,12 @@ void masq_name_table_free(masq_name_table *table);
 masq_status masq_name_table_add(masq_name_table *table, const masq_sighting *sighting,
                                 size_t *index);
 
+/* Count n sightings alike but for their times, the first at sighting->time_ms
+ * and the last at last_ms (a row of a summarized query): the same table as n
+ * calls of masq_name_table_add. */
+masq_status masq_name_table_add_many(masq_name_table *table, const masq_sighting *sighting,
+                                     uint64_t n, int64_t last_ms, size_t *index);
+
 /* Take one sighting of name `index` out of its counts again (a twin: the same
  * process start logged by another sensor): the name's count and those of its
  * path, computer and folder (by their masq_text_hash) drop by one, never to 0. */
