@@ -60,16 +60,16 @@ def f32(value):
     return struct.unpack("f", struct.pack("f", value))[0]
 
 
-def make_tree(work, events, seed):
+def make_tree(work, events, names, seed):
     """The export tree for a size, reused when it is already there."""
-    root = os.path.join(work, "export-%d-s%d" % (events, seed))
+    root = os.path.join(work, "export-%d-n%d-s%d" % (events, names, seed))
     stamp = os.path.join(root, ".complete")
     if os.path.exists(stamp):
         return root
     shutil.rmtree(root, ignore_errors=True)
     say("writing %d events into %s" % (events, root))
     subprocess.run([sys.executable, os.path.join(REPO, "tools", "gen_export.py"),
-                    "--events", str(events), "--names", str(max(1000, events // 10)),
+                    "--events", str(events), "--names", str(names),
                     "--seed", str(seed), "--duplicate-fraction", "0", "--out", root],
                    check=True, stdout=subprocess.DEVNULL)
     open(stamp, "w").close()
@@ -139,6 +139,9 @@ def main():
     parser.add_argument("--notebook-max", type=int, default=10**7,
                         help="run the notebook only up to this many events")
     parser.add_argument("--skip-spark-job", action="store_true")
+    parser.add_argument("--names", type=int, default=10000,
+                        help="distinct process names of each tree (a fleet's day has 10^4 to "
+                             "10^5; the notebook's crossJoin grows with their square)")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--threads", type=int, default=bench_env.usable_cpus())
     parser.add_argument("--spark-master", default="local[2]")
@@ -159,7 +162,7 @@ def main():
     figures, mismatches = [], 0
     try:
         for events in [int(s) for s in args.sizes.split(",")]:
-            root = make_tree(work, events, args.seed)
+            root = make_tree(work, events, min(args.names, events), args.seed)
             size = sum(os.path.getsize(f) for f in tree_files(root))
             row = {"events": events, "tree_bytes": size}
             row["masq"], masq_pairs = run_masq(masq, root, args.threads, work)
@@ -197,7 +200,7 @@ def main():
     document = {"benchmark": "seed_job", "machine": {
         "cpu": bench_env.cpu_model(), "cpus": bench_env.usable_cpus(),
         "system": platform.platform(), "load": os.getloadavg()[0]},
-        "commit": commit, "dirty": dirty, "seed": args.seed, "threads": args.threads,
+        "commit": commit, "dirty": dirty, "seed": args.seed, "names": args.names, "threads": args.threads,
         "spark_master": args.spark_master, "spark_session_seconds": round(session_seconds, 1),
         "sizes": figures}
     print(json.dumps(document))
