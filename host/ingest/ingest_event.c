@@ -117,10 +117,19 @@ masq_status masq_ingest_event(masq_ingest *ingest, const masq_event *event)
             original[original_length - 4] = '\0';
     }
     char sha256[65];
-    masq_sighting sighting = {lowered, lowered_length, event->new_process_name, event->computer,
-                              original, who, event->parent, timed ? when : MASQ_TIME_NONE,
-                              event->sensor, event->demo,
-                              sha256_of(event->hashes, sha256) ? sha256 : NULL};
+    masq_sighting sighting = {.process = lowered,
+                              .process_length = lowered_length,
+                              .path = event->new_process_name,
+                              .computer = event->computer,
+                              .original = original,
+                              .user = who,
+                              .parent = event->parent,
+                              .time_ms = timed ? when : MASQ_TIME_NONE,
+                              .sensor = event->sensor,
+                              .demo = event->demo,
+                              .sha256 = sha256_of(event->hashes, sha256) ? sha256 : NULL};
+    char folder[1024];
+    masq_sighting_prepare(&sighting, folder, sizeof folder); /* here, not under a lock */
     if (unreadable_time)
         ingest->stats.unreadable_times++;
     masq_status status;

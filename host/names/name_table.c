@@ -62,10 +62,11 @@ void masq_name_table_free(masq_name_table *table)
     masq_name_table_init(table);
 }
 
-static size_t find_slot(const masq_name_table *table, const char *text, size_t length)
+static size_t find_hashed(const masq_name_table *table, const char *text, size_t length,
+                          uint64_t hash)
 {
     size_t mask = table->slot_count - 1;
-    size_t slot = (size_t)hash_bytes(text, length) & mask;
+    size_t slot = (size_t)hash & mask;
     for (;;) {
         uint32_t entry = table->slots[slot];
         if (entry == 0)
@@ -75,6 +76,11 @@ static size_t find_slot(const masq_name_table *table, const char *text, size_t l
             return slot;
         slot = (slot + 1) & mask;
     }
+}
+
+static size_t find_slot(const masq_name_table *table, const char *text, size_t length)
+{
+    return find_hashed(table, text, length, hash_bytes(text, length));
 }
 
 static int rehash(masq_name_table *table, size_t slot_count)
@@ -150,17 +156,32 @@ static void entry_free(masq_text_entry *entry)
     }
 }
 
-masq_status masq_text_set_add(masq_name_table *table, masq_text_set *set, const char *text,
-                              unsigned (*rank_of)(const char *), uint64_t count,
-                              masq_evidence **evidence)
+/* A value on its way into several sets (a sighting's path goes to the name's
+ * and to its folder's and original name's evidence): once one set has it,
+ * its copy in the string pool is known, and the next sets compare pointers
+ * (the pool holds one copy of each string), not bytes. */
+typedef struct set_value {
+    const char *text;
+    uint32_t hash;
+    const char *pooled; /* the pool's copy, or NULL while not known */
+} set_value;
+
+/* masq_text_set_add with the value's masq_text_hash already known. */
+static masq_status value_add(masq_name_table *table, masq_text_set *set, set_value *value,
+                             unsigned (*rank_of)(const char *), uint64_t count,
+                             masq_evidence **evidence)
 {
     if (evidence != NULL)
         *evidence = NULL;
+    const char *text = value->text;
+    uint32_t hash = value->hash;
     if (text == NULL || text[0] == '\0' || count == 0)
         return MASQ_OK;
-    uint32_t hash = masq_text_hash(text);
     for (uint32_t i = 0; (set->signature >> (hash & 63)) & 1 && i < set->count; i++)
-        if (set->entries[i].hash == hash && strcmp(set->entries[i].text, text) == 0) {
+        if (set->entries[i].hash == hash &&
+            (value->pooled != NULL ? set->entries[i].text == value->pooled
+                                   : strcmp(set->entries[i].text, text) == 0)) {
+            value->pooled = set->entries[i].text;
             /* Saturating: a count past 2^64 stays at the top, never wraps. */
             uint64_t *c = &set->entries[i].count;
             *c = *c > UINT64_MAX - count ? UINT64_MAX : *c + count;
@@ -189,9 +210,11 @@ masq_status masq_text_set_add(masq_name_table *table, masq_text_set *set, const 
         set->entries = grown;
         set->capacity = capacity;
     }
-    const char *copy = masq_string_pool_intern(&table->strings, text, hash);
+    const char *copy =
+        value->pooled != NULL ? value->pooled : masq_string_pool_intern(&table->strings, text, hash);
     if (copy == NULL)
         return MASQ_ERR_NOMEM;
+    value->pooled = copy;
     masq_evidence *kept = NULL;
     if (set->with_evidence) {
         kept = malloc(sizeof *kept);
@@ -217,13 +240,30 @@ masq_status masq_text_set_add(masq_name_table *table, masq_text_set *set, const 
     return MASQ_OK;
 }
 
-static masq_status intern(masq_name_table *table, const char *text, size_t length, size_t *index)
+static masq_status set_add(masq_name_table *table, masq_text_set *set, const char *text,
+                           uint32_t hash, unsigned (*rank_of)(const char *), uint64_t count,
+                           masq_evidence **evidence)
+{
+    set_value value = {text, hash, NULL};
+    return value_add(table, set, &value, rank_of, count, evidence);
+}
+
+masq_status masq_text_set_add(masq_name_table *table, masq_text_set *set, const char *text,
+                              unsigned (*rank_of)(const char *), uint64_t count,
+                              masq_evidence **evidence)
+{
+    uint32_t hash = text != NULL ? masq_text_hash(text) : 0;
+    return set_add(table, set, text, hash, rank_of, count, evidence);
+}
+
+static masq_status intern_hashed(masq_name_table *table, const char *text, size_t length,
+                                 uint64_t hash, size_t *index)
 {
     if ((table->count + 1) * 2 > table->slot_count) {
         if (rehash(table, table->slot_count ? table->slot_count * 2 : 1024) != 0)
             return MASQ_ERR_NOMEM;
     }
-    size_t slot = find_slot(table, text, length);
+    size_t slot = find_hashed(table, text, length, hash);
     if (table->slots[slot] != 0) {
         *index = table->slots[slot] - 1;
         return MASQ_OK;
@@ -248,6 +288,11 @@ static masq_status intern(masq_name_table *table, const char *text, size_t lengt
     return MASQ_OK;
 }
 
+static masq_status intern(masq_name_table *table, const char *text, size_t length, size_t *index)
+{
+    return intern_hashed(table, text, length, hash_bytes(text, length), index);
+}
+
 masq_status masq_name_table_intern(masq_name_table *table, const char *text, size_t length,
                                    size_t *index)
 {
@@ -259,8 +304,8 @@ static masq_status merge_set(masq_name_table *table, masq_text_set *dst, const m
     for (uint32_t i = 0; i < src->count; i++) {
         const masq_text_entry *from = &src->entries[i];
         masq_evidence *evidence;
-        MASQ_TRY(masq_text_set_add(table, dst, from->text, dst->ranked ? masq_folder_rank : NULL,
-                                   from->count, &evidence));
+        MASQ_TRY(set_add(table, dst, from->text, from->hash, dst->ranked ? masq_folder_rank : NULL,
+                         from->count, &evidence));
         if (evidence != NULL && from->evidence != NULL)
             MASQ_TRY(masq_evidence_merge(table, evidence, from->evidence));
     }
@@ -326,15 +371,43 @@ masq_status masq_name_table_sort(masq_name_table *table)
 }
 
 /* One sighting into an evidence: its time, sensor and context. */
+/* The values of one sighting that go into an evidence. */
+typedef struct evidence_values {
+    set_value path, computer, user, parent;
+} evidence_values;
+
 static masq_status evidence_add(masq_name_table *table, masq_evidence *evidence,
-                                const masq_sighting *s)
+                                const masq_sighting *s, evidence_values *v)
 {
     widen(&evidence->first_seen_ms, &evidence->last_seen_ms, s->time_ms, s->time_ms);
     evidence->sensors |= s->sensor;
-    MASQ_TRY(masq_text_set_add(table, &evidence->paths, s->path, NULL, 1, NULL));
-    MASQ_TRY(masq_text_set_add(table, &evidence->computers, s->computer, NULL, 1, NULL));
-    MASQ_TRY(masq_text_set_add(table, &evidence->users, s->user, NULL, 1, NULL));
-    return masq_text_set_add(table, &evidence->parents, s->parent, NULL, 1, NULL);
+    MASQ_TRY(value_add(table, &evidence->paths, &v->path, NULL, 1, NULL));
+    MASQ_TRY(value_add(table, &evidence->computers, &v->computer, NULL, 1, NULL));
+    MASQ_TRY(value_add(table, &evidence->users, &v->user, NULL, 1, NULL));
+    return value_add(table, &evidence->parents, &v->parent, NULL, 1, NULL);
+}
+
+static uint32_t hash_or_0(const char *text)
+{
+    return text != NULL ? masq_text_hash(text) : 0;
+}
+
+void masq_sighting_prepare(masq_sighting *s, char *folder, size_t size)
+{
+    s->folder = NULL;
+    if (s->path != NULL) {
+        masq_folder_of(s->path, folder, size);
+        s->folder = folder;
+    }
+    s->process_hash = hash_bytes(s->process, s->process_length);
+    s->path_hash = hash_or_0(s->path);
+    s->computer_hash = hash_or_0(s->computer);
+    s->original_hash = hash_or_0(s->original);
+    s->user_hash = hash_or_0(s->user);
+    s->parent_hash = hash_or_0(s->parent);
+    s->sha256_hash = hash_or_0(s->sha256);
+    s->folder_hash = hash_or_0(s->folder);
+    s->prepared = true;
 }
 
 /* One sighting less of a value, found by its hash; of the set's `more` when
@@ -377,11 +450,20 @@ masq_status masq_name_table_uncount(masq_name_table *table, size_t index, uint32
     return MASQ_OK;
 }
 
-masq_status masq_name_table_add(masq_name_table *table, const masq_sighting *sighting,
+masq_status masq_name_table_add(masq_name_table *table, const masq_sighting *unprepared,
                                 size_t *added)
 {
+    masq_sighting prepared;
+    char folder[1024];
+    const masq_sighting *sighting = unprepared;
+    if (!unprepared->prepared) {
+        prepared = *unprepared;
+        masq_sighting_prepare(&prepared, folder, sizeof folder);
+        sighting = &prepared;
+    }
     size_t index;
-    MASQ_TRY(intern(table, sighting->process, sighting->process_length, &index));
+    MASQ_TRY(intern_hashed(table, sighting->process, sighting->process_length,
+                           sighting->process_hash, &index));
     if (added != NULL)
         *added = index;
     masq_name *name = &table->names[index];
@@ -389,18 +471,23 @@ masq_status masq_name_table_add(masq_name_table *table, const masq_sighting *sig
         name->demo_count = saturating_add(name->demo_count, 1);
     else
         name->user_count = saturating_add(name->user_count, 1);
-    MASQ_TRY(evidence_add(table, &name->all, sighting));
+    evidence_values values = {{sighting->path, sighting->path_hash, NULL},
+                              {sighting->computer, sighting->computer_hash, NULL},
+                              {sighting->user, sighting->user_hash, NULL},
+                              {sighting->parent, sighting->parent_hash, NULL}};
+    MASQ_TRY(evidence_add(table, &name->all, sighting, &values));
     masq_evidence *evidence;
-    MASQ_TRY(masq_text_set_add(table, &name->originals, sighting->original, NULL, 1, &evidence));
+    MASQ_TRY(set_add(table, &name->originals, sighting->original, sighting->original_hash, NULL,
+                     1, &evidence));
     if (evidence != NULL)
-        MASQ_TRY(evidence_add(table, evidence, sighting));
-    MASQ_TRY(masq_text_set_add(table, &name->sha256s, sighting->sha256, NULL, 1, NULL));
-    if (sighting->path != NULL) {
-        char folder[1024];
-        masq_folder_of(sighting->path, folder, sizeof folder);
-        MASQ_TRY(masq_text_set_add(table, &name->folders, folder, masq_folder_rank, 1, &evidence));
+        MASQ_TRY(evidence_add(table, evidence, sighting, &values));
+    MASQ_TRY(set_add(table, &name->sha256s, sighting->sha256, sighting->sha256_hash, NULL, 1,
+                     NULL));
+    if (sighting->folder != NULL) {
+        MASQ_TRY(set_add(table, &name->folders, sighting->folder, sighting->folder_hash,
+                         masq_folder_rank, 1, &evidence));
         if (evidence != NULL)
-            MASQ_TRY(evidence_add(table, evidence, sighting));
+            MASQ_TRY(evidence_add(table, evidence, sighting, &values));
     }
     return MASQ_OK;
 }

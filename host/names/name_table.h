@@ -94,7 +94,18 @@ typedef struct masq_sighting {
     uint32_t sensor; /* one MASQ_SENSOR_* bit, or 0 */
     bool demo;
     const char *sha256; /* the image's SHA-256, 64 lower-case hex digits, or NULL */
+    /* Set by masq_sighting_prepare: a reader hashes a sighting and finds its
+     * folder before it takes the shared table's lock, so that the time under
+     * the lock is only the lookups. Left zero, the table works them out. */
+    const char *folder; /* masq_folder_of(path) */
+    bool prepared;
+    uint64_t process_hash; /* as the name index hashes it */
+    uint32_t path_hash, computer_hash, original_hash, user_hash, parent_hash, sha256_hash,
+        folder_hash; /* masq_text_hash of each */
 } masq_sighting;
+
+/* Fill a sighting's folder (into folder, of size bytes) and hashes. */
+void masq_sighting_prepare(masq_sighting *sighting, char *folder, size_t size);
 
 typedef struct masq_name_table {
     masq_name *names;
