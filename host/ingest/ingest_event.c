@@ -84,17 +84,19 @@ masq_status masq_ingest_event(masq_ingest *ingest, const masq_event *event)
         ingest->stats.unnamed_events++;
         return MASQ_OK;
     }
+    char lowered_here[256]; /* most names: no allocation */
     char *lowered;
     size_t lowered_length;
-    masq_unicode_result result =
-        masq_unicode_lower(process, strlen(process), &lowered, &lowered_length);
+    masq_unicode_result result = masq_unicode_lower_into(
+        process, strlen(process), lowered_here, sizeof lowered_here, &lowered, &lowered_length);
     if (result == MASQ_UNICODE_NOMEM)
         return MASQ_ERR_NOMEM;
     if (result == MASQ_UNICODE_INVALID)
         return masq_ingest_bad_line(ingest, "process name is not valid UTF-8");
     if (event->new_process_name != NULL &&
         masq_unicode_decode(event->new_process_name, strlen(event->new_process_name), NULL) < 0) {
-        free(lowered);
+        if (lowered != lowered_here)
+            free(lowered);
         return masq_ingest_bad_line(ingest, "NewProcessName is not valid UTF-8");
     }
     /* The PE original file name, compared case-insensitively; Sysmon reports
@@ -109,7 +111,8 @@ masq_status masq_ingest_event(masq_ingest *ingest, const masq_event *event)
     if (claimed != NULL && claimed[0] != '\0') {
         result = masq_unicode_lower(claimed, strlen(claimed), &original, &original_length);
         if (result == MASQ_UNICODE_NOMEM) {
-            free(lowered);
+            if (lowered != lowered_here)
+                free(lowered);
             return MASQ_ERR_NOMEM;
         }
         if (result == MASQ_UNICODE_OK && original_length > 4 &&
@@ -138,7 +141,8 @@ masq_status masq_ingest_event(masq_ingest *ingest, const masq_event *event)
     } else {
         status = masq_ingest_count(ingest, &sighting);
     }
-    free(lowered);
+    if (lowered != lowered_here)
+        free(lowered);
     free(original);
     if (status == MASQ_OK) {
         ingest->stats.events++;
