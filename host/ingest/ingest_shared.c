@@ -79,6 +79,13 @@ masq_status masq_ingest_batch_flush(masq_ingest *ingest)
     masq_status status = MASQ_OK;
     pthread_mutex_lock(&ingest->shared->table_lock);
     for (size_t i = 0; i < b->count && status == MASQ_OK; i++) {
+        if (ingest->days == NULL) /* what the adds a few items on will read */
+            for (int step = 0; step < 3; step++) {
+                size_t ahead = i + (size_t)(3 - step) * 4;
+                if (ahead < b->count)
+                    masq_name_table_prefetch(ingest->names, b->items[ahead].hashes.process_hash,
+                                             step);
+            }
         const batch_item *item = &b->items[i];
         masq_sighting s = item->hashes;
         s.process = at(b, item->process);

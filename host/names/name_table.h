@@ -116,6 +116,14 @@ typedef struct masq_name_table {
     masq_string_pool strings; /* the context sets' strings */
 } masq_name_table;
 
+/* Ask the memory for what a later masq_name_table_add of a prepared sighting
+ * (its process_hash) will read. The table is larger than the caches and a
+ * sighting lands on a random name, so an add mostly waits for memory; a batch
+ * of adds asks a few sightings ahead, in steps, each step reading what the one
+ * before brought in: 0 the index slot, 1 the name, 2 its sets' entries. Only a
+ * hint: the adds and their results are the same without it. */
+void masq_name_table_prefetch(const masq_name_table *table, uint64_t process_hash, int step);
+
 void masq_name_table_init(masq_name_table *table);
 void masq_name_table_free(masq_name_table *table);
 
