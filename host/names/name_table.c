@@ -122,11 +122,24 @@ void masq_text_set_order(const masq_text_set *set, uint32_t *order)
     }
 }
 
-/* The order in which a full set keeps values: rank, then bytes. */
-static int kept_order(uint32_t rank_a, const char *a, uint32_t rank_b, const char *b)
+uint64_t masq_text_prefix(const char *text)
+{
+    uint64_t prefix = 0;
+    int i = 0;
+    for (; i < 8 && text[i] != '\0'; i++)
+        prefix = prefix << 8 | (unsigned char)text[i];
+    return i == 0 ? 0 : prefix << (8 * (8 - i));
+}
+
+/* The order in which a full set keeps values: rank, then bytes (the prefixes
+ * first, as strcmp would find them). */
+static int kept_order(uint32_t rank_a, uint64_t prefix_a, const char *a, uint32_t rank_b,
+                      uint64_t prefix_b, const char *b)
 {
     if (rank_a != rank_b)
         return rank_a < rank_b ? -1 : 1;
+    if (prefix_a != prefix_b)
+        return prefix_a < prefix_b ? -1 : 1;
     return strcmp(a, b);
 }
 
@@ -142,8 +155,9 @@ static void find_largest(masq_text_set *set)
 {
     set->largest = 0;
     for (uint32_t i = 1; i < set->count; i++)
-        if (kept_order(set->entries[i].rank, set->entries[i].text,
-                       set->entries[set->largest].rank, set->entries[set->largest].text) > 0)
+        if (kept_order(set->entries[i].rank, set->entries[i].prefix, set->entries[i].text,
+                       set->entries[set->largest].rank, set->entries[set->largest].prefix,
+                       set->entries[set->largest].text) > 0)
             set->largest = i;
 }
 
@@ -191,12 +205,14 @@ static masq_status value_add(masq_name_table *table, masq_text_set *set, set_val
         }
     uint32_t slot = set->count;
     uint32_t rank = rank_of ? rank_of(text) : 0;
+    uint64_t prefix = masq_text_prefix(text);
     if (set->count == MASQ_CONTEXT_LIMIT) {
         /* Full: keep the first values in (rank, bytes) order. A value once
          * passed over never comes back, so kept counts are exact, and the set
          * of a merge of tables is the set of one run over all their events. */
         slot = set->largest;
-        if (kept_order(rank, text, set->entries[slot].rank, set->entries[slot].text) > 0) {
+        if (kept_order(rank, prefix, text, set->entries[slot].rank, set->entries[slot].prefix,
+                       set->entries[slot].text) > 0) {
             set->more = set->more > UINT64_MAX - count ? UINT64_MAX : set->more + count;
             return MASQ_OK;
         }
@@ -229,7 +245,7 @@ static masq_status value_add(masq_name_table *table, masq_text_set *set, set_val
     } else {
         set->count++;
     }
-    set->entries[slot] = (masq_text_entry){copy, count, hash, rank, kept};
+    set->entries[slot] = (masq_text_entry){copy, count, hash, rank, prefix, kept};
     set->signature = 0;
     for (uint32_t i = 0; i < set->count; i++)
         set->signature |= 1ull << (set->entries[i].hash & 63);

@@ -35,6 +35,7 @@ typedef struct masq_text_entry {
     uint64_t count;
     uint32_t hash; /* of text: most lookups end without a strcmp */
     uint32_t rank; /* smaller is kept first */
+    uint64_t prefix; /* masq_text_prefix of text: most orderings end without a strcmp */
     struct masq_evidence *evidence; /* owned, for sets that keep it (folders, originals) */
 } masq_text_entry;
 
@@ -140,6 +141,10 @@ masq_status masq_name_table_uncount(masq_name_table *table, size_t index, uint32
 
 /* The 32-bit FNV-1a hash the sets keep of their values. */
 uint32_t masq_text_hash(const char *text);
+
+/* The first 8 bytes of text as a big-endian number (zeros past its end):
+ * two texts whose prefixes differ are in the order of their prefixes. */
+uint64_t masq_text_prefix(const char *text);
 
 /* The set's entries most seen first, then by value (order has room for
  * MASQ_CONTEXT_LIMIT indexes): the same order whatever the order of events. */
