@@ -139,7 +139,7 @@ masq_status masq_name_table_add(masq_name_table *table, const masq_sighting *sig
 masq_status masq_name_table_uncount(masq_name_table *table, size_t index, uint32_t path_hash,
                                     uint32_t computer_hash, uint32_t folder_hash);
 
-/* The 32-bit FNV-1a hash the sets keep of their values. */
+/* The 32-bit hash the sets and the string pool keep of their values. */
 uint32_t masq_text_hash(const char *text);
 
 /* The first 8 bytes of text as a big-endian number (zeros past its end):
