@@ -416,7 +416,10 @@ static masq_status evidence_add(masq_name_table *table, masq_evidence *evidence,
 
 static void prefetch_set(const masq_text_set *set)
 {
-    __builtin_prefetch(set->entries);
+    /* Every line of the entries: a lookup scans their hashes. */
+    const char *entries = (const char *)set->entries;
+    for (size_t line = 0; line < set->count * sizeof *set->entries; line += 64)
+        __builtin_prefetch(entries + line);
 }
 
 static void prefetch_evidence(const masq_evidence *evidence)
