@@ -79,8 +79,32 @@ static void mutate(masq_random *r, char *line, size_t *length, size_t capacity)
     }
 }
 
+/* The string scan goes 16, then 8 bytes at a time, then byte by byte: each
+ * byte that may end a run (quote, backslash, control characters, and their
+ * neighbours 0x20, 0x7F, 0x80, 0xFF that must not) at every offset of values
+ * of every length across those steps, in a wanted and an unwanted field. */
+static void compare_every_offset(void)
+{
+    static const char bytes[] = {'"', '\\', 0x01, 0x09, 0x1F, 0x20, 0x7F, (char)0x80, (char)0xFF, 'n'};
+    char value[64], line[256];
+    for (size_t length = 0; length <= 48; length++)
+        for (size_t at = 0; at <= length; at++)
+            for (size_t b = 0; b < sizeof bytes; b++)
+                for (int wanted = 0; wanted < 2; wanted++) {
+                    memset(value, 'a' + (int)(length % 26), length);
+                    size_t n = length;
+                    if (at < length)
+                        value[at] = bytes[b];
+                    int written = snprintf(line, sizeof line,
+                                           "{\"EventID\":4688,\"%s\":\"%.*s\",\"Computer\":\"h\"}",
+                                           wanted ? "Process" : "CommandLine", (int)n, value);
+                    compare(line, (size_t)written);
+                }
+}
+
 int main(int argc, char **argv)
 {
+    compare_every_offset();
     const char *folder = argc > 1 ? argv[1] : "tests/data/real";
     unsigned long mutations = argc > 2 ? strtoul(argv[2], NULL, 10) : 20;
     const char *files[] = {"securityevent_4688.jsonl", "sysmon_1.jsonl"};

@@ -30,9 +30,9 @@ cd "$(dirname "$0")/.."
 build=${MASQ_BUILD_DIR:-build}
 jobs=${MASQ_JOBS:-$(getconf _NPROCESSORS_ONLN 2>/dev/null || echo 2)}
 
-# What building and running masq needs: the C toolchain, CMake, cJSON, ICU, zlib, libcurl,
+# What building and running masq needs: the C toolchain, CMake, cJSON, ICU, zlib, libdeflate, libcurl,
 # OpenSSL, SQLite, the OpenCL headers and ICD loader, and PoCL (an OpenCL device on any CPU).
-packages="build-essential cmake pkg-config libcjson-dev libicu-dev zlib1g-dev
+packages="build-essential cmake pkg-config libcjson-dev libicu-dev zlib1g-dev libdeflate-dev
   libcurl4-openssl-dev libssl-dev libsqlite3-dev ocl-icd-opencl-dev opencl-headers
   pocl-opencl-icd"
 # What only the tests need: Python with venv and headers (the notebook's library is built

@@ -14,22 +14,36 @@ void masq_dedup_free(masq_dedup *dedup)
     masq_dedup_init(dedup);
 }
 
-static uint64_t fnv(uint64_t hash, const char *text)
+/* One 64-bit multiply-and-fold step. */
+static uint64_t mix(uint64_t hash, uint64_t word)
 {
-    for (const unsigned char *p = (const unsigned char *)text; *p; p++) {
-        hash ^= *p;
-        hash *= 0x100000001b3ull;
+    hash = (hash ^ word) * 0x9E3779B97F4A7C15ull;
+    return hash ^ (hash >> 32);
+}
+
+/* A string eight bytes at a time, then its length: the lengths keep
+ * ("ab", "c") and ("a", "bc") apart. */
+static uint64_t mix_text(uint64_t hash, const char *text)
+{
+    size_t length = strlen(text), i = 0;
+    for (; i + 8 <= length; i += 8) {
+        uint64_t word;
+        memcpy(&word, text + i, 8);
+        hash = mix(hash, word);
     }
-    return hash;
+    if (i < length) {
+        uint64_t word = 0;
+        memcpy(&word, text + i, length - i);
+        hash = mix(hash, word);
+    }
+    return mix(hash, (uint64_t)length);
 }
 
 uint64_t masq_dedup_key(const char *id, int64_t time_ms, const char *const *values, size_t count)
 {
-    uint64_t hash = fnv(0xcbf29ce484222325ull ^ (uint64_t)time_ms, id);
-    for (size_t v = 0; v < count; v++) { /* each ended by 0xff; NULL is 0xfe */
-        hash = values[v] ? fnv(hash, values[v]) : (hash ^ 0xfe) * 0x100000001b3ull;
-        hash = (hash ^ 0xff) * 0x100000001b3ull;
-    }
+    uint64_t hash = mix_text(0xcbf29ce484222325ull ^ (uint64_t)time_ms, id);
+    for (size_t v = 0; v < count; v++) /* NULL is a length no string has */
+        hash = values[v] ? mix_text(hash, values[v]) : mix(hash, UINT64_MAX);
     hash ^= hash >> 31;
     hash *= 0x9E3779B97F4A7C15ull;
     return (hash ^ (hash >> 29)) | 1; /* 0 marks an empty slot */

@@ -90,17 +90,19 @@ masq_status masq_ingest_events(masq_ingest *ingest, const masq_event *event, uin
         ingest->stats.unnamed_events += n;
         return MASQ_OK;
     }
+    char lowered_here[256]; /* most names: no allocation */
     char *lowered;
     size_t lowered_length;
-    masq_unicode_result result =
-        masq_unicode_lower(process, strlen(process), &lowered, &lowered_length);
+    masq_unicode_result result = masq_unicode_lower_into(
+        process, strlen(process), lowered_here, sizeof lowered_here, &lowered, &lowered_length);
     if (result == MASQ_UNICODE_NOMEM)
         return MASQ_ERR_NOMEM;
     if (result == MASQ_UNICODE_INVALID)
         return masq_ingest_bad_line(ingest, "process name is not valid UTF-8");
     if (event->new_process_name != NULL &&
         masq_unicode_decode(event->new_process_name, strlen(event->new_process_name), NULL) < 0) {
-        free(lowered);
+        if (lowered != lowered_here)
+            free(lowered);
         return masq_ingest_bad_line(ingest, "NewProcessName is not valid UTF-8");
     }
     /* The PE original file name, compared case-insensitively; Sysmon reports
@@ -115,7 +117,8 @@ masq_status masq_ingest_events(masq_ingest *ingest, const masq_event *event, uin
     if (claimed != NULL && claimed[0] != '\0') {
         result = masq_unicode_lower(claimed, strlen(claimed), &original, &original_length);
         if (result == MASQ_UNICODE_NOMEM) {
-            free(lowered);
+            if (lowered != lowered_here)
+                free(lowered);
             return MASQ_ERR_NOMEM;
         }
         if (result == MASQ_UNICODE_OK && original_length > 4 &&
@@ -123,10 +126,19 @@ masq_status masq_ingest_events(masq_ingest *ingest, const masq_event *event, uin
             original[original_length - 4] = '\0';
     }
     char sha256[65];
-    masq_sighting sighting = {lowered, lowered_length, event->new_process_name, event->computer,
-                              original, who, event->parent, timed ? when : MASQ_TIME_NONE,
-                              event->sensor, event->demo,
-                              sha256_of(event->hashes, sha256) ? sha256 : NULL};
+    masq_sighting sighting = {.process = lowered,
+                              .process_length = lowered_length,
+                              .path = event->new_process_name,
+                              .computer = event->computer,
+                              .original = original,
+                              .user = who,
+                              .parent = event->parent,
+                              .time_ms = timed ? when : MASQ_TIME_NONE,
+                              .sensor = event->sensor,
+                              .demo = event->demo,
+                              .sha256 = sha256_of(event->hashes, sha256) ? sha256 : NULL};
+    char folder[1024];
+    masq_sighting_prepare(&sighting, folder, sizeof folder); /* here, not under a lock */
     if (unreadable_time)
         ingest->stats.unreadable_times += n;
     masq_status status;
@@ -141,7 +153,8 @@ masq_status masq_ingest_events(masq_ingest *ingest, const masq_event *event, uin
     } else {
         status = masq_ingest_count(ingest, &sighting);
     }
-    free(lowered);
+    if (lowered != lowered_here)
+        free(lowered);
     free(original);
     if (status == MASQ_OK) {
         ingest->stats.events += n;

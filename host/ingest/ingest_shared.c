@@ -50,8 +50,10 @@ masq_status masq_ingest_count(masq_ingest *ingest, const masq_sighting *s)
 #define BATCH_BYTES ((size_t)1 << 20)
 
 typedef struct batch_item {
-    size_t process, path, computer, original, user, parent, sha256; /* arena offsets; SIZE_MAX: none */
+    size_t process, path, computer, original, user, parent, sha256,
+        folder; /* arena offsets; SIZE_MAX: none */
     size_t process_length;
+    masq_sighting hashes; /* the prepared hashes, strings ignored */
     int64_t time_ms;
     uint32_t sensor;
     bool demo;
@@ -77,11 +79,27 @@ masq_status masq_ingest_batch_flush(masq_ingest *ingest)
     masq_status status = MASQ_OK;
     pthread_mutex_lock(&ingest->shared->table_lock);
     for (size_t i = 0; i < b->count && status == MASQ_OK; i++) {
+        if (ingest->days == NULL) /* what the adds a few items on will read */
+            for (int step = 0; step < 3; step++) {
+                size_t ahead = i + (size_t)(3 - step) * 4;
+                if (ahead < b->count)
+                    masq_name_table_prefetch(ingest->names, b->items[ahead].hashes.process_hash,
+                                             step);
+            }
         const batch_item *item = &b->items[i];
-        masq_sighting s = {at(b, item->process), item->process_length, at(b, item->path),
-                           at(b, item->computer), at(b, item->original), at(b, item->user),
-                           at(b, item->parent), item->time_ms, item->sensor, item->demo,
-                           at(b, item->sha256)};
+        masq_sighting s = item->hashes;
+        s.process = at(b, item->process);
+        s.process_length = item->process_length;
+        s.path = at(b, item->path);
+        s.computer = at(b, item->computer);
+        s.original = at(b, item->original);
+        s.user = at(b, item->user);
+        s.parent = at(b, item->parent);
+        s.time_ms = item->time_ms;
+        s.sensor = item->sensor;
+        s.demo = item->demo;
+        s.sha256 = at(b, item->sha256);
+        s.folder = at(b, item->folder);
         status = masq_ingest_count(ingest, &s);
     }
     pthread_mutex_unlock(&ingest->shared->table_lock);
@@ -106,7 +124,8 @@ masq_status masq_ingest_batch_add(masq_ingest *ingest, const masq_sighting *s)
                   (s->computer ? strlen(s->computer) + 1 : 0) +
                   (s->original ? strlen(s->original) + 1 : 0) +
                   (s->user ? strlen(s->user) + 1 : 0) + (s->parent ? strlen(s->parent) + 1 : 0) +
-                  (s->sha256 ? strlen(s->sha256) + 1 : 0);
+                  (s->sha256 ? strlen(s->sha256) + 1 : 0) +
+                  (s->folder ? strlen(s->folder) + 1 : 0);
     if (need > BATCH_BYTES / 2) { /* a huge row: straight in, under the lock */
         MASQ_TRY(masq_ingest_batch_flush(ingest));
         pthread_mutex_lock(&ingest->shared->table_lock);
@@ -126,8 +145,8 @@ masq_status masq_ingest_batch_add(masq_ingest *ingest, const masq_sighting *s)
     b->items[b->count++] = (batch_item){copy_in(b, s->process), copy_in(b, s->path),
                                         copy_in(b, s->computer), copy_in(b, s->original),
                                         copy_in(b, s->user), copy_in(b, s->parent),
-                                        copy_in(b, s->sha256), s->process_length, s->time_ms,
-                                        s->sensor, s->demo};
+                                        copy_in(b, s->sha256), copy_in(b, s->folder),
+                                        s->process_length, *s, s->time_ms, s->sensor, s->demo};
     return MASQ_OK;
 }
 

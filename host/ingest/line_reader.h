@@ -1,5 +1,6 @@
 /* Lines from a file, a .gz file or stdin, of any length. zlib reads plain and
- * gzip-compressed input alike. */
+ * gzip-compressed input alike; a gzip file small enough is decompressed whole
+ * by libdeflate. */
 #ifndef MASQ_LINE_READER_H
 #define MASQ_LINE_READER_H
 
@@ -24,6 +25,11 @@ typedef enum masq_line_result {
  * is in error (size bytes). */
 masq_status masq_line_reader_open(masq_line_reader **reader, const char *path, char *error,
                                   size_t size);
+
+/* masq_line_reader_open always through zlib's stream, gzip files that fit
+ * too: what the whole-blob path is held to. */
+masq_status masq_line_reader_open_streamed(masq_line_reader **reader, const char *path,
+                                           char *error, size_t size);
 
 /* Open only the lines of a plain (uncompressed) file that start in bytes
  * [start, end): a reader of a part of a large file. MASQ_ERR_INPUT when the

@@ -62,10 +62,11 @@ void masq_name_table_free(masq_name_table *table)
     masq_name_table_init(table);
 }
 
-static size_t find_slot(const masq_name_table *table, const char *text, size_t length)
+static size_t find_hashed(const masq_name_table *table, const char *text, size_t length,
+                          uint64_t hash)
 {
     size_t mask = table->slot_count - 1;
-    size_t slot = (size_t)hash_bytes(text, length) & mask;
+    size_t slot = (size_t)hash & mask;
     for (;;) {
         uint32_t entry = table->slots[slot];
         if (entry == 0)
@@ -75,6 +76,11 @@ static size_t find_slot(const masq_name_table *table, const char *text, size_t l
             return slot;
         slot = (slot + 1) & mask;
     }
+}
+
+static size_t find_slot(const masq_name_table *table, const char *text, size_t length)
+{
+    return find_hashed(table, text, length, hash_bytes(text, length));
 }
 
 static int rehash(masq_name_table *table, size_t slot_count)
@@ -116,28 +122,53 @@ void masq_text_set_order(const masq_text_set *set, uint32_t *order)
     }
 }
 
-/* The order in which a full set keeps values: rank, then bytes. */
-static int kept_order(uint32_t rank_a, const char *a, uint32_t rank_b, const char *b)
+uint64_t masq_text_prefix(const char *text)
+{
+    uint64_t prefix = 0;
+    int i = 0;
+    for (; i < 8 && text[i] != '\0'; i++)
+        prefix = prefix << 8 | (unsigned char)text[i];
+    return i == 0 ? 0 : prefix << (8 * (8 - i));
+}
+
+/* The order in which a full set keeps values: rank, then bytes (the prefixes
+ * first, as strcmp would find them). */
+static int kept_order(uint32_t rank_a, uint64_t prefix_a, const char *a, uint32_t rank_b,
+                      uint64_t prefix_b, const char *b)
 {
     if (rank_a != rank_b)
         return rank_a < rank_b ? -1 : 1;
+    if (prefix_a != prefix_b)
+        return prefix_a < prefix_b ? -1 : 1;
     return strcmp(a, b);
 }
 
 uint32_t masq_text_hash(const char *text)
 {
-    uint32_t hash = 2166136261u; /* FNV-1a */
-    for (const unsigned char *p = (const unsigned char *)text; *p; p++)
-        hash = (hash ^ *p) * 16777619u;
-    return hash;
+    /* Eight bytes at a time, each word multiplied in and folded; the length
+     * last. Only this process's tables keep these hashes. */
+    size_t length = strlen(text), i = 0;
+    uint64_t hash = 0xcbf29ce484222325ull;
+    for (; i + 8 <= length; i += 8) {
+        uint64_t word;
+        memcpy(&word, text + i, 8);
+        hash = (hash ^ word) * 0x9E3779B97F4A7C15ull;
+        hash ^= hash >> 32;
+    }
+    uint64_t word = 0;
+    memcpy(&word, text + i, length - i);
+    hash = (hash ^ word ^ ((uint64_t)length << 56)) * 0x9E3779B97F4A7C15ull;
+    hash ^= hash >> 29;
+    return (uint32_t)(hash ^ (hash >> 32));
 }
 
 static void find_largest(masq_text_set *set)
 {
     set->largest = 0;
     for (uint32_t i = 1; i < set->count; i++)
-        if (kept_order(set->entries[i].rank, set->entries[i].text,
-                       set->entries[set->largest].rank, set->entries[set->largest].text) > 0)
+        if (kept_order(set->entries[i].rank, set->entries[i].prefix, set->entries[i].text,
+                       set->entries[set->largest].rank, set->entries[set->largest].prefix,
+                       set->entries[set->largest].text) > 0)
             set->largest = i;
 }
 
@@ -150,17 +181,32 @@ static void entry_free(masq_text_entry *entry)
     }
 }
 
-masq_status masq_text_set_add(masq_name_table *table, masq_text_set *set, const char *text,
-                              unsigned (*rank_of)(const char *), uint64_t count,
-                              masq_evidence **evidence)
+/* A value on its way into several sets (a sighting's path goes to the name's
+ * and to its folder's and original name's evidence): once one set has it,
+ * its copy in the string pool is known, and the next sets compare pointers
+ * (the pool holds one copy of each string), not bytes. */
+typedef struct set_value {
+    const char *text;
+    uint32_t hash;
+    const char *pooled; /* the pool's copy, or NULL while not known */
+} set_value;
+
+/* masq_text_set_add with the value's masq_text_hash already known. */
+static masq_status value_add(masq_name_table *table, masq_text_set *set, set_value *value,
+                             unsigned (*rank_of)(const char *), uint64_t count,
+                             masq_evidence **evidence)
 {
     if (evidence != NULL)
         *evidence = NULL;
+    const char *text = value->text;
+    uint32_t hash = value->hash;
     if (text == NULL || text[0] == '\0' || count == 0)
         return MASQ_OK;
-    uint32_t hash = masq_text_hash(text);
     for (uint32_t i = 0; (set->signature >> (hash & 63)) & 1 && i < set->count; i++)
-        if (set->entries[i].hash == hash && strcmp(set->entries[i].text, text) == 0) {
+        if (set->entries[i].hash == hash &&
+            (value->pooled != NULL ? set->entries[i].text == value->pooled
+                                   : strcmp(set->entries[i].text, text) == 0)) {
+            value->pooled = set->entries[i].text;
             /* Saturating: a count past 2^64 stays at the top, never wraps. */
             uint64_t *c = &set->entries[i].count;
             *c = *c > UINT64_MAX - count ? UINT64_MAX : *c + count;
@@ -170,12 +216,14 @@ masq_status masq_text_set_add(masq_name_table *table, masq_text_set *set, const 
         }
     uint32_t slot = set->count;
     uint32_t rank = rank_of ? rank_of(text) : 0;
+    uint64_t prefix = masq_text_prefix(text);
     if (set->count == MASQ_CONTEXT_LIMIT) {
         /* Full: keep the first values in (rank, bytes) order. A value once
          * passed over never comes back, so kept counts are exact, and the set
          * of a merge of tables is the set of one run over all their events. */
         slot = set->largest;
-        if (kept_order(rank, text, set->entries[slot].rank, set->entries[slot].text) > 0) {
+        if (kept_order(rank, prefix, text, set->entries[slot].rank, set->entries[slot].prefix,
+                       set->entries[slot].text) > 0) {
             set->more = set->more > UINT64_MAX - count ? UINT64_MAX : set->more + count;
             return MASQ_OK;
         }
@@ -189,9 +237,11 @@ masq_status masq_text_set_add(masq_name_table *table, masq_text_set *set, const 
         set->entries = grown;
         set->capacity = capacity;
     }
-    const char *copy = masq_string_pool_intern(&table->strings, text, hash);
+    const char *copy =
+        value->pooled != NULL ? value->pooled : masq_string_pool_intern(&table->strings, text, hash);
     if (copy == NULL)
         return MASQ_ERR_NOMEM;
+    value->pooled = copy;
     masq_evidence *kept = NULL;
     if (set->with_evidence) {
         kept = malloc(sizeof *kept);
@@ -206,7 +256,7 @@ masq_status masq_text_set_add(masq_name_table *table, masq_text_set *set, const 
     } else {
         set->count++;
     }
-    set->entries[slot] = (masq_text_entry){copy, count, hash, rank, kept};
+    set->entries[slot] = (masq_text_entry){copy, count, hash, rank, prefix, kept};
     set->signature = 0;
     for (uint32_t i = 0; i < set->count; i++)
         set->signature |= 1ull << (set->entries[i].hash & 63);
@@ -217,13 +267,30 @@ masq_status masq_text_set_add(masq_name_table *table, masq_text_set *set, const 
     return MASQ_OK;
 }
 
-static masq_status intern(masq_name_table *table, const char *text, size_t length, size_t *index)
+static masq_status set_add(masq_name_table *table, masq_text_set *set, const char *text,
+                           uint32_t hash, unsigned (*rank_of)(const char *), uint64_t count,
+                           masq_evidence **evidence)
+{
+    set_value value = {text, hash, NULL};
+    return value_add(table, set, &value, rank_of, count, evidence);
+}
+
+masq_status masq_text_set_add(masq_name_table *table, masq_text_set *set, const char *text,
+                              unsigned (*rank_of)(const char *), uint64_t count,
+                              masq_evidence **evidence)
+{
+    uint32_t hash = text != NULL ? masq_text_hash(text) : 0;
+    return set_add(table, set, text, hash, rank_of, count, evidence);
+}
+
+static masq_status intern_hashed(masq_name_table *table, const char *text, size_t length,
+                                 uint64_t hash, size_t *index)
 {
     if ((table->count + 1) * 2 > table->slot_count) {
         if (rehash(table, table->slot_count ? table->slot_count * 2 : 1024) != 0)
             return MASQ_ERR_NOMEM;
     }
-    size_t slot = find_slot(table, text, length);
+    size_t slot = find_hashed(table, text, length, hash);
     if (table->slots[slot] != 0) {
         *index = table->slots[slot] - 1;
         return MASQ_OK;
@@ -248,6 +315,11 @@ static masq_status intern(masq_name_table *table, const char *text, size_t lengt
     return MASQ_OK;
 }
 
+static masq_status intern(masq_name_table *table, const char *text, size_t length, size_t *index)
+{
+    return intern_hashed(table, text, length, hash_bytes(text, length), index);
+}
+
 masq_status masq_name_table_intern(masq_name_table *table, const char *text, size_t length,
                                    size_t *index)
 {
@@ -259,8 +331,8 @@ static masq_status merge_set(masq_name_table *table, masq_text_set *dst, const m
     for (uint32_t i = 0; i < src->count; i++) {
         const masq_text_entry *from = &src->entries[i];
         masq_evidence *evidence;
-        MASQ_TRY(masq_text_set_add(table, dst, from->text, dst->ranked ? masq_folder_rank : NULL,
-                                   from->count, &evidence));
+        MASQ_TRY(set_add(table, dst, from->text, from->hash, dst->ranked ? masq_folder_rank : NULL,
+                         from->count, &evidence));
         if (evidence != NULL && from->evidence != NULL)
             MASQ_TRY(masq_evidence_merge(table, evidence, from->evidence));
     }
@@ -325,16 +397,86 @@ masq_status masq_name_table_sort(masq_name_table *table)
                                                                            : MASQ_ERR_NOMEM;
 }
 
-/* One sighting into an evidence: its time, sensor and context. */
+/* The values of one sighting that go into an evidence. */
+typedef struct evidence_values {
+    set_value path, computer, user, parent;
+} evidence_values;
+
+/* n sightings into an evidence (the first at s->time_ms, the last at
+ * last_ms): their times, sensor and context. */
 static masq_status evidence_add(masq_name_table *table, masq_evidence *evidence,
-                                const masq_sighting *s, uint64_t n, int64_t last_ms)
+                                const masq_sighting *s, evidence_values *v, uint64_t n,
+                                int64_t last_ms)
 {
     widen(&evidence->first_seen_ms, &evidence->last_seen_ms, s->time_ms, last_ms);
     evidence->sensors |= s->sensor;
-    MASQ_TRY(masq_text_set_add(table, &evidence->paths, s->path, NULL, n, NULL));
-    MASQ_TRY(masq_text_set_add(table, &evidence->computers, s->computer, NULL, n, NULL));
-    MASQ_TRY(masq_text_set_add(table, &evidence->users, s->user, NULL, n, NULL));
-    return masq_text_set_add(table, &evidence->parents, s->parent, NULL, n, NULL);
+    MASQ_TRY(value_add(table, &evidence->paths, &v->path, NULL, n, NULL));
+    MASQ_TRY(value_add(table, &evidence->computers, &v->computer, NULL, n, NULL));
+    MASQ_TRY(value_add(table, &evidence->users, &v->user, NULL, n, NULL));
+    return value_add(table, &evidence->parents, &v->parent, NULL, n, NULL);
+}
+
+static void prefetch_set(const masq_text_set *set)
+{
+    /* Every line of the entries: a lookup scans their hashes. */
+    const char *entries = (const char *)set->entries;
+    for (size_t line = 0; line < set->count * sizeof *set->entries; line += 64)
+        __builtin_prefetch(entries + line);
+}
+
+static void prefetch_evidence(const masq_evidence *evidence)
+{
+    prefetch_set(&evidence->paths);
+    prefetch_set(&evidence->computers);
+    prefetch_set(&evidence->users);
+    prefetch_set(&evidence->parents);
+}
+
+void masq_name_table_prefetch(const masq_name_table *table, uint64_t process_hash, int step)
+{
+    if (table->slot_count == 0)
+        return;
+    const uint32_t *slot = &table->slots[(size_t)process_hash & (table->slot_count - 1)];
+    if (step == 0) {
+        __builtin_prefetch(slot);
+        return;
+    }
+    if (*slot == 0)
+        return; /* a new name */
+    const masq_name *name = &table->names[*slot - 1];
+    if (step == 1) {
+        for (size_t line = 0; line < sizeof *name; line += 64)
+            __builtin_prefetch((const char *)name + line);
+        return;
+    }
+    __builtin_prefetch(name->text);
+    prefetch_evidence(&name->all);
+    prefetch_set(&name->originals);
+    prefetch_set(&name->sha256s);
+    prefetch_set(&name->folders);
+}
+
+static uint32_t hash_or_0(const char *text)
+{
+    return text != NULL ? masq_text_hash(text) : 0;
+}
+
+void masq_sighting_prepare(masq_sighting *s, char *folder, size_t size)
+{
+    s->folder = NULL;
+    if (s->path != NULL) {
+        masq_folder_of(s->path, folder, size);
+        s->folder = folder;
+    }
+    s->process_hash = hash_bytes(s->process, s->process_length);
+    s->path_hash = hash_or_0(s->path);
+    s->computer_hash = hash_or_0(s->computer);
+    s->original_hash = hash_or_0(s->original);
+    s->user_hash = hash_or_0(s->user);
+    s->parent_hash = hash_or_0(s->parent);
+    s->sha256_hash = hash_or_0(s->sha256);
+    s->folder_hash = hash_or_0(s->folder);
+    s->prepared = true;
 }
 
 /* One sighting less of a value, found by its hash; of the set's `more` when
@@ -377,13 +519,22 @@ masq_status masq_name_table_uncount(masq_name_table *table, size_t index, uint32
     return MASQ_OK;
 }
 
-masq_status masq_name_table_add_many(masq_name_table *table, const masq_sighting *sighting,
+masq_status masq_name_table_add_many(masq_name_table *table, const masq_sighting *unprepared,
                                      uint64_t n, int64_t last_ms, size_t *added)
 {
     if (n == 0)
         return MASQ_OK;
+    masq_sighting prepared;
+    char folder[1024];
+    const masq_sighting *sighting = unprepared;
+    if (!unprepared->prepared) {
+        prepared = *unprepared;
+        masq_sighting_prepare(&prepared, folder, sizeof folder);
+        sighting = &prepared;
+    }
     size_t index;
-    MASQ_TRY(intern(table, sighting->process, sighting->process_length, &index));
+    MASQ_TRY(intern_hashed(table, sighting->process, sighting->process_length,
+                           sighting->process_hash, &index));
     if (added != NULL)
         *added = index;
     masq_name *name = &table->names[index];
@@ -391,18 +542,23 @@ masq_status masq_name_table_add_many(masq_name_table *table, const masq_sighting
         name->demo_count = saturating_add(name->demo_count, n);
     else
         name->user_count = saturating_add(name->user_count, n);
-    MASQ_TRY(evidence_add(table, &name->all, sighting, n, last_ms));
+    evidence_values values = {{sighting->path, sighting->path_hash, NULL},
+                              {sighting->computer, sighting->computer_hash, NULL},
+                              {sighting->user, sighting->user_hash, NULL},
+                              {sighting->parent, sighting->parent_hash, NULL}};
+    MASQ_TRY(evidence_add(table, &name->all, sighting, &values, n, last_ms));
     masq_evidence *evidence;
-    MASQ_TRY(masq_text_set_add(table, &name->originals, sighting->original, NULL, n, &evidence));
+    MASQ_TRY(set_add(table, &name->originals, sighting->original, sighting->original_hash, NULL,
+                     n, &evidence));
     if (evidence != NULL)
-        MASQ_TRY(evidence_add(table, evidence, sighting, n, last_ms));
-    MASQ_TRY(masq_text_set_add(table, &name->sha256s, sighting->sha256, NULL, n, NULL));
-    if (sighting->path != NULL) {
-        char folder[1024];
-        masq_folder_of(sighting->path, folder, sizeof folder);
-        MASQ_TRY(masq_text_set_add(table, &name->folders, folder, masq_folder_rank, n, &evidence));
+        MASQ_TRY(evidence_add(table, evidence, sighting, &values, n, last_ms));
+    MASQ_TRY(set_add(table, &name->sha256s, sighting->sha256, sighting->sha256_hash, NULL, n,
+                     NULL));
+    if (sighting->folder != NULL) {
+        MASQ_TRY(set_add(table, &name->folders, sighting->folder, sighting->folder_hash,
+                         masq_folder_rank, n, &evidence));
         if (evidence != NULL)
-            MASQ_TRY(evidence_add(table, evidence, sighting, n, last_ms));
+            MASQ_TRY(evidence_add(table, evidence, sighting, &values, n, last_ms));
     }
     return MASQ_OK;
 }

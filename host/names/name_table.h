@@ -35,6 +35,7 @@ typedef struct masq_text_entry {
     uint64_t count;
     uint32_t hash; /* of text: most lookups end without a strcmp */
     uint32_t rank; /* smaller is kept first */
+    uint64_t prefix; /* masq_text_prefix of text: most orderings end without a strcmp */
     struct masq_evidence *evidence; /* owned, for sets that keep it (folders, originals) */
 } masq_text_entry;
 
@@ -94,7 +95,18 @@ typedef struct masq_sighting {
     uint32_t sensor; /* one MASQ_SENSOR_* bit, or 0 */
     bool demo;
     const char *sha256; /* the image's SHA-256, 64 lower-case hex digits, or NULL */
+    /* Set by masq_sighting_prepare: a reader hashes a sighting and finds its
+     * folder before it takes the shared table's lock, so that the time under
+     * the lock is only the lookups. Left zero, the table works them out. */
+    const char *folder; /* masq_folder_of(path) */
+    bool prepared;
+    uint64_t process_hash; /* as the name index hashes it */
+    uint32_t path_hash, computer_hash, original_hash, user_hash, parent_hash, sha256_hash,
+        folder_hash; /* masq_text_hash of each */
 } masq_sighting;
+
+/* Fill a sighting's folder (into folder, of size bytes) and hashes. */
+void masq_sighting_prepare(masq_sighting *sighting, char *folder, size_t size);
 
 typedef struct masq_name_table {
     masq_name *names;
@@ -104,6 +116,14 @@ typedef struct masq_name_table {
     size_t slot_count;
     masq_string_pool strings; /* the context sets' strings */
 } masq_name_table;
+
+/* Ask the memory for what a later masq_name_table_add of a prepared sighting
+ * (its process_hash) will read. The table is larger than the caches and a
+ * sighting lands on a random name, so an add mostly waits for memory; a batch
+ * of adds asks a few sightings ahead, in steps, each step reading what the one
+ * before brought in: 0 the index slot, 1 the name, 2 its sets' entries. Only a
+ * hint: the adds and their results are the same without it. */
+void masq_name_table_prefetch(const masq_name_table *table, uint64_t process_hash, int step);
 
 void masq_name_table_init(masq_name_table *table);
 void masq_name_table_free(masq_name_table *table);
@@ -125,8 +145,12 @@ masq_status masq_name_table_add_many(masq_name_table *table, const masq_sighting
 masq_status masq_name_table_uncount(masq_name_table *table, size_t index, uint32_t path_hash,
                                     uint32_t computer_hash, uint32_t folder_hash);
 
-/* The 32-bit FNV-1a hash the sets keep of their values. */
+/* The 32-bit hash the sets and the string pool keep of their values. */
 uint32_t masq_text_hash(const char *text);
+
+/* The first 8 bytes of text as a big-endian number (zeros past its end):
+ * two texts whose prefixes differ are in the order of their prefixes. */
+uint64_t masq_text_prefix(const char *text);
 
 /* The set's entries most seen first, then by value (order has room for
  * MASQ_CONTEXT_LIMIT indexes): the same order whatever the order of events. */

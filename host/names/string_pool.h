@@ -20,7 +20,7 @@ typedef struct masq_string_pool {
 void masq_string_pool_init(masq_string_pool *pool);
 void masq_string_pool_free(masq_string_pool *pool);
 
-/* The pool's copy of text (hash: its 32-bit FNV-1a, as callers have it);
+/* The pool's copy of text (hash: its masq_text_hash, as callers have it);
  * NULL when out of memory. */
 const char *masq_string_pool_intern(masq_string_pool *pool, const char *text, uint32_t hash);
 

@@ -7,10 +7,29 @@
 
 static int is_ascii(const char *text, size_t length)
 {
-    for (size_t i = 0; i < length; i++)
+    size_t i = 0;
+    for (; i + 8 <= length; i += 8) { /* eight bytes at a time: any high bit */
+        uint64_t word;
+        memcpy(&word, text + i, 8);
+        if (word & 0x8080808080808080ull)
+            return 0;
+    }
+    for (; i < length; i++)
         if ((unsigned char)text[i] >= 0x80)
             return 0;
     return 1;
+}
+
+/* ASCII lower-casing: for text without a byte >= 0x80, ICU's root-locale
+ * full mapping changes A-Z only (tests/test_unicode_ascii.c holds the two to
+ * the same bytes). */
+static void lower_ascii(const char *text, size_t length, char *out)
+{
+    for (size_t i = 0; i < length; i++) {
+        char c = text[i];
+        out[i] = (c >= 'A' && c <= 'Z') ? (char)(c + ('a' - 'A')) : c;
+    }
+    out[length] = '\0';
 }
 
 long masq_unicode_decode(const char *text, size_t length, uint32_t *code_points)
@@ -20,6 +39,8 @@ long masq_unicode_decode(const char *text, size_t length, uint32_t *code_points)
     long count = 0;
     if (length > INT32_MAX)
         return -1;
+    if (code_points == NULL && is_ascii(text, length))
+        return (long)length;
     while ((size_t)offset < length) {
         UChar32 c;
         U8_NEXT(bytes, offset, (int32_t)length, c);
@@ -48,15 +69,31 @@ masq_unicode_result masq_unicode_lower(const char *text, size_t length, char **l
         char *out = malloc(length + 1);
         if (out == NULL)
             return MASQ_UNICODE_NOMEM;
-        for (size_t i = 0; i < length; i++) {
-            char c = text[i];
-            out[i] = (c >= 'A' && c <= 'Z') ? (char)(c + ('a' - 'A')) : c;
-        }
-        out[length] = '\0';
+        lower_ascii(text, length, out);
         *lowered = out;
         *lowered_length = length;
         return MASQ_UNICODE_OK;
     }
+    return masq_unicode_lower_icu(text, length, lowered, lowered_length);
+}
+
+masq_unicode_result masq_unicode_lower_into(const char *text, size_t length, char *buffer,
+                                            size_t capacity, char **lowered,
+                                            size_t *lowered_length)
+{
+    if (length < capacity && is_ascii(text, length)) {
+        lower_ascii(text, length, buffer);
+        *lowered = buffer;
+        *lowered_length = length;
+        return MASQ_UNICODE_OK;
+    }
+    return masq_unicode_lower(text, length, lowered, lowered_length);
+}
+
+masq_unicode_result masq_unicode_lower_icu(const char *text, size_t length, char **lowered,
+                                           size_t *lowered_length)
+{
+    *lowered = NULL;
     if (masq_unicode_decode(text, length, NULL) < 0)
         return MASQ_UNICODE_INVALID;
 

@@ -19,6 +19,18 @@ typedef enum masq_unicode_result {
 masq_unicode_result masq_unicode_lower(const char *text, size_t length, char **lowered,
                                        size_t *lowered_length);
 
+/* masq_unicode_lower into buffer (of capacity bytes) when the text is ASCII
+ * and fits, with no allocation: *lowered is then buffer; otherwise as
+ * masq_unicode_lower (free() *lowered when it is not buffer). */
+masq_unicode_result masq_unicode_lower_into(const char *text, size_t length, char *buffer,
+                                            size_t capacity, char **lowered,
+                                            size_t *lowered_length);
+
+/* masq_unicode_lower always through ICU, ASCII too: what the fast paths are
+ * held to. */
+masq_unicode_result masq_unicode_lower_icu(const char *text, size_t length, char **lowered,
+                                           size_t *lowered_length);
+
 /* Decode valid UTF-8 into code points. Returns the number of code points, or
  * -1 if the text is invalid UTF-8. With code_points NULL it only counts. */
 long masq_unicode_decode(const char *text, size_t length, uint32_t *code_points);

@@ -3,9 +3,12 @@
  *   0: a plain file: the lines read are exactly the bytes split at '\n' (one
  *      '\r' before it dropped), and a file read in two parts split at any
  *      byte gives the same lines as the whole (the part reader's rule).
- *   1: the same bytes gzip-compressed: the same lines.
+ *   1: the same bytes gzip-compressed, in one member and in two: the same
+ *      lines (the whole-blob path, libdeflate) and the same through zlib's
+ *      stream.
  *   2: the bytes as they are, read as gzip or plain, whatever they hold
- *      (truncated or damaged streams): no crash, an end or a read error. */
+ *      (truncated or damaged streams): no crash, an end or a read error, and
+ *      the same lines and the same ending whole-blob and streamed. */
 #define _GNU_SOURCE
 #include <stdint.h>
 #include <stdio.h>
@@ -71,6 +74,42 @@ static int read_all(masq_line_reader *reader, lines *out)
     }
 }
 
+static void same(const lines *a, const lines *b, const char *what);
+
+/* The whole-blob reader of path against zlib's stream: the same lines, the
+ * same ending. */
+static void same_both_ways(const char *path, lines *whole)
+{
+    char error[256];
+    masq_line_reader *reader;
+    lines streamed = {0};
+    FUZZ_CHECK(masq_line_reader_open(&reader, path, error, sizeof error) == MASQ_OK, "%s", error);
+    int a = read_all(reader, whole);
+    masq_line_reader_close(reader);
+    FUZZ_CHECK(masq_line_reader_open_streamed(&reader, path, error, sizeof error) == MASQ_OK, "%s",
+               error);
+    int b = read_all(reader, &streamed);
+    masq_line_reader_close(reader);
+    FUZZ_CHECK(a == b, "whole-blob read %s, streamed %s", a ? "failed" : "ended",
+               b ? "failed" : "ended");
+    same(whole, &streamed, "whole-blob against streamed");
+    free(streamed.text);
+}
+
+static size_t gzip_member(const uint8_t *data, size_t size, uint8_t *out, size_t room)
+{
+    z_stream z = {0};
+    FUZZ_CHECK(deflateInit2(&z, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) == Z_OK, "deflateInit2");
+    z.next_in = (Bytef *)data;
+    z.avail_in = (uInt)size;
+    z.next_out = out;
+    z.avail_out = (uInt)room;
+    FUZZ_CHECK(deflate(&z, Z_FINISH) == Z_STREAM_END, "deflate");
+    size_t n = room - z.avail_out;
+    deflateEnd(&z);
+    return n;
+}
+
 static int memory_file(const uint8_t *data, size_t size, char *path, size_t path_size)
 {
     int fd = memfd_create("fuzz", MFD_CLOEXEC);
@@ -124,35 +163,31 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         free(got.text);
         close(fd);
     } else if (mode == 1) {
-        /* Compress into memory, then read the compressed file. */
-        uLongf bound = compressBound((uLong)size) + 64;
+        /* Compress into memory, then read the compressed file: one member,
+         * then two (split at a byte the input picks), as gzip allows. */
+        uLongf bound = 2 * (compressBound((uLong)size) + 64);
         uint8_t *packed = malloc(bound);
         FUZZ_CHECK(packed != NULL, "out of memory");
-        z_stream z = {0};
-        FUZZ_CHECK(deflateInit2(&z, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) == Z_OK, "deflateInit2");
-        z.next_in = (Bytef *)data;
-        z.avail_in = (uInt)size;
-        z.next_out = packed;
-        z.avail_out = (uInt)bound;
-        FUZZ_CHECK(deflate(&z, Z_FINISH) == Z_STREAM_END, "deflate");
-        size_t packed_size = bound - z.avail_out;
-        deflateEnd(&z);
-        int fd = memory_file(packed, packed_size, path, sizeof path);
-        lines expected = split(data, size), got = {0};
-        FUZZ_CHECK(masq_line_reader_open(&reader, path, error, sizeof error) == MASQ_OK, "%s", error);
-        FUZZ_CHECK(read_all(reader, &got) == 0, "read error on a gzip file");
-        masq_line_reader_close(reader);
-        same(&got, &expected, "gzip");
+        lines expected = split(data, size);
+        for (int members = 1; members <= 2; members++) {
+            size_t first = members == 1 || size == 0 ? size : (data[0] * 257u + size) % (size + 1);
+            size_t packed_size = gzip_member(data, first, packed, bound);
+            if (members == 2)
+                packed_size += gzip_member(data + first, size - first, packed + packed_size,
+                                           bound - packed_size);
+            int fd = memory_file(packed, packed_size, path, sizeof path);
+            lines got = {0};
+            same_both_ways(path, &got);
+            same(&got, &expected, members == 1 ? "gzip" : "gzip in two members");
+            free(got.text);
+            close(fd);
+        }
         free(expected.text);
-        free(got.text);
         free(packed);
-        close(fd);
     } else {
         int fd = memory_file(data, size, path, sizeof path);
         lines got = {0};
-        FUZZ_CHECK(masq_line_reader_open(&reader, path, error, sizeof error) == MASQ_OK, "%s", error);
-        read_all(reader, &got);
-        masq_line_reader_close(reader);
+        same_both_ways(path, &got);
         free(got.text);
         close(fd);
     }

@@ -1,7 +1,8 @@
 /* Unicode and skeletons on any bytes: decoding accepts exactly what encodes
  * back to the same bytes (valid UTF-8: no overlong forms, no surrogates, no
  * code point past U+10FFFF), the lower-cased text and the homoglyph skeleton
- * are valid UTF-8, and lower-casing ASCII changes only A-Z. */
+ * are valid UTF-8, lower-casing (its ASCII fast path included) gives ICU's
+ * bytes, and lower-casing ASCII changes only A-Z. */
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -44,6 +45,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         bool ascii = true;
         for (size_t i = 0; i < size; i++)
             ascii = ascii && data[i] < 0x80;
+        char *icu = NULL;
+        size_t icu_length = 0;
+        FUZZ_CHECK(masq_unicode_lower_icu(text, size, &icu, &icu_length) == MASQ_UNICODE_OK &&
+                       icu_length == lowered_length && memcmp(icu, lowered, icu_length) == 0,
+                   "lower-casing differs from ICU's");
+        free(icu);
         if (ascii) {
             FUZZ_CHECK(lowered_length == size, "ASCII changed length");
             for (size_t i = 0; i < size; i++) {
