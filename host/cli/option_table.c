@@ -227,7 +227,9 @@ const masq_option_spec masq_option_table[] = {
      "logs-ingestion: a token from the managed\n"
      "identity (IMDS), not AZURE_CLIENT_SECRET;\n"
      "also for reading a container URL",
-     0, NULL},
+     MASQ_IN_PUBLISH,
+     "logs-ingestion: a token from the managed\n"
+     "identity (IMDS), not AZURE_CLIENT_SECRET"},
     {OPT_TOKEN_AUDIENCE, 0, "token-audience", V, PUBLISHING, PUB, "URL",
      "https://monitor.azure.com (.us, .cn: other clouds)", 0, NULL},
     {OPT_WORKSPACE_ID, 0, "workspace-id", V, PUBLISHING, PUB, "ID",
