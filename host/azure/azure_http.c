@@ -236,6 +236,8 @@ static masq_status attempt(masq_http_client *client, const masq_http_request *re
     target->curl = curl;
     target->sink_stopped = target->sink_failed = false;
     curl_easy_setopt(curl, CURLOPT_WRITEDATA, target);
+    if (target->sink != NULL) /* large bodies: fewer, larger writes to the sink */
+        curl_easy_setopt(curl, CURLOPT_BUFFERSIZE, 512L << 10);
     curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, on_header);
     curl_easy_setopt(curl, CURLOPT_HEADERDATA, response);
     if (request->link_local || masq_http_url_allowed(request->url, false, why, sizeof why) == 0) {

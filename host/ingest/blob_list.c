@@ -297,10 +297,50 @@ static bool host_is_address(const char *host)
     return true;
 }
 
+masq_http_client *masq_blob_client_take(masq_blob_source *source)
+{
+    masq_http_client *client = NULL;
+    pthread_mutex_lock(&source->idle_lock);
+    if (source->idle_count > 0)
+        client = source->idle[--source->idle_count];
+    pthread_mutex_unlock(&source->idle_lock);
+    if (client != NULL) {
+        client->waited = 0;
+        return client;
+    }
+    client = malloc(sizeof *client);
+    masq_http_policy policy = masq_blob_policy(source->options);
+    if (client != NULL && masq_http_client_init(client, &policy) != MASQ_OK) {
+        free(client);
+        client = NULL;
+    }
+    return client;
+}
+
+void masq_blob_client_release(masq_blob_source *source, masq_http_client *client)
+{
+    if (client == NULL)
+        return;
+    pthread_mutex_lock(&source->idle_lock);
+    bool kept = source->idle_count < sizeof source->idle / sizeof *source->idle;
+    if (kept)
+        source->idle[source->idle_count++] = client;
+    pthread_mutex_unlock(&source->idle_lock);
+    if (!kept) {
+        masq_http_client_free(client);
+        free(client);
+    }
+}
+
 static void source_free(masq_blob_source *source)
 {
     if (source == NULL)
         return;
+    for (size_t i = 0; i < source->idle_count; i++) {
+        masq_http_client_free(source->idle[i]);
+        free(source->idle[i]);
+    }
+    pthread_mutex_destroy(&source->idle_lock);
     free(source->container_url);
     free(source->prefix);
     free(source->sas);
@@ -429,6 +469,8 @@ static masq_status source_open(masq_blob_source **out, const char *url,
     *out = NULL;
     MASQ_TRY(masq_blob_url_check(url));
     masq_blob_source *source = calloc(1, sizeof *source);
+    if (source != NULL)
+        pthread_mutex_init(&source->idle_lock, NULL);
     CURLU *parsed = curl_url();
     char *scheme = NULL, *host = NULL, *port = NULL, *path = NULL;
     masq_status status = source && parsed ? MASQ_OK : MASQ_ERR_NOMEM;
@@ -591,7 +633,7 @@ static char *blob_url(CURL *curl, const masq_blob_source *source, const char *na
 
 /* One page's blobs into listing, its prefixes (with a delimiter) into
  * prefixes; the next marker (malloc'd, NULL at the end). */
-static masq_status read_page(CURL *curl, const masq_blob_source *source, const page *body,
+static masq_status read_page(CURL *curl, masq_blob_source *source, const page *body,
                              masq_blob_listing *listing, name_list *prefixes, uint64_t *skipped,
                              char **next_marker)
 {
@@ -657,21 +699,21 @@ static masq_status read_page(CURL *curl, const masq_blob_source *source, const p
 }
 
 /* Every page of one listing: prefix, an optional delimiter, marker pages. */
-static masq_status list_prefix(const masq_blob_source *source, const char *prefix,
+static masq_status list_prefix(masq_blob_source *source, const char *prefix,
                                const char *delimiter, masq_blob_listing *listing,
                                name_list *prefixes, uint64_t *skipped)
 {
-    masq_http_policy policy = masq_blob_policy(source->options);
-    masq_http_client client;
-    MASQ_TRY(masq_http_client_init(&client, &policy));
+    masq_http_client *client = masq_blob_client_take(source);
+    if (client == NULL)
+        return MASQ_ERR_NOMEM;
     page body = {0};
     char *marker = NULL;
     masq_status status = MASQ_OK;
     uint64_t pages = 0;
     do {
-        char *prefix_escaped = curl_easy_escape(client.curl, prefix, 0);
-        char *delimiter_escaped = delimiter ? curl_easy_escape(client.curl, delimiter, 0) : NULL;
-        char *marker_escaped = marker ? curl_easy_escape(client.curl, marker, 0) : NULL;
+        char *prefix_escaped = curl_easy_escape(client->curl, prefix, 0);
+        char *delimiter_escaped = delimiter ? curl_easy_escape(client->curl, delimiter, 0) : NULL;
+        char *marker_escaped = marker ? curl_easy_escape(client->curl, marker, 0) : NULL;
         size_t size = strlen(source->container_url) + 96 +
                       (prefix_escaped ? strlen(prefix_escaped) : 0) +
                       (delimiter_escaped ? strlen(delimiter_escaped) : 0) +
@@ -699,7 +741,7 @@ static masq_status list_prefix(const masq_blob_source *source, const char *prefi
                        (unsigned long long)pages + 1);
             masq_http_response response;
             masq_http_outcome outcome =
-                masq_http_stream(&client, prepare_list, &request, page_sink, &body, &response);
+                masq_http_stream(client, prepare_list, &request, page_sink, &body, &response);
             if (outcome != MASQ_HTTP_ACKNOWLEDGED) {
                 char why[1400];
                 if (body.too_big)
@@ -718,12 +760,12 @@ static masq_status list_prefix(const masq_blob_source *source, const char *prefi
         free(marker);
         marker = NULL;
         if (status == MASQ_OK)
-            status = read_page(client.curl, source, &body, listing, prefixes, skipped, &marker);
+            status = read_page(client->curl, source, &body, listing, prefixes, skipped, &marker);
         pages++;
     } while (status == MASQ_OK && marker != NULL);
     free(marker);
     free(body.data);
-    masq_http_client_free(&client);
+    masq_blob_client_release(source, client);
     return status;
 }
 
@@ -756,7 +798,7 @@ static masq_status date_prefixes(int64_t since_ms, int64_t until_ms, name_list *
     return MASQ_OK;
 }
 
-static masq_status list_narrowed(const masq_blob_source *source, int64_t since_ms,
+static masq_status list_narrowed(masq_blob_source *source, int64_t since_ms,
                                  int64_t until_ms, masq_blob_listing *listing, uint64_t *skipped)
 {
     name_list dates = {0}, stems = {0};

@@ -9,6 +9,7 @@
 #define MASQ_BLOB_LIST_H
 
 #include <curl/curl.h>
+#include <pthread.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -24,11 +25,16 @@ typedef struct masq_blob_source {
     char *sas;           /* the query to add, without '?', or NULL */
     char *authorization; /* "Authorization: Bearer ..." or NULL (a SAS, or anonymous) */
     const masq_blob_options *options;
+    /* Clients with their open connections, kept for the next blob: a
+     * connection per blob would cost a handshake each (TLS on Azure). */
+    pthread_mutex_t idle_lock;
+    masq_http_client *idle[64];
+    size_t idle_count;
 } masq_blob_source;
 
 /* One blob to read, as listed. */
 typedef struct masq_blob {
-    const masq_blob_source *source;
+    masq_blob_source *source;
     char *name;
     char *url;     /* container_url + "/" + the name percent-encoded; no SAS: safe to show */
     uint64_t size; /* Content-Length when listed: the bytes read (an append blob may grow) */
@@ -63,6 +69,12 @@ masq_status masq_blob_url_check(const char *url);
 masq_status masq_blob_list(masq_blob_listing *listing, const char *url,
                            const masq_blob_options *options, int64_t since_ms, int64_t until_ms);
 void masq_blob_listing_free(masq_blob_listing *listing);
+
+/* A client for one request or stream of source: an idle one (its
+ * connections kept) or a new one; NULL when out of memory. Give it back with
+ * masq_blob_client_release. */
+masq_http_client *masq_blob_client_take(masq_blob_source *source);
+void masq_blob_client_release(masq_blob_source *source, masq_http_client *client);
 
 /* The retry policy of storage requests. */
 masq_http_policy masq_blob_policy(const masq_blob_options *options);

@@ -99,7 +99,9 @@ static int on_bytes(void *context, long status, const char *data, size_t size)
     }
     if (s->position >= s->blob->size)
         s->done = true;
-    return s->done ? 1 : 0;
+    /* Stopped early only when the part ended before the answer: an answer
+     * read to its end keeps its connection for the next blob. */
+    return s->done && s->position < s->asked_end ? 1 : 0;
 }
 
 static masq_status prepare_get(void *context, masq_http_request *request,
@@ -134,9 +136,8 @@ static void *stream_run(void *argument)
     s->position = s->start > 0 ? s->start - 1 : 0;
     s->skipping = s->start > 0;
     s->done = s->position >= blob->size;
-    masq_http_policy policy = masq_blob_policy(blob->source->options);
-    masq_http_client client;
-    if (!s->done && masq_http_client_init(&client, &policy) != MASQ_OK) {
+    masq_http_client *client = s->done ? NULL : masq_blob_client_take(blob->source);
+    if (!s->done && client == NULL) {
         snprintf(s->error, sizeof s->error, "out of memory");
         s->done = true;
     } else if (!s->done) {
@@ -145,7 +146,7 @@ static void *stream_run(void *argument)
             s->asked_end = want > blob->size ? blob->size : want;
             masq_http_response response;
             masq_http_outcome outcome =
-                masq_http_stream(&client, prepare_get, s, on_bytes, s, &response);
+                masq_http_stream(client, prepare_get, s, on_bytes, s, &response);
             if (outcome != MASQ_HTTP_ACKNOWLEDGED) {
                 if (!s->reader_gone && !s->bad_answer)
                     masq_blob_describe_failure(&response, s->error, sizeof s->error);
@@ -161,7 +162,7 @@ static void *stream_run(void *argument)
             }
             want = s->asked_end + LOOKAHEAD_BYTES; /* the part's last line goes on */
         }
-        masq_http_client_free(&client);
+        masq_blob_client_release(blob->source, client);
     }
     close(s->pipe_write);
     s->pipe_write = -1;
@@ -292,18 +293,17 @@ long masq_blob_read_head(const masq_blob *blob, unsigned char *bytes, size_t siz
     if (r.signed_url == NULL)
         return -1;
     snprintf(r.range, sizeof r.range, "Range: bytes=0-%zu", size - 1);
-    masq_http_policy policy = masq_blob_policy(blob->source->options);
-    masq_http_client client;
+    masq_http_client *client = masq_blob_client_take(blob->source);
     long result = -1;
-    if (masq_http_client_init(&client, &policy) == MASQ_OK) {
+    if (client != NULL) {
         masq_http_response response;
-        if (masq_http_stream(&client, prepare_head, &r, on_head, &h, &response) ==
+        if (masq_http_stream(client, prepare_head, &r, on_head, &h, &response) ==
             MASQ_HTTP_ACKNOWLEDGED)
             result = (long)h.got;
         else
             masq_blob_describe_failure(&response, error, error_size);
         masq_http_response_free(&response);
-        masq_http_client_free(&client);
+        masq_blob_client_release(blob->source, client);
     }
     free(r.signed_url);
     return result;

@@ -44,6 +44,10 @@ masq_status masq_ingest_paths(masq_ingest *ingest, const char *const *paths, siz
         status = masq_blob_inputs_add(&items, &blobs.items[i], ingest, &ingest->progress_total);
     /* Name tables are small and their rows go straight into the table: one reader. */
     int threads = ingest->schema == MASQ_SCHEMA_NAMES ? 1 : ingest->threads;
+    /* A reader of a blob waits for the network between its bytes: twice the
+     * readers keep the CPUs busy (the result is the same at any count). */
+    if (blobs.count > 0 && ingest->schema != MASQ_SCHEMA_NAMES)
+        threads = threads < 1 ? 2 : 2 * threads;
     if (threads > (int)items.count)
         threads = (int)items.count;
     if (status == MASQ_OK && threads > 1 && !stdin_read) {
