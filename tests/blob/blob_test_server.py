@@ -12,8 +12,10 @@ It implements, as far as masq's tests need them, with Azurite's path-style URLs
   - Get Blob (GET /ACCOUNT/CONTAINER/BLOB): Range or x-ms-range (bytes=a-b,
     bytes=a-), 206 with Content-Range, 416 past the end, 200 whole;
   - authorization: a SAS whose sig must be `sig` and whose sp must hold r (Get)
-    and l (List); or, when `token` is set, "Authorization: Bearer TOKEN"
-    (x-ms-version 2017-11-09 or later). Anything else: 403
+    and l (List); or, with `entra` = (tenant, client id, secret), a bearer token
+    it issued itself at the Microsoft Entra token endpoint, client-credentials
+    grant (POST /{tenant}/oauth2/v2.0/token, scope https://storage.azure.com/.default,
+    or //.default), with x-ms-version 2017-11-09 or later. Anything else: 403
     AuthenticationFailed with the service's XML error body and
     x-ms-error-code.
 Scripted faults, consumed one per request of an endpoint ("list", "get"):
@@ -29,7 +31,9 @@ Used in-process by run_blob_tests.py and bench/blob_bench.py, or standalone:
 import argparse
 import base64
 import email.utils
+import json
 import os
+import secrets
 import socket
 import struct
 import threading
@@ -57,11 +61,12 @@ def error_body(code, message):
 
 
 class FakeBlobStorage:
-    def __init__(self, root, container, sig, page_size=5000, token=None, account=ACCOUNT):
+    def __init__(self, root, container, sig, page_size=5000, entra=None, account=ACCOUNT):
         self.root = root
         self.container = container
         self.sig = sig
-        self.token = token
+        self.entra = entra
+        self.tokens = set()
         self.account = account
         self.page_size = page_size
         self.lock = threading.Lock()
@@ -106,9 +111,11 @@ class FakeBlobStorage:
 
     # ---- authorization ----
     def authorized(self, query, headers, permission):
-        if self.token is not None:
-            return headers.get("Authorization") == "Bearer " + self.token and \
-                headers.get("x-ms-version", "") >= "2017-11-09"
+        if self.entra is not None:
+            bearer = headers.get("Authorization", "")
+            with self.lock:
+                known = bearer.startswith("Bearer ") and bearer[7:] in self.tokens
+            return known and headers.get("x-ms-version", "") >= "2017-11-09"
         return query.get("sig") == self.sig and permission in query.get("sp", "")
 
     # ---- List Blobs ----
@@ -216,6 +223,30 @@ def make_handler(storage):
             self.reply(status, error_body(code, message), {"Retry-After": storage.retry_after},
                        error_code=code)
             return "done"
+
+        def do_POST(self):
+            """The Entra token endpoint, client credentials."""
+            length = int(self.headers.get("Content-Length", "0"))
+            form = urllib.parse.parse_qs(self.rfile.read(length).decode())
+            parts = urllib.parse.urlsplit(self.path).path.strip("/").split("/")
+            tenant, client_id, secret = storage.entra or (None, None, None)
+            ok = (storage.entra is not None and parts[1:] == ["oauth2", "v2.0", "token"] and
+                  parts[0] == tenant and form.get("grant_type") == ["client_credentials"] and
+                  form.get("client_id") == [client_id] and form.get("client_secret") == [secret]
+                  and form.get("scope", [""])[0] in ("https://storage.azure.com/.default",
+                                                     "https://storage.azure.com//.default"))
+            storage.log("token", {}, None, 200 if ok else 400)
+            if not ok:
+                body = json.dumps({"error": "invalid_client",
+                                   "error_description": "AADSTS7000215: bad request"}).encode()
+                self.reply(400, body, {"Content-Type": "application/json"})
+                return
+            token = "eyJ0eXAi." + secrets.token_urlsafe(24)
+            with storage.lock:
+                storage.tokens.add(token)
+            body = json.dumps({"token_type": "Bearer", "expires_in": 3599,
+                               "access_token": token}).encode()
+            self.reply(200, body, {"Content-Type": "application/json"})
 
         def do_GET(self):
             url = urllib.parse.urlsplit(self.path)
