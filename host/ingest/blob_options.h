@@ -7,7 +7,7 @@
 #include <stdio.h>
 
 typedef struct masq_blob_options {
-    const char *sas_file;  /* --sas-file: the SAS, in a file of mode 0600 (NULL: $MASQ_STORAGE_SAS) */
+    const char *sas_file;  /* --sas-file: the SAS, in a 0600 file (NULL: $MASQ_STORAGE_SAS) */
     bool managed_identity; /* a storage token from IMDS, not AZURE_CLIENT_SECRET */
     bool dry_run;          /* show every request (secrets redacted) on dry_run_out */
     FILE *dry_run_out;     /* NULL: stderr */

@@ -19,9 +19,9 @@ It implements, as far as masq's tests need them, with Azurite's path-style URLs
     AuthenticationFailed with the service's XML error body and
     x-ms-error-code.
 Scripted faults, consumed one per request of an endpoint ("list", "get"):
-"503" (ServerBusy, Retry-After), "429", "500", "ok" (no fault: to aim at a later request), "cut" (the headers of the whole
-answer, then half its body, then the connection closed), "reset" (a TCP reset
-before any answer), "403".
+"503" (ServerBusy, Retry-After), "429", "500", "ok" (no fault: to aim at a later
+request), "cut" (the headers of the whole answer, then half its body, then the
+connection closed), "reset" (a TCP reset before any answer), "403".
 Every request is logged in `requests`: (endpoint, query dict, range or None,
 status).
 
