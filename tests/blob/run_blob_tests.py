@@ -15,6 +15,7 @@ What is checked:
   - an Entra token for storage (client credentials) instead of a SAS, never shown;
   - a wrong or missing SAS: 403 and masq's clear error, the SAS in no output;
     --sas-file refused unless 0600; a URL with a query refused;
+  - blob names with XML's special characters and a control character;
   - https only, except loopback; Azurite's path-style URLs; --dry-run shows the
     requests with the SAS redacted; a URL mixed with a local path.
 
@@ -113,8 +114,10 @@ def sdk_checks(server, storage, tree):
     check(all(sizes[n] == os.path.getsize(os.path.join(tree, n)) for n in sizes),
           "SDK: listed sizes are the files' (%d blobs)" % len(sizes))
     storage.page_size = 5000
-    stems = [p.name for p in client.walk_blobs(delimiter="y=")]
-    check(len(stems) == 1 and stems[0].endswith("/y="), "SDK: a delimiter listing: %s" % stems)
+    walked = sorted(p.name for p in client.walk_blobs(delimiter="y="))
+    stems = [n for n in walked if n.endswith("/y=")]
+    check(len(stems) == 1 and len(walked) == 3,
+          "SDK: a delimiter listing: the export's folder and the 2 blobs beside it: %s" % walked)
     name = max(names, key=lambda n: os.path.getsize(os.path.join(tree, n)))
     data = open(os.path.join(tree, name), "rb").read()
     blob = client.get_blob_client(name)
@@ -167,6 +170,12 @@ def main():
                         "--events", "20000", "--names", "400", "--hosts", "12", "--seed", "3",
                         "--gzip-fraction", "0.2", "--jobs", "1", "--out", tree],
                        check=True, capture_output=True)
+        # Hostile names: XML's special characters, a space, UTF-8, a control
+        # character (the service lists it Encoded="true", percent-encoded).
+        some = sorted(os.path.join(d, f) for d, _, fs in os.walk(tree) for f in fs
+                      if f.endswith(".json"))[0]
+        for odd in ("odd & <name> \u00fc.json", "ctl\x01name.json"):
+            shutil.copy(some, os.path.join(tree, odd))
         storage = fake.FakeBlobStorage(tree, "am-securityevent", SIG_DECODED)
         server = fake.Server(storage)
         url = server.url
@@ -244,7 +253,8 @@ def main():
         check(prefixes == ["", stem + "2024/m=06/d=03/"], "a whole day is one day prefix",
               "asked %s" % prefixes)
         deep = url + "/" + stem[:-2]
-        same(masq, "a URL with a prefix (the workspace's folder)", [tree], [deep])
+        same(masq, "a URL with a prefix (the workspace's folder)",
+             [os.path.join(tree, stem[:-2])], [deep])
 
         # Local paths mixed with URLs.
         extra = os.path.join(work, "extra.json")
