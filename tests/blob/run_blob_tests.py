@@ -10,6 +10,7 @@ What is checked:
     from the container, in both profiles, with 2-item and 5,000-item pages;
   - a large blob read in parts with Range, identical to the same file on disk;
   - a cut body resumed with Range; 503 and 429 retried (list and get);
+  - --last 1d (the notebook's window) on a tree of the last day, from both;
   - --since/--until narrowed to the date prefixes that can hold those hours
     (the stand-in's log), the result equal to the same window on disk;
   - an Entra token for storage (client credentials) instead of a SAS, never shown;
@@ -28,6 +29,7 @@ import stat
 import subprocess
 import sys
 import tempfile
+import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
@@ -252,9 +254,38 @@ def main():
         prefixes = [r[1].get("prefix", "") for r in storage.requests if r[0] == "list"]
         check(prefixes == ["", stem + "2024/m=06/d=03/"], "a whole day is one day prefix",
               "asked %s" % prefixes)
+        storage.reset_log()
+        days = ["--since", "2024-06-02T22:00:00Z", "--until", "2024-06-04T02:00:00Z"]
+        run_masq(masq, ["--allow-empty"] + days + [url])
+        prefixes = [r[1].get("prefix", "")[len(stem):] for r in storage.requests
+                    if r[0] == "list"][1:]
+        check(prefixes == ["2024/m=06/d=02/h=22/", "2024/m=06/d=02/h=23/", "2024/m=06/d=03/",
+                           "2024/m=06/d=04/h=00/", "2024/m=06/d=04/h=01/"],
+              "hours at the edges of a window, whole days inside it", "asked %s" % prefixes)
         deep = url + "/" + stem[:-2]
         same(masq, "a URL with a prefix (the workspace's folder)",
              [os.path.join(tree, stem[:-2])], [deep])
+
+        # The notebook's window, one option away: --last 1d, on a tree of the last day.
+        now_hour = int(time.time()) // 3600 * 3600
+        recent = os.path.join(work, "recent")
+        start = time.strftime("%Y-%m-%dT%H:00:00", time.gmtime(now_hour - 23 * 3600))
+        subprocess.run([sys.executable, os.path.join(ROOT, "tools", "gen_export.py"),
+                        "--events", "5000", "--names", "200", "--hosts", "8", "--seed", "5",
+                        "--jobs", "1", "--start", start, "--out", recent],
+                       check=True, capture_output=True)
+        recent_storage = fake.FakeBlobStorage(recent, "am-securityevent", SIG_DECODED)
+        recent_server = fake.Server(recent_storage)
+        for profile in ("notebook", "default"):
+            same(masq, "--last 1d (%s): disk and container agree" % profile,
+                 ["--profile", profile, "--last", "1d", recent],
+                 ["--profile", profile, "--last", "1d", recent_server.url], narrowed=True)
+        lists = [r[1] for r in recent_storage.requests if r[0] == "list"]
+        hours = [q.get("prefix", "") for q in lists if q.get("delimiter") != "y="]
+        check(len(lists) - len(hours) == 2 and all("/y=" in h for h in hours) and
+              24 <= len(hours) / 2 <= 27,
+              "--last 1d lists a day of date prefixes (%d a run)" % (len(hours) // 2))
+        recent_server.stop()
 
         # Local paths mixed with URLs.
         extra = os.path.join(work, "extra.json")
