@@ -15,7 +15,8 @@ It implements, as far as masq's tests need them, with Azurite's path-style URLs
     and l (List); or, with `entra` = (tenant, client id, secret), a bearer token
     it issued itself at the Microsoft Entra token endpoint, client-credentials
     grant (POST /{tenant}/oauth2/v2.0/token, scope https://storage.azure.com/.default,
-    or //.default), with x-ms-version 2017-11-09 or later. Anything else: 403
+    or //.default) or at IMDS (GET /metadata/identity/oauth2/token, resource
+    https://storage.azure.com), with x-ms-version 2017-11-09 or later. Anything else: 403
     AuthenticationFailed with the service's XML error body and
     x-ms-error-code.
 Scripted faults, consumed one per request of an endpoint ("list", "get"):
@@ -241,16 +242,31 @@ def make_handler(storage):
                                    "error_description": "AADSTS7000215: bad request"}).encode()
                 self.reply(400, body, {"Content-Type": "application/json"})
                 return
+            self.issue_token()
+
+        def issue_token(self):
             token = "eyJ0eXAi." + secrets.token_urlsafe(24)
             with storage.lock:
                 storage.tokens.add(token)
             body = json.dumps({"token_type": "Bearer", "expires_in": 3599,
+                               "resource": "https://storage.azure.com",
                                "access_token": token}).encode()
             self.reply(200, body, {"Content-Type": "application/json"})
 
         def do_GET(self):
             url = urllib.parse.urlsplit(self.path)
             query = dict(urllib.parse.parse_qsl(url.query, keep_blank_values=True))
+            if url.path == "/metadata/identity/oauth2/token":  # IMDS, the managed identity
+                ok = (storage.entra is not None and self.headers.get("Metadata") == "true" and
+                      query.get("api-version") == "2018-02-01" and
+                      query.get("resource") == "https://storage.azure.com")
+                storage.log("imds", query, None, 200 if ok else 400)
+                if ok:
+                    self.issue_token()
+                else:
+                    self.reply(400, b'{"error":"invalid_request"}',
+                               {"Content-Type": "application/json"})
+                return
             parts = urllib.parse.unquote(url.path).lstrip("/").split("/", 2)
             range_header = self.headers.get("x-ms-range") or self.headers.get("Range")
             if len(parts) < 2 or parts[0] != storage.account or parts[1] != storage.container:

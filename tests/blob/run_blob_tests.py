@@ -345,6 +345,12 @@ def main():
         check(done.returncode == 1 and b"no token for Azure Storage" in done.stderr and
               b"wrong-secret" not in done.stderr + done.stdout,
               "a wrong client secret: no token, a clear error", done.stderr.decode()[-600:])
+        run = same(masq, "--managed-identity (IMDS): disk and container agree", [tree],
+                   ["--managed-identity", entra_server.url], sas=None,
+                   extra_env={"AZURE_POD_IDENTITY_AUTHORITY_HOST":
+                              "http://127.0.0.1:%d" % entra_server.port})
+        check(any(r[0] == "imds" and r[3] == 200 for r in entra.requests),
+              "--managed-identity: the storage token came from IMDS")
         entra_server.stop()
 
         # https only, except loopback; no request leaves.
