@@ -86,10 +86,9 @@ void masq_blob_show_request(const masq_blob_source *source, const char *method, 
     if (!source->options->dry_run)
         return;
     char line[2400], shown[2400];
-    snprintf(line, sizeof line, "%s %s%s%s%s%s", method, url, source->sas ? "&" : "",
+    const char *separator = source->sas == NULL ? "" : strchr(url, '?') ? "&" : "?";
+    snprintf(line, sizeof line, "%s %s%s%s%s%s", method, url, separator,
              source->sas ? "[SAS redacted]" : "", range ? "  Range: " : "", range ? range : "");
-    if (source->sas != NULL && strchr(url, '?') == NULL)
-        line[strlen(method) + 1 + strlen(url)] = '?';
     masq_redact(line, shown, sizeof shown);
     FILE *out = source->options->dry_run_out ? source->options->dry_run_out : stderr;
     fprintf(out, "masq: request: %s%s\n", shown,

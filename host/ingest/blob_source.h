@@ -66,7 +66,7 @@ void masq_blob_show_request(const masq_blob_source *source, const char *method, 
                             const char *range);
 
 /* What a failed storage answer says, and what to do: the service's error
- * code from its XML body or x-ms-error-code, and for 401/403 the
+ * code and message from its XML body, and for 401/403 the
  * credentials to check. Redacted. */
 void masq_blob_describe_failure(const masq_http_response *response, char *out, size_t size);
 
