@@ -18,6 +18,10 @@ tree for both), then --runs runs of each, median. Whole-run wall times are repor
 too. Both runs must give the same anomalies (JSON minus timing fields), or the
 benchmark fails.
 
+Each route runs with masq's own reader count: a container is read with twice the
+readers of a local tree (they wait on the network), so the ratio compares what a user
+gets, not one reader against one reader.
+
 The stand-in is a Python server on the same CPUs as masq: on a machine with few
 cores it takes CPU time the readers would have, so the ratio is a lower bound of
 what loopback HTTP costs.
