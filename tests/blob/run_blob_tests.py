@@ -211,7 +211,7 @@ def main():
 
         # 503 and 429 retried, on the listing and the blobs; a cut body resumed.
         storage.reset_log()
-        storage.script("list", "503", "429", "reset")
+        storage.script("list", "503", "429", "reset", "cut")
         storage.script("get", "503", "429", "cut", "reset", "500")
         same(masq, "503, 429, 500, resets and a cut body retried: same anomalies", [tree], [url])
         statuses = [(r[0], r[3]) for r in storage.requests]
