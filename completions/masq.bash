@@ -11,7 +11,7 @@ _masq()
     local common_opts="-q --quiet -v --verbose -h --help --version"
     local scan_opts="--profile --known --allow --suppress --schema --frequent-threshold
         --infrequent-threshold --similarity-threshold --backend --device --threads
-        --format -o --output --demo --seed --strict --allow-empty --since --until --last --emit-names --shard
+        --format -o --output --demo --seed --strict --allow-empty --since --until --last --sas-file --emit-names --shard
         --workspace --query-endpoint --query-max-rows
         --baseline --baseline-days --baseline-decay --baseline-wait
         --min-severity --reason --host --top --full --color
@@ -50,7 +50,8 @@ _masq()
     --publish) COMPREPLY=($(compgen -W "logs-ingestion data-collector" -- "$cur")); return ;;
     --device) COMPREPLY=($(compgen -W "cpu gpu 0 1" -- "$cur")); return ;;
     --spool) COMPREPLY=($(compgen -d -- "$cur")); return ;;
-    -o | --output | --known | --allow | --suppress | --emit-names | --workspace-key-file | --baseline)
+    -o | --output | --known | --allow | --suppress | --emit-names | --workspace-key-file | --baseline | \
+    --sas-file)
         COMPREPLY=($(compgen -f -- "$cur")); return ;;
     --frequent-threshold | --infrequent-threshold | --similarity-threshold | --threads | \
     --seed | --since | --until | --last | --shard | --ingestion-endpoint | --dcr-id | --stream | \

@@ -37,6 +37,7 @@ void masq_config_defaults(masq_config *config)
     config->baseline_days = 30;
     config->baseline_decay = 0.95;
     config->baseline_wait = 60;
+    config->blob.retries = -1; /* the default (8) */
 }
 
 
@@ -93,6 +94,7 @@ static masq_status ingest_stage(const masq_config *config, masq_result *result,
     ingest.progress_context = config->progress_context;
     ingest.threads = config->threads > 0 ? config->threads : (int)sysconf(_SC_NPROCESSORS_ONLN);
     ingest.until_ms = config->until_ms;
+    ingest.blob = &config->blob;
     masq_status status = masq_ingest_paths(&ingest, config->paths, config->path_count);
     if (status == MASQ_OK && config->workspace.id != NULL)
         status = masq_workspace_read(&ingest, &config->workspace);

@@ -78,9 +78,10 @@ typedef struct masq_config {
     const char *device;          /* OpenCL device spec (NULL: $MASQ_DEVICE or the first GPU) */
     masq_opencl_tuning tuning;   /* 0 fields: from the device table */
     int threads;                 /* <= 0: one per CPU */
-    const char *const *paths;
+    const char *const *paths;    /* files, folders, '-', export container URLs */
     size_t path_count;
     masq_workspace_source workspace; /* --workspace: the name table from Log Analytics too */
+    masq_blob_options blob;      /* how container URLs are read (ingest/blob_options.h) */
     bool demo;                   /* mix in the notebook's synthetic events */
     uint64_t seed;
     bool strict;                 /* any bad line is fatal */

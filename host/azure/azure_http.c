@@ -100,10 +100,19 @@ int masq_http_url_allowed(const char *url, bool link_local, char *why, size_t si
     return allowed;
 }
 
-static size_t on_body(char *data, size_t size, size_t count, void *context)
+/* Where one attempt's body goes: kept (up to the client's limit, 64 KiB for the error
+ * messages), or, for a 2xx answer of a streamed exchange, to the sink. */
+typedef struct body_target {
+    masq_http_response *response;
+    CURL *curl;
+    masq_http_sink sink; /* NULL: keep the body */
+    void *sink_context;
+    bool sink_stopped; /* the sink has what it needs */
+    bool sink_failed;
+} body_target;
+
+static size_t keep_body(masq_http_response *response, const char *data, size_t bytes)
 {
-    masq_http_response *response = context;
-    size_t bytes = size * count;
     size_t limit = response->body_keep;
     size_t keep = response->body_size < limit ? limit - response->body_size : 0;
     if (keep > bytes)
@@ -128,6 +137,25 @@ static size_t on_body(char *data, size_t size, size_t count, void *context)
         response->body[response->body_size] = '\0';
     }
     return bytes;
+}
+
+static size_t on_body(char *data, size_t size, size_t count, void *context)
+{
+    body_target *target = context;
+    size_t bytes = size * count;
+    long status = 0;
+    if (target->sink != NULL)
+        curl_easy_getinfo(target->curl, CURLINFO_RESPONSE_CODE, &status);
+    if (target->sink == NULL || status < 200 || status >= 300)
+        return keep_body(target->response, data, bytes);
+    int verdict = target->sink(target->sink_context, status, data, bytes);
+    if (verdict == 0)
+        return bytes;
+    if (verdict > 0)
+        target->sink_stopped = true;
+    else
+        target->sink_failed = true;
+    return 0; /* curl stops the transfer (CURLE_WRITE_ERROR) */
 }
 
 /* Retry-After: delta-seconds or an HTTP date; Azure also sends retry-after-ms
@@ -179,7 +207,7 @@ int masq_http_header_clean(const char *line)
 
 /* One attempt. The response is reset first. */
 static masq_status attempt(masq_http_client *client, const masq_http_request *request,
-                           masq_http_response *response)
+                           masq_http_response *response, body_target *target)
 {
     CURL *curl = client->curl;
     masq_http_response_free(response);
@@ -220,7 +248,12 @@ static masq_status attempt(masq_http_client *client, const masq_http_request *re
     if (client->compressed)
         curl_easy_setopt(curl, CURLOPT_ACCEPT_ENCODING, ""); /* every encoding curl decodes */
     curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, on_body);
-    curl_easy_setopt(curl, CURLOPT_WRITEDATA, response);
+    target->response = response;
+    target->curl = curl;
+    target->sink_stopped = target->sink_failed = false;
+    curl_easy_setopt(curl, CURLOPT_WRITEDATA, target);
+    if (target->sink != NULL) /* large bodies: fewer, larger writes to the sink */
+        curl_easy_setopt(curl, CURLOPT_BUFFERSIZE, 512L << 10);
     curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, on_header);
     curl_easy_setopt(curl, CURLOPT_HEADERDATA, response);
     if (request->link_local || masq_http_url_allowed(request->url, false, why, sizeof why) == 0) {
@@ -301,9 +334,9 @@ static double jitter_fraction(masq_http_client *client)
     return (double)(x >> 11) / 9007199254740992.0;
 }
 
-masq_http_outcome masq_http_exchange(masq_http_client *client, masq_http_prepare prepare,
-                                     void *context, long success_status,
-                                     masq_http_response *response)
+static masq_http_outcome exchange(masq_http_client *client, masq_http_prepare prepare,
+                                  void *context, long success_status, body_target *target,
+                                  masq_http_response *response)
 {
     memset(response, 0, sizeof *response);
     response->retry_after = -1;
@@ -314,14 +347,19 @@ masq_http_outcome masq_http_exchange(masq_http_client *client, masq_http_prepare
             curl_slist_free_all(request.headers);
             return MASQ_HTTP_LOCAL_ERROR;
         }
-        masq_status status = attempt(client, &request, response);
+        masq_status status = attempt(client, &request, response, target);
         curl_slist_free_all(request.headers);
-        if (status != MASQ_OK)
+        if (status != MASQ_OK || target->sink_failed)
             return MASQ_HTTP_LOCAL_ERROR;
+        if (target->sink_stopped) {
+            /* The sink stopped the transfer: what it needed came. */
+            client->fresh_connect = true;
+            return MASQ_HTTP_ACKNOWLEDGED;
+        }
         if (response->curl_code == CURLE_OK && response->status >= 200 && response->status < 300) {
             /* The service took it: counting an unexpected 2xx as a refusal
              * would send the batch again. */
-            if (response->status != success_status)
+            if (success_status != 0 && response->status != success_status)
                 masq_warn("HTTP %ld where %ld was expected; counted as accepted",
                           response->status, success_status);
             return MASQ_HTTP_ACKNOWLEDGED;
@@ -370,6 +408,22 @@ masq_http_outcome masq_http_exchange(masq_http_client *client, masq_http_prepare
         sleep_seconds(wait);
         client->waited += wait;
     }
+}
+
+masq_http_outcome masq_http_exchange(masq_http_client *client, masq_http_prepare prepare,
+                                     void *context, long success_status,
+                                     masq_http_response *response)
+{
+    body_target target = {0};
+    return exchange(client, prepare, context, success_status, &target, response);
+}
+
+masq_http_outcome masq_http_stream(masq_http_client *client, masq_http_prepare prepare,
+                                   void *context, masq_http_sink sink, void *sink_context,
+                                   masq_http_response *response)
+{
+    body_target target = {.sink = sink, .sink_context = sink_context};
+    return exchange(client, prepare, context, 0, &target, response);
 }
 
 /* Azure's error bodies: {"error":{"code":..,"message":..}} (Logs Ingestion,

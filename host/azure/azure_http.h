@@ -79,6 +79,21 @@ masq_http_outcome masq_http_exchange(masq_http_client *client, masq_http_prepare
                                      void *context, long success_status,
                                      masq_http_response *response);
 
+/* The body of a 2xx answer of a streamed exchange, as it comes (status: 200,
+ * 206...). Return 0 to go on, 1 when the sink has all it needs (the transfer
+ * stops and the exchange is acknowledged), -1 on a local failure (the
+ * exchange ends MASQ_HTTP_LOCAL_ERROR). */
+typedef int (*masq_http_sink)(void *context, long status, const char *data, size_t size);
+
+/* masq_http_exchange for a body of any size: a 2xx answer's body goes to
+ * sink and is not kept (other answers' are, for their messages). A body cut
+ * short (a reset, fewer bytes than Content-Length) is retried like a
+ * transport failure: prepare is called again with that answer as previous,
+ * so it can ask for the rest with Range. Every 2xx acknowledges. */
+masq_http_outcome masq_http_stream(masq_http_client *client, masq_http_prepare prepare,
+                                   void *context, masq_http_sink sink, void *sink_context,
+                                   masq_http_response *response);
+
 /* A one-line description of a failed answer: "HTTP 403 OperationFailed: ...",
  * the server's own message from Azure's error bodies, redacted. */
 void masq_http_describe(const masq_http_response *response, char *out, size_t size);

@@ -172,6 +172,11 @@ const masq_option_spec masq_option_table[] = {
      "(1d, 12h, 30m, 2w): the notebook's window is\n"
      "--last 1d",
      0, NULL},
+    {OPT_SAS_FILE, 0, "sas-file", V, SCAN, MAIN, "FILE",
+     "a container URL's SAS (read, list), in a file\n"
+     "of mode 0600 (default: $MASQ_STORAGE_SAS;\n"
+     "without one, an Entra token for storage)",
+     0, NULL},
     {OPT_EMIT_NAMES, 0, "emit-names", V, SCAN, MAIN, "FILE",
      "also write the name table (counts, paths,\n"
      "computers, first and last seen) as JSON lines;\n"
@@ -239,9 +244,12 @@ const masq_option_spec masq_option_table[] = {
      "(Custom-MasqueradingProcessNameResult)",
      0, NULL},
     {OPT_MANAGED_IDENTITY, 0, "managed-identity", F, PUBLISHING, PUB, NULL,
-     "logs-ingestion and --workspace: a token from the\n"
-     "managed identity (IMDS), not AZURE_CLIENT_SECRET",
-     0, NULL},
+     "logs-ingestion, --workspace and container URLs:\n"
+     "a token from the managed identity (IMDS), not\n"
+     "AZURE_CLIENT_SECRET",
+     MASQ_IN_PUBLISH,
+     "logs-ingestion: a token from the managed\n"
+     "identity (IMDS), not AZURE_CLIENT_SECRET"},
     {OPT_TOKEN_AUDIENCE, 0, "token-audience", V, PUBLISHING, PUB, "URL",
      "https://monitor.azure.com (.us, .cn: other clouds)", 0, NULL},
     {OPT_WORKSPACE_ID, 0, "workspace-id", V, PUBLISHING, PUB, "ID",
@@ -266,8 +274,9 @@ const masq_option_spec masq_option_table[] = {
      "publish anomalies of the demo events too", MASQ_IN_PUBLISH, passed_on},
     {OPT_DRY_RUN, 0, "dry-run", F, PUBLISHING, PUB, NULL,
      "print the requests, secrets redacted, to stderr\n"
-     "(with --workspace: its query, sending nothing)",
-     MASQ_IN_PUBLISH,
+     "(with --workspace: its query, sending nothing;\n"
+     "a container URL is still read: its requests\n"
+     "are shown)", MASQ_IN_PUBLISH,
      "print the requests, secrets redacted, to stdout"},
     {OPT_PUBLISH_TIMEOUT, 0, "publish-timeout", V, PUBLISHING, PUB, "SECONDS",
      "per request (30)", 0, NULL},

@@ -90,6 +90,7 @@ typedef enum masq_option_id {
     OPT_SINCE,
     OPT_UNTIL,
     OPT_LAST,
+    OPT_SAS_FILE,
     OPT_EMIT_NAMES,
     OPT_SHARD,
     OPT_WORKSPACE,

@@ -293,6 +293,9 @@ static masq_status take_value(masq_option_id id, const char *value, masq_options
     case OPT_LAST:
         options->last_given = true;
         return parse_last(value, &config->since_ms);
+    case OPT_SAS_FILE:
+        config->blob.sas_file = value;
+        return MASQ_OK;
     case OPT_WORK_GROUP:
         MASQ_TRY(parse_unsigned("--work-group-size", value, 4096, &number));
         config->tuning.work_group_size = (uint32_t)number;
@@ -540,6 +543,9 @@ masq_status masq_options_parse(int argc, char **argv, masq_options *options)
     }
     MASQ_TRY(take_operands(options, spec, argv + optind, (size_t)(argc - optind)));
     masq_config *config = &options->config;
+    /* Publishing's credentials and dry run serve reading a container URL too. */
+    config->blob.managed_identity = options->publish.managed_identity;
+    config->blob.dry_run = options->publish.dry_run;
     if (options->command == MASQ_COMMAND_SCAN && config->path_count == 0 && !config->demo &&
         config->workspace.id == NULL) {
         masq_error("masq scan needs input: PATH ..., '-' for stdin, --workspace ID or --demo");

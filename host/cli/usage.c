@@ -29,13 +29,16 @@ static const char scan_head[] =
     "\n"
     "PATH is a file, a folder (read recursively: .json, .jsonl, .ndjson and the\n"
     "same with .gz, e.g. an export's y=YYYY/m=MM/d=DD/h=HH/m=mm/PT05M.json), or\n"
-    "'-' for stdin. Files may be gzip-compressed.\n";
+    "'-' for stdin. Files may be gzip-compressed. A PATH may also be the export\n"
+    "container, https://ACCOUNT.blob.core.windows.net/am-securityevent[/PREFIX],\n"
+    "read over HTTPS without copying it (docs/sentinel.md).\n";
 
 static const char scan_tail[] =
     "\n"
     "environment: MASQ_DEVICE (as --device), MASQ_KERNEL_DIR (load kernels from a\n"
     "folder instead of the built-in copy); for publishing AZURE_TENANT_ID,\n"
-    "AZURE_CLIENT_ID, AZURE_CLIENT_SECRET, AZURE_AUTHORITY_HOST, MASQ_WORKSPACE_KEY.\n"
+    "AZURE_CLIENT_ID, AZURE_CLIENT_SECRET, AZURE_AUTHORITY_HOST, MASQ_WORKSPACE_KEY;\n"
+    "for reading a container URL MASQ_STORAGE_SAS, or the same AZURE_* credentials.\n"
     "\n"
     "score (the notebook's calcDist): if both names contain '.', and the text after\n"
     "the last '.' is equal, it is dropped from both; score = 1 - d / max(len1, len2)\n"

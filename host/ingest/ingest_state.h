@@ -10,6 +10,7 @@
 
 #include "../names/name_table.h"
 #include "../util/status.h"
+#include "blob_options.h"
 #include "event.h"
 #include "dedup.h"
 #include "schema.h"
@@ -59,6 +60,7 @@ typedef struct masq_ingest {
     char *scratch; /* the fast scanner's field values */
     size_t scratch_capacity;
     int threads;   /* files read in parallel (<= 1: one at a time) */
+    const masq_blob_options *blob; /* how the export container is read (NULL: the defaults) */
     masq_progress_sink progress; /* called now and then during a read, or NULL */
     void *progress_context;
     uint64_t progress_total;     /* bytes of all input files */

@@ -8,6 +8,7 @@
 #include "../util/log.h"
 #include "../util/memory.h"
 #include "bad_input.h"
+#include "blob_stream.h"
 #include "csv_row.h"
 #include "evtx_read.h"
 #include "ingest_event.h"
@@ -138,13 +139,24 @@ masq_status masq_ingest_input(masq_ingest *ingest, const masq_input *item)
                                 sizeof error);
         open_path = fed_path;
     }
+    /* A blob comes through a pipe too; its part is cut by the stream. */
+    masq_blob_stream *blob = NULL;
+    if (item->blob != NULL) {
+        status = masq_blob_stream_open(&blob, item->blob, item->start, item->end, fed_path,
+                                       sizeof fed_path, error, sizeof error);
+        open_path = fed_path;
+    }
+    bool piped = item->feed || item->blob != NULL;
     if (status == MASQ_OK)
-        status = part ? masq_line_reader_open_range(&reader, open_path, item->start, item->end,
-                                                    error, sizeof error)
-                      : masq_line_reader_open(&reader, open_path, error, sizeof error);
+        status = part && blob == NULL
+                     ? masq_line_reader_open_range(&reader, open_path, item->start, item->end,
+                                                   error, sizeof error)
+                     : masq_line_reader_open(&reader, open_path, error, sizeof error);
     masq_feed_opened(feed);
+    masq_blob_stream_opened(blob);
     if (status != MASQ_OK) {
         masq_feed_close(feed, true, NULL, NULL, 0);
+        masq_blob_stream_close(blob, true, NULL, NULL, 0);
         return status == MASQ_ERR_INPUT ? masq_ingest_skip_file(ingest, path, error) : status;
     }
     if (item->start == 0)
@@ -165,8 +177,9 @@ masq_status masq_ingest_input(masq_ingest *ingest, const masq_input *item)
         ingest->current_line++;
         if ((ingest->current_line & 0xFFFF) == 0)
             masq_ingest_report_progress(ingest,
-                                        part ? masq_line_reader_position(reader) - item->start
-                                             : feed ? 0 : masq_line_reader_bytes(reader),
+                                        piped  ? 0
+                                        : part ? masq_line_reader_position(reader) - item->start
+                                               : masq_line_reader_bytes(reader),
                                         false);
         if (result == MASQ_LINE_READ_ERROR) {
             ingest->stats.damaged_files++;
@@ -188,8 +201,17 @@ masq_status masq_ingest_input(masq_ingest *ingest, const masq_input *item)
     if (status == MASQ_OK && csv.pending != NULL)
         status = masq_ingest_bad_line(ingest, "CSV file ends inside a quoted field");
     masq_csv_free(&csv);
-    uint64_t bytes = part ? item_bytes(item) : feed ? 0 : masq_line_reader_bytes(reader);
+    uint64_t bytes = part ? item_bytes(item) : piped ? 0 : masq_line_reader_bytes(reader);
     masq_line_reader_close(reader);
+    uint64_t blob_bytes = 0;
+    if (blob != NULL && masq_blob_stream_close(blob, status != MASQ_OK, &blob_bytes, error,
+                                               sizeof error) != 0 && status == MASQ_OK) {
+        /* Not damage in the data: what is missing would change the findings. */
+        masq_error("%s: %s", ingest->current_file, error);
+        status = MASQ_ERR_INPUT;
+    }
+    if (blob != NULL && !part)
+        bytes = blob_bytes;
     if (feed != NULL && masq_feed_close(feed, status != MASQ_OK, &bytes, error, sizeof error) != 0 &&
         status == MASQ_OK) {
         ingest->stats.damaged_files++;

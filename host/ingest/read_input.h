@@ -20,6 +20,7 @@ typedef struct masq_input {
     bool csv;     /* named .csv (any case), or a CSV header by its bytes */
     bool feed;    /* read through a feed (input_feed.h): UTF-16, a JSON document, a stream */
     bool stream;  /* not a regular file: stdin, a FIFO, a device */
+    const struct masq_blob *blob; /* a blob of the export container (blob_list.h), or NULL */
     masq_sniff sniff;
 } masq_input;
 
