@@ -12,16 +12,21 @@
 #include "dl_exact.h"
 #include "join.h"
 #include "osa_bitparallel.h"
+#include "partition_index.h"
 #include "score.h"
 #include "verify.h"
 
-/* The index of a join: pairs whose longer length is at most index_max_length
- * are found through it; the band scan takes the longer ones. */
+/* The indexes of a join: pairs whose longer length is at most
+ * index_max_length are found through the deletion index, longer ones through
+ * the partition index where it serves their lengths (partitioned), and the
+ * band scan takes the rest. */
 typedef struct indexed_join {
     const masq_join *join;
     uint32_t index_max_length;
     int32_t *index_deletions; /* per length: deletions to index, -1: not indexed */
     masq_deletion_index index;
+    bool partitioned;
+    masq_partition_index partition;
 } indexed_join;
 
 typedef struct worker {
@@ -31,6 +36,7 @@ typedef struct worker {
     uint32_t *stamp; /* per frequent view: last infrequent view + 1 that saw it */
     uint64_t *variants;
     size_t variant_capacity;
+    masq_partition_probe probe;
     masq_hits hits;
     uint64_t candidates;
     uint64_t verified;
@@ -137,6 +143,28 @@ static masq_status lookup_one(worker *w, const indexed_join *x, size_t infrequen
     return MASQ_OK;
 }
 
+/* The partition index's pairs of one infrequent view (disjoint from the
+ * deletion index's: their longer length is past index_max_length). */
+static masq_status partition_one(worker *w, const indexed_join *x, size_t infrequent_index)
+{
+    const masq_join *j = x->join;
+    const masq_view *i = &j->infrequent.items[infrequent_index];
+    MASQ_TRY(masq_partition_candidates(&x->partition, &w->probe, i));
+    for (size_t c = 0; c < w->probe.candidate_count; c++) {
+        const masq_view *f = &j->frequent.items[w->probe.candidates[c]];
+        masq_osa_pattern_load(&w->pattern, f->symbols, f->length);
+        masq_status status = compare_pair(w, j, f, i);
+        masq_osa_pattern_unload(&w->pattern);
+        MASQ_TRY(status);
+    }
+    return MASQ_OK;
+}
+
+static bool partition_serves(const indexed_join *x, uint32_t frequent_length, uint32_t length)
+{
+    return x->partitioned && masq_partition_serves(&x->partition, frequent_length, length);
+}
+
 /* Band phase: one frequent view against every infrequent view whose length
  * can pass and whose pair is too long for the index. */
 static masq_status scan_one(worker *w, const indexed_join *x, size_t frequent_index)
@@ -148,7 +176,8 @@ static masq_status scan_one(worker *w, const indexed_join *x, size_t frequent_in
     masq_status status = MASQ_OK;
     for (uint32_t l = 0; l <= j->max_length && status == MASQ_OK; l++) {
         uint32_t longer = f->length > l ? f->length : l;
-        if (longer <= x->index_max_length || !masq_lengths_can_pass(t, f->length, l))
+        if (longer <= x->index_max_length || !masq_lengths_can_pass(t, f->length, l) ||
+            partition_serves(x, f->length, l))
             continue;
         const size_t *by_length = j->infrequent.by_length;
         for (size_t v = by_length[l]; v < by_length[l + 1] && status == MASQ_OK; v++) {
@@ -176,7 +205,9 @@ static void *worker_run(void *argument)
             break;
         size_t end = start + m->chunk < total ? start + m->chunk : total;
         for (size_t v = start; v < end && w->status == MASQ_OK; v++)
-            w->status = m->phase == 0 ? lookup_one(w, x, v) : scan_one(w, x, v);
+            w->status = m->phase == 1 ? scan_one(w, x, v) : lookup_one(w, x, v);
+        for (size_t v = start; m->phase == 0 && x->partitioned && v < end && w->status == MASQ_OK; v++)
+            w->status = partition_one(w, x, v);
         if (w->status != MASQ_OK)
             break;
     }
@@ -215,6 +246,13 @@ static masq_status match_join(matcher *m, worker *workers, int threads, const ma
     masq_status status = index_prepare(&x, &m->threshold);
     if (status == MASQ_OK)
         status = index_build(&x, &workers[0]);
+    /* MASQ_PARTITION_INDEX=off: the band scan for every long pair, as before
+     * the partition index (the benchmark's baseline). */
+    const char *partition = getenv("MASQ_PARTITION_INDEX");
+    x.partitioned = status == MASQ_OK && !(partition && strcmp(partition, "off") == 0);
+    if (x.partitioned)
+        status = masq_partition_index_build(&x.partition, join, &m->threshold,
+                                            x.index_max_length + 1);
     m->current = &x;
     size_t stamps = join->frequent.count ? join->frequent.count : 1;
     for (int t = 0; t < threads && status == MASQ_OK; t++) {
@@ -222,6 +260,10 @@ static masq_status match_join(matcher *m, worker *workers, int threads, const ma
         workers[t].stamp = calloc(stamps, sizeof *workers[t].stamp);
         if (workers[t].stamp == NULL)
             status = MASQ_ERR_NOMEM;
+        masq_partition_probe_free(&workers[t].probe);
+        if (status == MASQ_OK && x.partitioned)
+            status = masq_partition_probe_init(&workers[t].probe, join->max_length,
+                                               join->frequent.count);
     }
     if (status == MASQ_OK)
         status = run_phase(m, workers, threads, 0);
@@ -229,6 +271,8 @@ static masq_status match_join(matcher *m, worker *workers, int threads, const ma
         status = run_phase(m, workers, threads, 1);
     free(x.index_deletions);
     masq_deletion_index_free(&x.index);
+    if (x.partitioned)
+        masq_partition_index_free(&x.partition);
     return status;
 }
 
@@ -272,6 +316,7 @@ masq_status masq_match_cpu(const masq_pack *pack, const masq_match_options *opti
         masq_dl_scratch_free(&w->dl);
         free(w->stamp);
         free(w->variants);
+        masq_partition_probe_free(&w->probe);
         masq_hits_free(&w->hits);
     }
     free(workers);

@@ -1,0 +1,249 @@
+#include "partition_index.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "../util/memory.h"
+
+/* Polynomial hash of symbol runs, mod 2^64: equal runs hash equal, which is
+ * all the filter needs (a collision only adds a candidate). */
+#define HASH_BASE 0x100000001b3ull
+
+static uint64_t mix(uint64_t x)
+{
+    x ^= x >> 30;
+    x *= 0xbf58476d1ce4e5b9ull;
+    x ^= x >> 27;
+    x *= 0x94d049bb133111ebull;
+    return x ^ (x >> 31);
+}
+
+/* The table key of segment number `segment` of a frequent length, with this
+ * text hash, in this group (0 when the join compares across groups). */
+static uint64_t segment_key(uint64_t text, uint32_t length, uint32_t segment, uint64_t group)
+{
+    return mix(text ^ mix(((uint64_t)length << 32 | segment) ^ group * 0x9e3779b97f4a7c15ull));
+}
+
+static uint64_t run_hash(const uint32_t *symbols, uint32_t length)
+{
+    uint64_t h = 0;
+    for (uint32_t p = 0; p < length; p++)
+        h = h * HASH_BASE + symbols[p] + 1;
+    return h;
+}
+
+static uint64_t view_group(const masq_join *join, const masq_view *v)
+{
+    return join->same_group ? (uint64_t)v->group + 1 : 0;
+}
+
+/* A pending longer length b while the sweep below walks a down: its allowed
+ * distance k(b), and the shortest a it still pairs with, b - k(b). */
+typedef struct pending {
+    int32_t k;
+    int64_t first;
+} pending;
+
+static void heap_push(pending *heap, size_t *count, pending item)
+{
+    size_t at = (*count)++;
+    while (at > 0 && heap[(at - 1) / 2].k < item.k) {
+        heap[at] = heap[(at - 1) / 2];
+        at = (at - 1) / 2;
+    }
+    heap[at] = item;
+}
+
+static void heap_pop(pending *heap, size_t *count)
+{
+    pending last = heap[--*count];
+    size_t at = 0;
+    for (;;) {
+        size_t child = 2 * at + 1;
+        if (child >= *count)
+            break;
+        if (child + 1 < *count && heap[child + 1].k > heap[child].k)
+            child++;
+        if (heap[child].k <= last.k)
+            break;
+        heap[at] = heap[child];
+        at = child;
+    }
+    if (*count > 0)
+        heap[at] = last;
+}
+
+/* For every length a, the largest allowed distance of a served pair with one
+ * side of length a (-1: none), into largest[a]; the segments are cut for it,
+ * which serves every smaller one. A partner b <= a gives k(a) (b = a always
+ * passes when k(a) >= 0); a partner b > a gives k(b) when b - a <= k(b).
+ * The second is a sweep down over a with a max-heap of the longer lengths
+ * still in reach: O(n log n), whatever the names' lengths. */
+static masq_status largest_k(const masq_threshold *t, uint32_t max_length, uint32_t min_longer,
+                             int32_t *largest)
+{
+    pending *heap = malloc(((size_t)max_length + 1) * sizeof *heap);
+    if (heap == NULL)
+        return MASQ_ERR_NOMEM;
+    size_t count = 0;
+    for (int64_t a = max_length; a >= 0; a--) {
+        uint32_t b = (uint32_t)a + 1;
+        if (b <= max_length && b >= min_longer && masq_threshold_k(t, b) >= 1)
+            heap_push(heap, &count, (pending){masq_threshold_k(t, b), (int64_t)b - masq_threshold_k(t, b)});
+        while (count > 0 && heap[0].first > a)
+            heap_pop(heap, &count);
+        int32_t own = (uint32_t)a >= min_longer ? masq_threshold_k(t, (uint32_t)a) : -1;
+        largest[a] = count > 0 && heap[0].k > own ? heap[0].k : own;
+    }
+    free(heap);
+    return MASQ_OK;
+}
+
+masq_status masq_partition_index_build(masq_partition_index *index, const masq_join *join,
+                                       const masq_threshold *threshold, uint32_t min_longer)
+{
+    memset(index, 0, sizeof *index);
+    masq_deletion_index_init(&index->table);
+    index->join = join;
+    index->threshold = threshold;
+    index->min_longer = min_longer;
+    index->segments = calloc((size_t)join->max_length + 1, sizeof *index->segments);
+    if (index->segments == NULL)
+        return MASQ_ERR_NOMEM;
+    int32_t *largest = malloc(((size_t)join->max_length + 1) * sizeof *largest);
+    if (largest == NULL || largest_k(threshold, join->max_length, min_longer, largest) != MASQ_OK) {
+        free(largest);
+        return MASQ_ERR_NOMEM;
+    }
+    for (uint32_t a = 0; a <= join->max_length; a++) {
+        int32_t k = masq_threshold_k(threshold, a);
+        if (k > index->max_k)
+            index->max_k = k;
+        uint32_t m = largest[a] < 0 ? 0 : 2 * (uint32_t)largest[a] + 1;
+        if (m > 0 && a / m >= MASQ_PARTITION_MIN_SEGMENT)
+            index->segments[a] = m;
+    }
+    free(largest);
+    uint64_t *keys = NULL;
+    size_t key_capacity = 0;
+    masq_status status = MASQ_OK;
+    for (size_t f = 0; f < join->frequent.count && status == MASQ_OK; f++) {
+        const masq_view *v = &join->frequent.items[f];
+        uint32_t m = index->segments[v->length];
+        if (m == 0)
+            continue;
+        if (masq_grow((void **)&keys, &key_capacity, m, sizeof *keys) != 0) {
+            status = MASQ_ERR_NOMEM;
+            break;
+        }
+        for (uint32_t i = 0; i < m; i++) {
+            uint32_t start = masq_partition_segment_start(v->length, m, i);
+            uint32_t end = masq_partition_segment_start(v->length, m, i + 1);
+            keys[i] = segment_key(run_hash(v->symbols + start, end - start), v->length, i,
+                                  view_group(join, v));
+        }
+        status = masq_deletion_index_add(&index->table, (uint32_t)f, keys, m);
+    }
+    free(keys);
+    return status == MASQ_OK ? masq_deletion_index_seal(&index->table) : status;
+}
+
+void masq_partition_index_free(masq_partition_index *index)
+{
+    free(index->segments);
+    masq_deletion_index_free(&index->table);
+    memset(index, 0, sizeof *index);
+}
+
+masq_status masq_partition_probe_init(masq_partition_probe *probe, uint32_t max_length,
+                                      size_t frequent_count)
+{
+    memset(probe, 0, sizeof *probe);
+    probe->prefix = malloc(((size_t)max_length + 1) * sizeof *probe->prefix);
+    probe->power = malloc(((size_t)max_length + 1) * sizeof *probe->power);
+    probe->stamp = calloc(frequent_count ? frequent_count : 1, sizeof *probe->stamp);
+    if (probe->prefix == NULL || probe->power == NULL || probe->stamp == NULL)
+        return MASQ_ERR_NOMEM;
+    probe->power[0] = 1;
+    for (uint32_t n = 1; n <= max_length; n++)
+        probe->power[n] = probe->power[n - 1] * HASH_BASE;
+    return MASQ_OK;
+}
+
+void masq_partition_probe_free(masq_partition_probe *probe)
+{
+    free(probe->prefix);
+    free(probe->power);
+    free(probe->stamp);
+    free(probe->candidates);
+    memset(probe, 0, sizeof *probe);
+}
+
+/* Probe the segments of frequent length a (m of them) against v, for the
+ * pair's allowed distance k (see the header for the shifts). */
+static masq_status probe_length(const masq_partition_index *index, masq_partition_probe *probe,
+                                const masq_view *v, uint32_t a, uint32_t m, int32_t k)
+{
+    const masq_join *join = index->join;
+    int32_t b = (int32_t)v->length, difference = b - (int32_t)a;
+    uint64_t group = view_group(join, v);
+    for (uint32_t i = 0; i < m; i++) {
+        int32_t start = (int32_t)masq_partition_segment_start(a, m, i);
+        int32_t length = (int32_t)masq_partition_segment_start(a, m, i + 1) - start;
+        int32_t before = (int32_t)(i + 1) / 2; /* cost before the first intact segment i */
+        for (int32_t delta = -k; delta <= k; delta++) {
+            int32_t prefix_cost = delta < 0 ? -delta : delta;
+            if (prefix_cost < before)
+                prefix_cost = before;
+            int32_t suffix_cost = difference > delta ? difference - delta : delta - difference;
+            int32_t q = start + delta;
+            if (prefix_cost + suffix_cost > k || q < 0 || q + length > b)
+                continue;
+            uint64_t text = probe->prefix[q + length] - probe->prefix[q] * probe->power[length];
+            uint64_t key = segment_key(text, a, i, group);
+            uint32_t count;
+            const masq_index_entry *entries = masq_deletion_index_slot(&index->table, key, &count);
+            for (uint32_t e = 0; e < count; e++) {
+                uint32_t f = entries[e].item;
+                if (entries[e].hash != key || probe->stamp[f] == probe->probe_number ||
+                    join->frequent.items[f].length != a)
+                    continue;
+                probe->stamp[f] = probe->probe_number;
+                if (masq_grow((void **)&probe->candidates, &probe->candidate_capacity,
+                              probe->candidate_count + 1, sizeof *probe->candidates) != 0)
+                    return MASQ_ERR_NOMEM;
+                probe->candidates[probe->candidate_count++] = f;
+            }
+        }
+    }
+    return MASQ_OK;
+}
+
+masq_status masq_partition_candidates(const masq_partition_index *index,
+                                      masq_partition_probe *probe, const masq_view *v)
+{
+    const masq_join *join = index->join;
+    probe->candidate_count = 0;
+    if (++probe->probe_number == 0) { /* wrapped: old stamps could match again */
+        memset(probe->stamp, 0, (join->frequent.count ? join->frequent.count : 1) *
+                                    sizeof *probe->stamp);
+        probe->probe_number = 1;
+    }
+    uint32_t b = v->length;
+    probe->prefix[0] = 0;
+    for (uint32_t p = 0; p < b; p++)
+        probe->prefix[p + 1] = probe->prefix[p] * HASH_BASE + v->symbols[p] + 1;
+    uint32_t low = b > (uint32_t)index->max_k ? b - (uint32_t)index->max_k : 0;
+    uint32_t high = b + (uint32_t)index->max_k;
+    if (high > join->max_length)
+        high = join->max_length;
+    for (uint32_t a = low; a <= high; a++) {
+        if (!masq_partition_serves(index, a, b))
+            continue;
+        uint32_t longer = a > b ? a : b;
+        MASQ_TRY(probe_length(index, probe, v, a, index->segments[a],
+                              masq_threshold_k(index->threshold, longer)));
+    }
+    return MASQ_OK;
+}

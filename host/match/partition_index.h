@@ -1,0 +1,107 @@
+/* Partition (pigeonhole) index, in the manner of Pass-Join, for the pairs
+ * whose allowed distance is too large for the deletion index: each frequent
+ * view of length a is cut into m = 2K + 1 even segments (K: the largest
+ * allowed distance of any pair its length takes part in), stored under the
+ * hash of (a, segment number, segment text[, group]). An infrequent view
+ * probes, for each frequent length it can pair with, each segment's text at
+ * the few start positions where an intact segment can lie.
+ *
+ * Why it misses no pair within true Damerau-Levenshtein distance k <= K.
+ * The Lowrance-Wagner recurrence, which computes true DL exactly, is a path
+ * of steps from (0, 0) to (a, b), each consuming a contiguous block of s (the
+ * frequent view) and one of t (the infrequent view), in order: a match (one
+ * symbol each, equal, cost 0), a substitution (one each, cost 1), a deletion
+ * (one of s, cost 1), an insertion (one of t, cost 1), and a transposition
+ * s[u..v] -> t[x..y] with s[u] = t[y], s[v] = t[x] and everything between
+ * deleted and inserted (cost (v-u-1) + (y-x-1) + 1). Call a segment of s
+ * intact when every one of its symbols is consumed by a match and no step
+ * lies between two of its symbols: it then appears in t unchanged and
+ * contiguous. A step of cost c that consumes s symbols consumes a contiguous
+ * block of at most c + 1 of them (a transposition: v-u+1 <= cost + 1), so it
+ * breaks at most c + 1 <= 2c segments; an insertion breaks at most one. So
+ * the whole path breaks at most 2k < m segments: one is intact. (A plain
+ * k + 1 partition is not enough: one transposition across a border, cost 1,
+ * breaks two segments.)
+ * Where it lies: let the first intact segment, number i (from 0), start at p
+ * in s and at q = p + delta in t, and let P be the cost of the steps before
+ * it and S of those after it (P + S <= k). Every step changes the difference
+ * of the two positions by at most its cost (a transposition: |(v-u) - (y-x)|
+ * <= cost), so |delta| <= P and |(b - a) - delta| <= S. Segments 0..i-1 are
+ * all broken, by steps before segment i only, so i <= 2P. Hence
+ *     max(|delta|, ceil(i / 2)) + |(b - a) - delta| <= k,
+ * and probing segment i at exactly the shifts delta that satisfy this finds
+ * every pair. Hash collisions only add candidates: every candidate is
+ * verified exactly. tests/test_partition_index.c holds the filter to the DP
+ * oracle on random and adversarial pairs at k = 3..9. */
+#ifndef MASQ_PARTITION_INDEX_H
+#define MASQ_PARTITION_INDEX_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../util/status.h"
+#include "deletion_index.h"
+#include "join.h"
+#include "score.h"
+
+/* Segments shorter than this filter too little to beat the band scan: such
+ * lengths are left to it (low thresholds, where k nears half the length). */
+#define MASQ_PARTITION_MIN_SEGMENT 2
+
+typedef struct masq_partition_index {
+    const masq_join *join;
+    const masq_threshold *threshold;
+    uint32_t min_longer;  /* pairs whose longer length is below this are not served */
+    uint32_t *segments;   /* per frequent length: its segment count m, 0: not indexed */
+    int32_t max_k;        /* the largest allowed distance of any length */
+    masq_deletion_index table; /* the hash multimap (shared with the deletion index) */
+} masq_partition_index;
+
+/* Index the join's frequent views for pairs whose longer length is at least
+ * min_longer. */
+masq_status masq_partition_index_build(masq_partition_index *index, const masq_join *join,
+                                       const masq_threshold *threshold, uint32_t min_longer);
+void masq_partition_index_free(masq_partition_index *index);
+
+/* Does the index serve the pair of a frequent view of length a and an
+ * infrequent one of length b? (Pairs it serves must be left out of the band
+ * scan; it serves no pair whose lengths cannot pass.) */
+static inline bool masq_partition_serves(const masq_partition_index *index, uint32_t a, uint32_t b)
+{
+    uint32_t longer = a > b ? a : b;
+    return longer >= index->min_longer && index->segments[a] != 0 &&
+           masq_lengths_can_pass(index->threshold, a, b);
+}
+
+/* Start of segment i of m over a length-a string: the first m - a % m
+ * segments have a / m symbols, the rest one more. */
+static inline uint32_t masq_partition_segment_start(uint32_t a, uint32_t m, uint32_t i)
+{
+    uint32_t longer_from = m - a % m;
+    return i * (a / m) + (i > longer_from ? i - longer_from : 0);
+}
+
+/* A worker's probe state: prefix hashes of the probing view, the candidate
+ * list and the stamps that keep it free of repeats. */
+typedef struct masq_partition_probe {
+    uint64_t *prefix;   /* prefix[p]: hash of symbols [0, p) */
+    uint64_t *power;    /* power[n]: the hash base to the n */
+    uint32_t *stamp;    /* per frequent view: last probe number that listed it */
+    uint32_t probe_number;
+    uint32_t *candidates;
+    size_t candidate_count;
+    size_t candidate_capacity;
+} masq_partition_probe;
+
+masq_status masq_partition_probe_init(masq_partition_probe *probe, uint32_t max_length,
+                                      size_t frequent_count);
+void masq_partition_probe_free(masq_partition_probe *probe);
+
+/* The frequent views (indexes into join->frequent) that the index pairs with
+ * the infrequent view v, each once, in probe->candidates: a superset of the
+ * served pairs within their allowed distance. */
+masq_status masq_partition_candidates(const masq_partition_index *index,
+                                      masq_partition_probe *probe, const masq_view *v);
+
+#endif
