@@ -114,8 +114,11 @@ typedef struct filter_counts {
 } filter_counts;
 
 static void filter_case(uint64_t seed, const test_alphabet *alphabet, uint32_t low, uint32_t high,
-                        int32_t target_k, filter_counts *counts)
+                        int32_t target_k, bool same_group, filter_counts *counts)
 {
+    /* The whole-names plan compares names of different extensions, whole:
+     * its index leaves the extensions out of the segments. */
+    static const char *const others[] = {".exe", ".js", ".scr", ".c"};
     enum { FAMILIES = 120, FREQUENT = 3, INFREQUENT = 8 };
     masq_random r = {seed};
     masq_pack pack;
@@ -138,7 +141,7 @@ static void filter_case(uint64_t seed, const test_alphabet *alphabet, uint32_t l
                     uint32_t m = 2 * ((uint32_t)target_k + masq_random_below(&r, 2)) + 1;
                     border_edit(&r, alphabet, copy, &length, a, m < a ? m : a);
                 }
-                char *text = encode(copy, length, ".exe");
+                char *text = encode(copy, length, same_group ? ".exe" : others[(c + side) % 4]);
                 masq_packed_set *set = side == 0 ? &pack.frequent : &pack.infrequent;
                 family_of[side][set->count] = family;
                 masq_pack_add(&pack, set, text, strlen(text), (uint32_t)set->count);
@@ -149,7 +152,7 @@ static void filter_case(uint64_t seed, const test_alphabet *alphabet, uint32_t l
     masq_threshold threshold;
     masq_join join;
     CHECK(masq_threshold_init(&threshold, 0.85, pack.max_length) == MASQ_OK, "threshold");
-    CHECK(masq_join_build(&join, &pack, true) == MASQ_OK, "join");
+    CHECK(masq_join_build(&join, &pack, same_group) == MASQ_OK, "join");
     masq_partition_index index;
     masq_partition_probe probe;
     CHECK(masq_partition_index_build(&index, &join, &threshold, 0) == MASQ_OK, "index");
@@ -165,7 +168,7 @@ static void filter_case(uint64_t seed, const test_alphabet *alphabet, uint32_t l
         for (size_t f = 0; f < join.frequent.count; f++) {
             const masq_view *w = &join.frequent.items[f];
             if (family_of[0][w->item] != family_of[1][v->item] ||
-                !masq_partition_serves(&index, w->length, v->length))
+                !masq_partition_serves(&index, f, v->length))
                 continue;
             uint32_t longer = w->length > v->length ? w->length : v->length;
             int32_t k = masq_threshold_k(&threshold, longer);
@@ -197,21 +200,27 @@ static void filter_tests(void)
     static const uint32_t ranges[][2] = {{21, 26}, {27, 33}, {34, 40}, {41, 46},
                                          {47, 53}, {54, 60}, {61, 66}};
     for (int32_t k = 3; k <= 9; k++) {
-        filter_counts counts = {0};
-        for (int a = 0; a < 4; a++)
+        filter_counts counts = {0}, whole = {0};
+        for (int a = 0; a < 4; a++) {
             filter_case(1000 + (uint64_t)k * 10 + (uint64_t)a, &test_alphabets[a == 3 ? 3 : a],
-                        ranges[k - 3][0], ranges[k - 3][1], k, &counts);
-        printf("filter k=%d: %lu pairs within k served, %lu at distance k, %lu where OSA differs\n",
-               k, counts.served, counts.tight, counts.osa_differs);
+                        ranges[k - 3][0], ranges[k - 3][1], k, true, &counts);
+            filter_case(2000 + (uint64_t)k * 10 + (uint64_t)a, &test_alphabets[a == 3 ? 3 : a],
+                        ranges[k - 3][0], ranges[k - 3][1], k, false, &whole);
+        }
+        printf("filter k=%d: %lu pairs within k served, %lu at distance k, %lu where OSA differs; "
+               "whole names: %lu, %lu, %lu\n", k, counts.served, counts.tight, counts.osa_differs,
+               whole.served, whole.tight, whole.osa_differs);
         CHECK(counts.served > 500 && counts.tight > 50 && counts.osa_differs > 5,
               "k=%d: too few hard pairs (%lu, %lu at k, %lu OSA != DL)", k, counts.served,
               counts.tight, counts.osa_differs);
+        CHECK(whole.served > 100 && whole.tight > 10,
+              "k=%d, whole names: too few hard pairs (%lu, %lu at k)", k, whole.served, whole.tight);
     }
     /* Short names too (k <= 2 at 0.85; the matcher leaves them to the
      * deletion index, the filter must hold there as well). */
     filter_counts counts = {0};
-    filter_case(77, &test_alphabets[1], 7, 20, 2, &counts);
-    filter_case(78, &test_alphabets[3], 7, 20, 2, &counts);
+    filter_case(77, &test_alphabets[1], 7, 20, 2, true, &counts);
+    filter_case(78, &test_alphabets[3], 7, 20, 2, false, &counts);
     printf("filter k<=2: %lu pairs within k served\n", counts.served);
     CHECK(counts.served > 100, "short names: only %lu pairs served", counts.served);
 }

@@ -152,6 +152,12 @@ static masq_status partition_one(worker *w, const indexed_join *x, size_t infreq
     MASQ_TRY(masq_partition_candidates(&x->partition, &w->probe, i));
     for (size_t c = 0; c < w->probe.candidate_count; c++) {
         const masq_view *f = &j->frequent.items[w->probe.candidates[c]];
+        /* compare_pair's first filters, before the pattern is loaded: most
+         * candidates that share a segment fail the extension rule or the bags. */
+        uint32_t longer = f->length > i->length ? f->length : i->length;
+        if (!masq_join_compares(j, f, i) ||
+            masq_bag_bound_exceeds(f, i, masq_threshold_k(&w->matcher->threshold, longer)))
+            continue;
         masq_osa_pattern_load(&w->pattern, f->symbols, f->length);
         masq_status status = compare_pair(w, j, f, i);
         masq_osa_pattern_unload(&w->pattern);
@@ -160,9 +166,9 @@ static masq_status partition_one(worker *w, const indexed_join *x, size_t infreq
     return MASQ_OK;
 }
 
-static bool partition_serves(const indexed_join *x, uint32_t frequent_length, uint32_t length)
+static bool partition_serves(const indexed_join *x, size_t frequent_index, uint32_t length)
 {
-    return x->partitioned && masq_partition_serves(&x->partition, frequent_length, length);
+    return x->partitioned && masq_partition_serves(&x->partition, frequent_index, length);
 }
 
 /* Band phase: one frequent view against every infrequent view whose length
@@ -177,7 +183,7 @@ static masq_status scan_one(worker *w, const indexed_join *x, size_t frequent_in
     for (uint32_t l = 0; l <= j->max_length && status == MASQ_OK; l++) {
         uint32_t longer = f->length > l ? f->length : l;
         if (longer <= x->index_max_length || !masq_lengths_can_pass(t, f->length, l) ||
-            partition_serves(x, f->length, l))
+            partition_serves(x, frequent_index, l))
             continue;
         const size_t *by_length = j->infrequent.by_length;
         for (size_t v = by_length[l]; v < by_length[l + 1] && status == MASQ_OK; v++) {

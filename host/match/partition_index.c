@@ -20,9 +20,11 @@ static uint64_t mix(uint64_t x)
 
 /* The table key of segment number `segment` of a frequent length, with this
  * text hash, in this group (0 when the join compares across groups). */
-static uint64_t segment_key(uint64_t text, uint32_t length, uint32_t segment, uint64_t group)
+static uint64_t segment_key(uint64_t text, uint32_t length, uint32_t region, uint32_t segment,
+                            uint64_t group)
 {
-    return mix(text ^ mix(((uint64_t)length << 32 | segment) ^ group * 0x9e3779b97f4a7c15ull));
+    return mix(text ^ mix(((uint64_t)length << 32 | segment) ^ group * 0x9e3779b97f4a7c15ull ^
+                          (uint64_t)region * 0xd6e8feb86659fd93ull));
 }
 
 static uint64_t run_hash(const uint32_t *symbols, uint32_t length)
@@ -109,7 +111,9 @@ masq_status masq_partition_index_build(masq_partition_index *index, const masq_j
     index->threshold = threshold;
     index->min_longer = min_longer;
     index->segments = calloc((size_t)join->max_length + 1, sizeof *index->segments);
-    if (index->segments == NULL)
+    index->region_start = calloc((size_t)join->max_length + 2, sizeof *index->region_start);
+    index->indexed = calloc(join->frequent.count + 1, 1);
+    if (index->segments == NULL || index->region_start == NULL || index->indexed == NULL)
         return MASQ_ERR_NOMEM;
     int32_t *largest = malloc(((size_t)join->max_length + 1) * sizeof *largest);
     if (largest == NULL || largest_k(threshold, join->max_length, min_longer, largest) != MASQ_OK) {
@@ -126,25 +130,45 @@ masq_status masq_partition_index_build(masq_partition_index *index, const masq_j
     }
     free(largest);
     uint64_t *keys = NULL;
-    size_t key_capacity = 0;
+    size_t key_capacity = 0, region_capacity = 0, region_count = 0;
     masq_status status = MASQ_OK;
-    for (size_t f = 0; f < join->frequent.count && status == MASQ_OK; f++) {
-        const masq_view *v = &join->frequent.items[f];
-        uint32_t m = index->segments[v->length];
-        if (m == 0)
-            continue;
-        if (masq_grow((void **)&keys, &key_capacity, m, sizeof *keys) != 0) {
-            status = MASQ_ERR_NOMEM;
-            break;
+    for (uint32_t a = 0; a <= join->max_length && status == MASQ_OK; a++) {
+        index->region_start[a] = region_count;
+        uint32_t m = index->segments[a];
+        for (size_t f = join->frequent.by_length[a];
+             m > 0 && f < join->frequent.by_length[a + 1] && status == MASQ_OK; f++) {
+            const masq_view *v = &join->frequent.items[f];
+            uint32_t r = v->stem_length;
+            size_t known = index->region_start[a];
+            while (known < region_count && index->regions[known] != r)
+                known++;
+            if (r / m < MASQ_PARTITION_MIN_SEGMENT ||
+                (known == region_count &&
+                 region_count - index->region_start[a] == MASQ_PARTITION_MAX_REGIONS))
+                continue; /* left to the band scan */
+            if (known == region_count) {
+                if (masq_grow((void **)&index->regions, &region_capacity, region_count + 1,
+                              sizeof *index->regions) != 0) {
+                    status = MASQ_ERR_NOMEM;
+                    break;
+                }
+                index->regions[region_count++] = r;
+            }
+            if (masq_grow((void **)&keys, &key_capacity, m, sizeof *keys) != 0) {
+                status = MASQ_ERR_NOMEM;
+                break;
+            }
+            for (uint32_t i = 0; i < m; i++) {
+                uint32_t start = masq_partition_segment_start(r, m, i);
+                uint32_t end = masq_partition_segment_start(r, m, i + 1);
+                keys[i] = segment_key(run_hash(v->symbols + start, end - start), a, r, i,
+                                      view_group(join, v));
+            }
+            index->indexed[f] = 1;
+            status = masq_deletion_index_add(&index->table, (uint32_t)f, keys, m);
         }
-        for (uint32_t i = 0; i < m; i++) {
-            uint32_t start = masq_partition_segment_start(v->length, m, i);
-            uint32_t end = masq_partition_segment_start(v->length, m, i + 1);
-            keys[i] = segment_key(run_hash(v->symbols + start, end - start), v->length, i,
-                                  view_group(join, v));
-        }
-        status = masq_deletion_index_add(&index->table, (uint32_t)f, keys, m);
     }
+    index->region_start[join->max_length + 1] = region_count;
     free(keys);
     return status == MASQ_OK ? masq_deletion_index_seal(&index->table) : status;
 }
@@ -152,6 +176,9 @@ masq_status masq_partition_index_build(masq_partition_index *index, const masq_j
 void masq_partition_index_free(masq_partition_index *index)
 {
     free(index->segments);
+    free(index->regions);
+    free(index->region_start);
+    free(index->indexed);
     masq_deletion_index_free(&index->table);
     memset(index, 0, sizeof *index);
 }
@@ -183,14 +210,14 @@ void masq_partition_probe_free(masq_partition_probe *probe)
 /* Probe the segments of frequent length a (m of them) against v, for the
  * pair's allowed distance k (see the header for the shifts). */
 static masq_status probe_length(const masq_partition_index *index, masq_partition_probe *probe,
-                                const masq_view *v, uint32_t a, uint32_t m, int32_t k)
+                                const masq_view *v, uint32_t a, uint32_t r, uint32_t m, int32_t k)
 {
     const masq_join *join = index->join;
     int32_t b = (int32_t)v->length, difference = b - (int32_t)a;
     uint64_t group = view_group(join, v);
     for (uint32_t i = 0; i < m; i++) {
-        int32_t start = (int32_t)masq_partition_segment_start(a, m, i);
-        int32_t length = (int32_t)masq_partition_segment_start(a, m, i + 1) - start;
+        int32_t start = (int32_t)masq_partition_segment_start(r, m, i);
+        int32_t length = (int32_t)masq_partition_segment_start(r, m, i + 1) - start;
         int32_t before = (int32_t)(i + 1) / 2; /* cost before the first intact segment i */
         for (int32_t delta = -k; delta <= k; delta++) {
             int32_t prefix_cost = delta < 0 ? -delta : delta;
@@ -201,13 +228,13 @@ static masq_status probe_length(const masq_partition_index *index, masq_partitio
             if (prefix_cost + suffix_cost > k || q < 0 || q + length > b)
                 continue;
             uint64_t text = probe->prefix[q + length] - probe->prefix[q] * probe->power[length];
-            uint64_t key = segment_key(text, a, i, group);
+            uint64_t key = segment_key(text, a, r, i, group);
             uint32_t count;
             const masq_index_entry *entries = masq_deletion_index_slot(&index->table, key, &count);
             for (uint32_t e = 0; e < count; e++) {
                 uint32_t f = entries[e].item;
                 if (entries[e].hash != key || probe->stamp[f] == probe->probe_number ||
-                    join->frequent.items[f].length != a)
+                    join->frequent.items[f].length != a || join->frequent.items[f].stem_length != r)
                     continue;
                 probe->stamp[f] = probe->probe_number;
                 if (masq_grow((void **)&probe->candidates, &probe->candidate_capacity,
@@ -239,11 +266,12 @@ masq_status masq_partition_candidates(const masq_partition_index *index,
     if (high > join->max_length)
         high = join->max_length;
     for (uint32_t a = low; a <= high; a++) {
-        if (!masq_partition_serves(index, a, b))
+        if (!masq_partition_serves_lengths(index, a, b))
             continue;
         uint32_t longer = a > b ? a : b;
-        MASQ_TRY(probe_length(index, probe, v, a, index->segments[a],
-                              masq_threshold_k(index->threshold, longer)));
+        int32_t k = masq_threshold_k(index->threshold, longer);
+        for (size_t region = index->region_start[a]; region < index->region_start[a + 1]; region++)
+            MASQ_TRY(probe_length(index, probe, v, a, index->regions[region], index->segments[a], k));
     }
     return MASQ_OK;
 }

@@ -1,10 +1,15 @@
 /* Partition (pigeonhole) index, in the manner of Pass-Join, for the pairs
- * whose allowed distance is too large for the deletion index: each frequent
- * view of length a is cut into m = 2K + 1 even segments (K: the largest
- * allowed distance of any pair its length takes part in), stored under the
- * hash of (a, segment number, segment text[, group]). An infrequent view
- * probes, for each frequent length it can pair with, each segment's text at
- * the few start positions where an intact segment can lie.
+ * whose allowed distance is too large for the deletion index: the stem of
+ * each frequent view of length a (its first r symbols, r = a for the stems
+ * plan; in the whole-names plan the extension is left out, since the plan
+ * compares only names whose extensions differ, and a segment there would
+ * list the many names the plan then drops) is cut into m = 2K + 1 even
+ * segments (K: the largest allowed distance of any pair its length takes part
+ * in), stored under the hash of (a, r, segment number, segment text[, group]).
+ * An infrequent view probes, for each frequent length a and stem length r it
+ * can pair with, each segment's text at the few start positions where an
+ * intact segment can lie. Any 2K + 1 disjoint segments at known positions
+ * serve the argument below; they need not cover the view.
  *
  * Why it misses no pair within true Damerau-Levenshtein distance k <= K.
  * The Lowrance-Wagner recurrence, which computes true DL exactly, is a path
@@ -48,12 +53,19 @@
 /* Segments shorter than this filter too little to beat the band scan: such
  * lengths are left to it (low thresholds, where k nears half the length). */
 #define MASQ_PARTITION_MIN_SEGMENT 2
+/* Stem lengths indexed per view length (a few extensions' lengths in real
+ * names): views with further ones are left to the band scan, so that hostile
+ * names cannot multiply the probes. */
+#define MASQ_PARTITION_MAX_REGIONS 8
 
 typedef struct masq_partition_index {
     const masq_join *join;
     const masq_threshold *threshold;
     uint32_t min_longer;  /* pairs whose longer length is below this are not served */
     uint32_t *segments;   /* per frequent length: its segment count m, 0: not indexed */
+    uint32_t *regions;    /* per frequent length a, the stem lengths r of its indexed views: */
+    size_t *region_start; /* regions[region_start[a] .. region_start[a + 1]) */
+    uint8_t *indexed;     /* per frequent view: 1 when in the index */
     int32_t max_k;        /* the largest allowed distance of any length */
     masq_deletion_index table; /* the hash multimap (shared with the deletion index) */
 } masq_partition_index;
@@ -64,14 +76,24 @@ masq_status masq_partition_index_build(masq_partition_index *index, const masq_j
                                        const masq_threshold *threshold, uint32_t min_longer);
 void masq_partition_index_free(masq_partition_index *index);
 
-/* Does the index serve the pair of a frequent view of length a and an
- * infrequent one of length b? (Pairs it serves must be left out of the band
- * scan; it serves no pair whose lengths cannot pass.) */
-static inline bool masq_partition_serves(const masq_partition_index *index, uint32_t a, uint32_t b)
+/* Does the index serve pairs of frequent length a and infrequent length b
+ * (for the frequent views it holds)? It serves no pair whose lengths cannot
+ * pass. */
+static inline bool masq_partition_serves_lengths(const masq_partition_index *index, uint32_t a,
+                                                 uint32_t b)
 {
     uint32_t longer = a > b ? a : b;
     return longer >= index->min_longer && index->segments[a] != 0 &&
            masq_lengths_can_pass(index->threshold, a, b);
+}
+
+/* Does it serve the pair of frequent view f (an index into the join's
+ * frequent views) and an infrequent view of length b? Pairs it serves must be
+ * left out of the band scan. */
+static inline bool masq_partition_serves(const masq_partition_index *index, size_t f, uint32_t b)
+{
+    return index->indexed[f] &&
+           masq_partition_serves_lengths(index, index->join->frequent.items[f].length, b);
 }
 
 /* Start of segment i of m over a length-a string: the first m - a % m
