@@ -4,8 +4,9 @@
  * and shorter ones), edited adversarially at the segment borders (a swap
  * across a border, a transposition with a symbol inserted or deleted between,
  * an edit on either side of a border) or at random; every pair of a family
- * whose true Damerau-Levenshtein distance is within the pair's allowed
- * distance and whose lengths the index serves must be a candidate. The pairs
+ * that the join compares, whose true Damerau-Levenshtein distance is within
+ * the pair's allowed distance and whose lengths the index serves must be a
+ * candidate (in both plans: stems, and whole names of other extensions). The pairs
  * that reach the bound (distance = k) and those where OSA and true DL differ
  * are counted, so that the test cannot pass on easy pairs only.
  * The matcher: the CPU path's hits on long names (random, adversarial, and the
@@ -168,7 +169,7 @@ static void filter_case(uint64_t seed, const test_alphabet *alphabet, uint32_t l
         for (size_t f = 0; f < join.frequent.count; f++) {
             const masq_view *w = &join.frequent.items[f];
             if (family_of[0][w->item] != family_of[1][v->item] ||
-                !masq_partition_serves(&index, f, v->length))
+                !masq_partition_serves(&index, f, v->length) || !masq_join_compares(&join, w, v))
                 continue;
             uint32_t longer = w->length > v->length ? w->length : v->length;
             int32_t k = masq_threshold_k(&threshold, longer);

@@ -26,6 +26,7 @@ long masq_deletion_variants(const uint32_t *symbols, uint32_t length, uint32_t m
 typedef struct masq_index_entry {
     uint64_t hash;
     uint32_t item;
+    uint32_t tag; /* the caller's (in the padding): the partition index's group filter */
 } masq_index_entry;
 
 /* Entries grouped by hash slot (no sorting: a counting pass and a scatter),
@@ -47,6 +48,10 @@ void masq_deletion_index_free(masq_deletion_index *index);
 /* Add an item under the given variant hashes (before masq_deletion_index_seal). */
 masq_status masq_deletion_index_add(masq_deletion_index *index, uint32_t item,
                                     const uint64_t *variants, size_t variant_count);
+
+/* The same with a tag stored in each of the item's entries. */
+masq_status masq_deletion_index_add_tagged(masq_deletion_index *index, uint32_t item, uint32_t tag,
+                                           const uint64_t *variants, size_t variant_count);
 
 /* Group the entries by slot; no adds after this. */
 masq_status masq_deletion_index_seal(masq_deletion_index *index);

@@ -165,7 +165,10 @@ masq_status masq_partition_index_build(masq_partition_index *index, const masq_j
                                       view_group(join, v));
             }
             index->indexed[f] = 1;
-            status = masq_deletion_index_add(&index->table, (uint32_t)f, keys, m);
+            /* The whole-names plan compares only other extensions: the tag
+             * lets a probe pass over its own without reading the view. */
+            status = masq_deletion_index_add_tagged(&index->table, (uint32_t)f, (uint32_t)v->group,
+                                                    keys, m);
         }
     }
     index->region_start[join->max_length + 1] = region_count;
@@ -215,6 +218,7 @@ static masq_status probe_length(const masq_partition_index *index, masq_partitio
     const masq_join *join = index->join;
     int32_t b = (int32_t)v->length, difference = b - (int32_t)a;
     uint64_t group = view_group(join, v);
+    uint32_t own_tag = join->same_group ? UINT32_MAX : (uint32_t)v->group; /* MAX: skip none */
     for (uint32_t i = 0; i < m; i++) {
         int32_t start = (int32_t)masq_partition_segment_start(r, m, i);
         int32_t length = (int32_t)masq_partition_segment_start(r, m, i + 1) - start;
@@ -233,8 +237,9 @@ static masq_status probe_length(const masq_partition_index *index, masq_partitio
             const masq_index_entry *entries = masq_deletion_index_slot(&index->table, key, &count);
             for (uint32_t e = 0; e < count; e++) {
                 uint32_t f = entries[e].item;
-                if (entries[e].hash != key || probe->stamp[f] == probe->probe_number ||
-                    join->frequent.items[f].length != a || join->frequent.items[f].stem_length != r)
+                if (entries[e].hash != key || entries[e].tag == own_tag ||
+                    probe->stamp[f] == probe->probe_number || join->frequent.items[f].length != a ||
+                    join->frequent.items[f].stem_length != r)
                     continue;
                 probe->stamp[f] = probe->probe_number;
                 if (masq_grow((void **)&probe->candidates, &probe->candidate_capacity,

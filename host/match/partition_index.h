@@ -122,7 +122,8 @@ void masq_partition_probe_free(masq_partition_probe *probe);
 
 /* The frequent views (indexes into join->frequent) that the index pairs with
  * the infrequent view v, each once, in probe->candidates: a superset of the
- * served pairs within their allowed distance. */
+ * served pairs that the join compares and that lie within their allowed
+ * distance. */
 masq_status masq_partition_candidates(const masq_partition_index *index,
                                       masq_partition_probe *probe, const masq_view *v);
 
