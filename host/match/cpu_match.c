@@ -152,12 +152,8 @@ static masq_status partition_one(worker *w, const indexed_join *x, size_t infreq
     MASQ_TRY(masq_partition_candidates(&x->partition, &w->probe, i));
     for (size_t c = 0; c < w->probe.candidate_count; c++) {
         const masq_view *f = &j->frequent.items[w->probe.candidates[c]];
-        /* compare_pair's first filters, before the pattern is loaded: most
-         * candidates that share a segment fail the extension rule or the bags. */
-        uint32_t longer = f->length > i->length ? f->length : i->length;
-        if (!masq_join_compares(j, f, i) ||
-            masq_bag_bound_exceeds(f, i, masq_threshold_k(&w->matcher->threshold, longer)))
-            continue;
+        if (!masq_partition_serves(&x->partition, w->probe.candidates[c], i->length))
+            continue; /* listed through a hash collision: another path's pair */
         masq_osa_pattern_load(&w->pattern, f->symbols, f->length);
         masq_status status = compare_pair(w, j, f, i);
         masq_osa_pattern_unload(&w->pattern);

@@ -173,7 +173,16 @@ masq_status masq_partition_index_build(masq_partition_index *index, const masq_j
     }
     index->region_start[join->max_length + 1] = region_count;
     free(keys);
-    return status == MASQ_OK ? masq_deletion_index_seal(&index->table) : status;
+    if (status == MASQ_OK)
+        status = masq_deletion_index_seal(&index->table);
+    if (status != MASQ_OK)
+        return status;
+    index->entry_bits = malloc((index->table.entry_count + 1) * sizeof *index->entry_bits);
+    if (index->entry_bits == NULL)
+        return MASQ_ERR_NOMEM;
+    for (size_t e = 0; e < index->table.entry_count; e++)
+        index->entry_bits[e] = join->frequent.items[index->table.entries[e].item].symbol_bits;
+    return MASQ_OK;
 }
 
 void masq_partition_index_free(masq_partition_index *index)
@@ -182,6 +191,7 @@ void masq_partition_index_free(masq_partition_index *index)
     free(index->regions);
     free(index->region_start);
     free(index->indexed);
+    free(index->entry_bits);
     masq_deletion_index_free(&index->table);
     memset(index, 0, sizeof *index);
 }
@@ -235,11 +245,14 @@ static masq_status probe_length(const masq_partition_index *index, masq_partitio
             uint64_t key = segment_key(text, a, r, i, group);
             uint32_t count;
             const masq_index_entry *entries = masq_deletion_index_slot(&index->table, key, &count);
+            const uint64_t *bits = index->entry_bits + (entries - index->table.entries);
+            /* Entries of a key that another key's hash shares may pass: the
+             * caller keeps only the pairs masq_partition_serves. */
             for (uint32_t e = 0; e < count; e++) {
                 uint32_t f = entries[e].item;
                 if (entries[e].hash != key || entries[e].tag == own_tag ||
-                    probe->stamp[f] == probe->probe_number || join->frequent.items[f].length != a ||
-                    join->frequent.items[f].stem_length != r)
+                    masq_bags_exceed(bits[e], v->symbol_bits, k) ||
+                    probe->stamp[f] == probe->probe_number)
                     continue;
                 probe->stamp[f] = probe->probe_number;
                 if (masq_grow((void **)&probe->candidates, &probe->candidate_capacity,

@@ -68,6 +68,8 @@ typedef struct masq_partition_index {
     uint8_t *indexed;     /* per frequent view: 1 when in the index */
     int32_t max_k;        /* the largest allowed distance of any length */
     masq_deletion_index table; /* the hash multimap (shared with the deletion index) */
+    uint64_t *entry_bits; /* per table entry: its view's symbol_bits, so that the bag
+                           * filter runs on the entries, without a read of the view */
 } masq_partition_index;
 
 /* Index the join's frequent views for pairs whose longer length is at least
@@ -122,8 +124,9 @@ void masq_partition_probe_free(masq_partition_probe *probe);
 
 /* The frequent views (indexes into join->frequent) that the index pairs with
  * the infrequent view v, each once, in probe->candidates: a superset of the
- * served pairs that the join compares and that lie within their allowed
- * distance. */
+ * served pairs that the join compares, that pass the bag filter and that lie
+ * within their allowed distance; a hash collision may add a pair it does not
+ * serve (check masq_partition_serves). */
 masq_status masq_partition_candidates(const masq_partition_index *index,
                                       masq_partition_probe *probe, const masq_view *v);
 
