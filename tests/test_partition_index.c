@@ -6,13 +6,15 @@
  * an edit on either side of a border) or at random; every pair of a family
  * that the join compares, whose true Damerau-Levenshtein distance is within
  * the pair's allowed distance and whose lengths the index serves must be a
- * candidate (in both plans: stems, and whole names of other extensions). The pairs
+ * candidate (in both plans: stems, and whole names of other extensions; with
+ * either side indexed). The pairs
  * that reach the bound (distance = k) and those where OSA and true DL differ
  * are counted, so that the test cannot pass on easy pairs only.
  * The matcher: the CPU path's hits on long names (random, adversarial, and the
  * real data's whole lower-cased paths, 30..90 code points) are exactly the
  * oracle's over the whole matrix, at several thresholds and thread counts,
- * and the same bytes as with the partition index off (the band scan). */
+ * with either side the larger (the indexed one), and the same bytes as with
+ * the partition index off (the band scan). */
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -154,40 +156,47 @@ static void filter_case(uint64_t seed, const test_alphabet *alphabet, uint32_t l
     masq_join join;
     CHECK(masq_threshold_init(&threshold, 0.85, pack.max_length) == MASQ_OK, "threshold");
     CHECK(masq_join_build(&join, &pack, same_group) == MASQ_OK, "join");
-    masq_partition_index index;
-    masq_partition_probe probe;
-    CHECK(masq_partition_index_build(&index, &join, &threshold, 0) == MASQ_OK, "index");
-    CHECK(masq_partition_probe_init(&probe, join.max_length, join.frequent.count) == MASQ_OK, "probe");
-    bool *listed = calloc(join.frequent.count + 1, sizeof *listed);
-    for (size_t i = 0; i < join.infrequent.count; i++) {
-        const masq_view *v = &join.infrequent.items[i];
-        CHECK(masq_partition_candidates(&index, &probe, v) == MASQ_OK, "candidates");
-        for (size_t c = 0; c < probe.candidate_count; c++) {
-            CHECK(!listed[probe.candidates[c]], "a candidate listed twice");
-            listed[probe.candidates[c]] = true;
+    /* Either side indexed (the matcher indexes the larger), the other probing. */
+    for (int indexed_side = 0; indexed_side < 2; indexed_side++) {
+        const masq_view_list *indexed = indexed_side ? &join.infrequent : &join.frequent;
+        const masq_view_list *probing = indexed_side ? &join.frequent : &join.infrequent;
+        const uint32_t *indexed_family = family_of[indexed_side];
+        const uint32_t *probing_family = family_of[1 - indexed_side];
+        masq_partition_index index;
+        masq_partition_probe probe;
+        CHECK(masq_partition_index_build(&index, &join, indexed, &threshold, 0) == MASQ_OK, "index");
+        CHECK(masq_partition_probe_init(&probe, join.max_length, indexed->count) == MASQ_OK, "probe");
+        bool *listed = calloc(indexed->count + 1, sizeof *listed);
+        for (size_t i = 0; i < probing->count; i++) {
+            const masq_view *v = &probing->items[i];
+            CHECK(masq_partition_candidates(&index, &probe, v) == MASQ_OK, "candidates");
+            for (size_t c = 0; c < probe.candidate_count; c++) {
+                CHECK(!listed[probe.candidates[c]], "a candidate listed twice");
+                listed[probe.candidates[c]] = true;
+            }
+            for (size_t f = 0; f < indexed->count; f++) {
+                const masq_view *w = &indexed->items[f];
+                if (indexed_family[w->item] != probing_family[v->item] ||
+                    !masq_partition_serves(&index, f, v->length) || !masq_join_compares(&join, w, v))
+                    continue;
+                uint32_t longer = w->length > v->length ? w->length : v->length;
+                int32_t k = masq_threshold_k(&threshold, longer);
+                long d = masq_oracle_damerau_levenshtein(w->symbols, w->length, v->symbols, v->length);
+                if (d > k)
+                    continue;
+                counts->served++;
+                counts->tight += d == k;
+                counts->osa_differs += masq_oracle_osa(w->symbols, w->length, v->symbols, v->length) != d;
+                CHECK(listed[f], "k=%d, lengths %u/%u, distance %ld, %s indexed: the index misses "
+                      "the pair", k, w->length, v->length, d, indexed_side ? "infrequent" : "frequent");
+            }
+            for (size_t c = 0; c < probe.candidate_count; c++)
+                listed[probe.candidates[c]] = false;
         }
-        for (size_t f = 0; f < join.frequent.count; f++) {
-            const masq_view *w = &join.frequent.items[f];
-            if (family_of[0][w->item] != family_of[1][v->item] ||
-                !masq_partition_serves(&index, f, v->length) || !masq_join_compares(&join, w, v))
-                continue;
-            uint32_t longer = w->length > v->length ? w->length : v->length;
-            int32_t k = masq_threshold_k(&threshold, longer);
-            long d = masq_oracle_damerau_levenshtein(w->symbols, w->length, v->symbols, v->length);
-            if (d > k)
-                continue;
-            counts->served++;
-            counts->tight += d == k;
-            counts->osa_differs += masq_oracle_osa(w->symbols, w->length, v->symbols, v->length) != d;
-            CHECK(listed[f], "k=%d, lengths %u/%u, distance %ld: the index misses the pair", k,
-                  w->length, v->length, d);
-        }
-        for (size_t c = 0; c < probe.candidate_count; c++)
-            listed[probe.candidates[c]] = false;
+        free(listed);
+        masq_partition_probe_free(&probe);
+        masq_partition_index_free(&index);
     }
-    free(listed);
-    masq_partition_probe_free(&probe);
-    masq_partition_index_free(&index);
     masq_join_free(&join);
     masq_threshold_free(&threshold);
     masq_pack_free(&pack);
@@ -395,6 +404,8 @@ int main(int argc, char **argv)
     matcher_case("long random", &frequent, &infrequent, 0.85, 2);
     matcher_case("long random", &frequent, &infrequent, 0.75, 1);
     matcher_case("long random", &frequent, &infrequent, 0.6, 3);
+    /* more frequent names than infrequent: the frequent side is indexed */
+    matcher_case("long random, swapped", &infrequent, &frequent, 0.85, 2);
     free_list(&frequent);
     free_list(&infrequent);
     real_paths(real_folder, &frequent, &infrequent);
@@ -403,6 +414,7 @@ int main(int argc, char **argv)
         add_name(&infrequent, strdup(frequent.items[i]));
     matcher_case("real paths", &frequent, &infrequent, 0.85, 2);
     matcher_case("real paths", &frequent, &infrequent, 0.8, 3);
+    matcher_case("real paths, swapped", &infrequent, &frequent, 0.85, 1);
     free_list(&frequent);
     free_list(&infrequent);
     return check_finish("test_partition_index");

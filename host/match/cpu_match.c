@@ -26,6 +26,7 @@ typedef struct indexed_join {
     int32_t *index_deletions; /* per length: deletions to index, -1: not indexed */
     masq_deletion_index index;
     bool partitioned;
+    bool partition_infrequent; /* the partition index holds the infrequent views (the larger side) */
     masq_partition_index partition;
 } indexed_join;
 
@@ -48,7 +49,8 @@ typedef struct matcher {
     const indexed_join *current;
     atomic_size_t next;
     size_t chunk;
-    int phase; /* 0: index lookups per infrequent view, 1: band scan per frequent view */
+    int phase; /* 0: index lookups per infrequent view, 1: band scan per frequent view;
+                * each with the partition index's probes of that side when it probes */
 } matcher;
 
 static masq_status index_prepare(indexed_join *x, const masq_threshold *t)
@@ -143,9 +145,10 @@ static masq_status lookup_one(worker *w, const indexed_join *x, size_t infrequen
     return MASQ_OK;
 }
 
-/* The partition index's pairs of one infrequent view (disjoint from the
- * deletion index's: their longer length is past index_max_length). */
-static masq_status partition_one(worker *w, const indexed_join *x, size_t infrequent_index)
+/* The partition index's pairs of one probing view (disjoint from the
+ * deletion index's: their longer length is past index_max_length), when the
+ * frequent views are indexed: each candidate's pattern is loaded. */
+static masq_status partition_infrequent_one(worker *w, const indexed_join *x, size_t infrequent_index)
 {
     const masq_join *j = x->join;
     const masq_view *i = &j->infrequent.items[infrequent_index];
@@ -162,9 +165,35 @@ static masq_status partition_one(worker *w, const indexed_join *x, size_t infreq
     return MASQ_OK;
 }
 
-static bool partition_serves(const indexed_join *x, size_t frequent_index, uint32_t length)
+/* The same when the infrequent views are indexed: the frequent view probes,
+ * its pattern loaded once. */
+static masq_status partition_frequent_one(worker *w, const indexed_join *x, size_t frequent_index)
 {
-    return x->partitioned && masq_partition_serves(&x->partition, frequent_index, length);
+    const masq_join *j = x->join;
+    const masq_view *f = &j->frequent.items[frequent_index];
+    MASQ_TRY(masq_partition_candidates(&x->partition, &w->probe, f));
+    bool loaded = false;
+    masq_status status = MASQ_OK;
+    for (size_t c = 0; c < w->probe.candidate_count && status == MASQ_OK; c++) {
+        if (!masq_partition_serves(&x->partition, w->probe.candidates[c], f->length))
+            continue; /* listed through a hash collision: another path's pair */
+        if (!loaded) {
+            masq_osa_pattern_load(&w->pattern, f->symbols, f->length);
+            loaded = true;
+        }
+        status = compare_pair(w, j, f, &j->infrequent.items[w->probe.candidates[c]]);
+    }
+    if (loaded)
+        masq_osa_pattern_unload(&w->pattern);
+    return status;
+}
+
+/* When the frequent views are indexed: does the partition index serve the
+ * pairs of this frequent view with infrequent views of length l? */
+static bool partition_serves(const indexed_join *x, size_t frequent_index, uint32_t l)
+{
+    return x->partitioned && !x->partition_infrequent &&
+           masq_partition_serves(&x->partition, frequent_index, l);
 }
 
 /* Band phase: one frequent view against every infrequent view whose length
@@ -178,11 +207,22 @@ static masq_status scan_one(worker *w, const indexed_join *x, size_t frequent_in
     masq_status status = MASQ_OK;
     for (uint32_t l = 0; l <= j->max_length && status == MASQ_OK; l++) {
         uint32_t longer = f->length > l ? f->length : l;
-        if (longer <= x->index_max_length || !masq_lengths_can_pass(t, f->length, l) ||
-            partition_serves(x, frequent_index, l))
+        if (longer <= x->index_max_length || !masq_lengths_can_pass(t, f->length, l))
             continue;
+        /* Served by the partition index as a whole length, or view by view. */
+        bool partly = false;
+        if (x->partitioned && x->partition_infrequent &&
+            masq_partition_serves_lengths(&x->partition, l, f->length)) {
+            if (x->partition.unindexed[l] == 0)
+                continue;
+            partly = true;
+        } else if (partition_serves(x, frequent_index, l)) {
+            continue;
+        }
         const size_t *by_length = j->infrequent.by_length;
         for (size_t v = by_length[l]; v < by_length[l + 1] && status == MASQ_OK; v++) {
+            if (partly && x->partition.indexed[v])
+                continue;
             if (!loaded) {
                 masq_osa_pattern_load(&w->pattern, f->symbols, f->length);
                 loaded = true;
@@ -201,6 +241,7 @@ static void *worker_run(void *argument)
     matcher *m = (matcher *)w->matcher;
     const indexed_join *x = m->current;
     size_t total = m->phase == 0 ? x->join->infrequent.count : x->join->frequent.count;
+    bool partition_here = x->partitioned && x->partition_infrequent == (m->phase == 1);
     for (;;) {
         size_t start = atomic_fetch_add(&m->next, m->chunk);
         if (start >= total)
@@ -208,8 +249,9 @@ static void *worker_run(void *argument)
         size_t end = start + m->chunk < total ? start + m->chunk : total;
         for (size_t v = start; v < end && w->status == MASQ_OK; v++)
             w->status = m->phase == 1 ? scan_one(w, x, v) : lookup_one(w, x, v);
-        for (size_t v = start; m->phase == 0 && x->partitioned && v < end && w->status == MASQ_OK; v++)
-            w->status = partition_one(w, x, v);
+        for (size_t v = start; partition_here && v < end && w->status == MASQ_OK; v++)
+            w->status = m->phase == 0 ? partition_infrequent_one(w, x, v)
+                                      : partition_frequent_one(w, x, v);
         if (w->status != MASQ_OK)
             break;
     }
@@ -252,8 +294,11 @@ static masq_status match_join(matcher *m, worker *workers, int threads, const ma
      * the partition index (the benchmark's baseline). */
     const char *partition = getenv("MASQ_PARTITION_INDEX");
     x.partitioned = status == MASQ_OK && !(partition && strcmp(partition, "off") == 0);
+    /* The larger side is indexed: the smaller probes, fewer probes in all. */
+    x.partition_infrequent = join->infrequent.count > join->frequent.count;
+    const masq_view_list *indexed = x.partition_infrequent ? &join->infrequent : &join->frequent;
     if (x.partitioned)
-        status = masq_partition_index_build(&x.partition, join, &m->threshold,
+        status = masq_partition_index_build(&x.partition, join, indexed, &m->threshold,
                                             x.index_max_length + 1);
     m->current = &x;
     size_t stamps = join->frequent.count ? join->frequent.count : 1;
@@ -265,7 +310,7 @@ static masq_status match_join(matcher *m, worker *workers, int threads, const ma
         masq_partition_probe_free(&workers[t].probe);
         if (status == MASQ_OK && x.partitioned)
             status = masq_partition_probe_init(&workers[t].probe, join->max_length,
-                                               join->frequent.count);
+                                               indexed->count);
     }
     if (status == MASQ_OK)
         status = run_phase(m, workers, threads, 0);

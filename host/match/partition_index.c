@@ -18,7 +18,7 @@ static uint64_t mix(uint64_t x)
     return x ^ (x >> 31);
 }
 
-/* The table key of segment number `segment` of a frequent length, with this
+/* The table key of segment number `segment` of an indexed length, with this
  * text hash, in this group (0 when the join compares across groups). */
 static uint64_t segment_key(uint64_t text, uint32_t length, uint32_t region, uint32_t segment,
                             uint64_t group)
@@ -103,17 +103,21 @@ static masq_status largest_k(const masq_threshold *t, uint32_t max_length, uint3
 }
 
 masq_status masq_partition_index_build(masq_partition_index *index, const masq_join *join,
+                                       const masq_view_list *views,
                                        const masq_threshold *threshold, uint32_t min_longer)
 {
     memset(index, 0, sizeof *index);
     masq_deletion_index_init(&index->table);
     index->join = join;
+    index->views = views;
     index->threshold = threshold;
     index->min_longer = min_longer;
     index->segments = calloc((size_t)join->max_length + 1, sizeof *index->segments);
     index->region_start = calloc((size_t)join->max_length + 2, sizeof *index->region_start);
-    index->indexed = calloc(join->frequent.count + 1, 1);
-    if (index->segments == NULL || index->region_start == NULL || index->indexed == NULL)
+    index->indexed = calloc(views->count + 1, 1);
+    index->unindexed = calloc((size_t)join->max_length + 1, sizeof *index->unindexed);
+    if (index->segments == NULL || index->region_start == NULL || index->indexed == NULL ||
+        index->unindexed == NULL)
         return MASQ_ERR_NOMEM;
     int32_t *largest = malloc(((size_t)join->max_length + 1) * sizeof *largest);
     if (largest == NULL || largest_k(threshold, join->max_length, min_longer, largest) != MASQ_OK) {
@@ -134,10 +138,11 @@ masq_status masq_partition_index_build(masq_partition_index *index, const masq_j
     masq_status status = MASQ_OK;
     for (uint32_t a = 0; a <= join->max_length && status == MASQ_OK; a++) {
         index->region_start[a] = region_count;
+        index->unindexed[a] = index->views->by_length[a + 1] - index->views->by_length[a];
         uint32_t m = index->segments[a];
-        for (size_t f = join->frequent.by_length[a];
-             m > 0 && f < join->frequent.by_length[a + 1] && status == MASQ_OK; f++) {
-            const masq_view *v = &join->frequent.items[f];
+        for (size_t f = index->views->by_length[a];
+             m > 0 && f < index->views->by_length[a + 1] && status == MASQ_OK; f++) {
+            const masq_view *v = &index->views->items[f];
             uint32_t r = v->stem_length;
             size_t known = index->region_start[a];
             while (known < region_count && index->regions[known] != r)
@@ -165,6 +170,7 @@ masq_status masq_partition_index_build(masq_partition_index *index, const masq_j
                                       view_group(join, v));
             }
             index->indexed[f] = 1;
+            index->unindexed[a]--;
             /* The whole-names plan compares only other extensions: the tag
              * lets a probe pass over its own without reading the view. */
             status = masq_deletion_index_add_tagged(&index->table, (uint32_t)f, (uint32_t)v->group,
@@ -181,7 +187,7 @@ masq_status masq_partition_index_build(masq_partition_index *index, const masq_j
     if (index->entry_bits == NULL)
         return MASQ_ERR_NOMEM;
     for (size_t e = 0; e < index->table.entry_count; e++)
-        index->entry_bits[e] = join->frequent.items[index->table.entries[e].item].symbol_bits;
+        index->entry_bits[e] = index->views->items[index->table.entries[e].item].symbol_bits;
     return MASQ_OK;
 }
 
@@ -191,18 +197,19 @@ void masq_partition_index_free(masq_partition_index *index)
     free(index->regions);
     free(index->region_start);
     free(index->indexed);
+    free(index->unindexed);
     free(index->entry_bits);
     masq_deletion_index_free(&index->table);
     memset(index, 0, sizeof *index);
 }
 
 masq_status masq_partition_probe_init(masq_partition_probe *probe, uint32_t max_length,
-                                      size_t frequent_count)
+                                      size_t indexed_count)
 {
     memset(probe, 0, sizeof *probe);
     probe->prefix = malloc(((size_t)max_length + 1) * sizeof *probe->prefix);
     probe->power = malloc(((size_t)max_length + 1) * sizeof *probe->power);
-    probe->stamp = calloc(frequent_count ? frequent_count : 1, sizeof *probe->stamp);
+    probe->stamp = calloc(indexed_count ? indexed_count : 1, sizeof *probe->stamp);
     if (probe->prefix == NULL || probe->power == NULL || probe->stamp == NULL)
         return MASQ_ERR_NOMEM;
     probe->power[0] = 1;
@@ -217,18 +224,18 @@ void masq_partition_probe_free(masq_partition_probe *probe)
     free(probe->power);
     free(probe->stamp);
     free(probe->candidates);
+    free(probe->keys);
     memset(probe, 0, sizeof *probe);
 }
 
-/* Probe the segments of frequent length a (m of them) against v, for the
- * pair's allowed distance k (see the header for the shifts). */
-static masq_status probe_length(const masq_partition_index *index, masq_partition_probe *probe,
-                                const masq_view *v, uint32_t a, uint32_t r, uint32_t m, int32_t k)
+/* The keys v probes for indexed length a and stem length r (m segments),
+ * each with the pair's allowed distance k (see the header for the shifts). */
+static masq_status keys_for_length(masq_partition_probe *probe, const masq_join *join,
+                                   const masq_view *v, uint32_t a, uint32_t r, uint32_t m,
+                                   int32_t k)
 {
-    const masq_join *join = index->join;
     int32_t b = (int32_t)v->length, difference = b - (int32_t)a;
     uint64_t group = view_group(join, v);
-    uint32_t own_tag = join->same_group ? UINT32_MAX : (uint32_t)v->group; /* MAX: skip none */
     for (uint32_t i = 0; i < m; i++) {
         int32_t start = (int32_t)masq_partition_segment_start(r, m, i);
         int32_t length = (int32_t)masq_partition_segment_start(r, m, i + 1) - start;
@@ -241,25 +248,63 @@ static masq_status probe_length(const masq_partition_index *index, masq_partitio
             int32_t q = start + delta;
             if (prefix_cost + suffix_cost > k || q < 0 || q + length > b)
                 continue;
+            if (masq_grow((void **)&probe->keys, &probe->key_capacity, probe->key_count + 1,
+                          sizeof *probe->keys) != 0)
+                return MASQ_ERR_NOMEM;
             uint64_t text = probe->prefix[q + length] - probe->prefix[q] * probe->power[length];
-            uint64_t key = segment_key(text, a, r, i, group);
-            uint32_t count;
-            const masq_index_entry *entries = masq_deletion_index_slot(&index->table, key, &count);
-            const uint64_t *bits = index->entry_bits + (entries - index->table.entries);
-            /* Entries of a key that another key's hash shares may pass: the
-             * caller keeps only the pairs masq_partition_serves. */
-            for (uint32_t e = 0; e < count; e++) {
-                uint32_t f = entries[e].item;
-                if (entries[e].hash != key || entries[e].tag == own_tag ||
-                    masq_bags_exceed(bits[e], v->symbol_bits, k) ||
-                    probe->stamp[f] == probe->probe_number)
-                    continue;
-                probe->stamp[f] = probe->probe_number;
-                if (masq_grow((void **)&probe->candidates, &probe->candidate_capacity,
-                              probe->candidate_count + 1, sizeof *probe->candidates) != 0)
-                    return MASQ_ERR_NOMEM;
-                probe->candidates[probe->candidate_count++] = f;
-            }
+            probe->keys[probe->key_count++] =
+                (masq_partition_key){segment_key(text, a, r, i, group), 0, 0, k};
+        }
+    }
+    return MASQ_OK;
+}
+
+/* Look every key up, in passes, so that the cache misses of one pass (the
+ * presence bits, the slot starts, the entries) overlap instead of queueing:
+ * each pass prefetches what the next one reads. */
+static masq_status look_up_keys(const masq_partition_index *index, masq_partition_probe *probe,
+                                const masq_view *v)
+{
+    const masq_deletion_index *table = &index->table;
+    masq_partition_key *keys = probe->keys;
+    size_t n = probe->key_count, kept = 0;
+    for (size_t q = 0; q < n; q++)
+        __builtin_prefetch(&table->presence[((keys[q].key >> 32) & table->presence_mask) / 64]);
+    for (size_t q = 0; q < n; q++) {
+        size_t bit = (keys[q].key >> 32) & table->presence_mask;
+        if (table->presence[bit / 64] >> (bit % 64) & 1) {
+            __builtin_prefetch(&table->slot_start[keys[q].key & table->slot_mask]);
+            keys[kept++] = keys[q];
+        }
+    }
+    n = kept;
+    kept = 0;
+    for (size_t q = 0; q < n; q++) {
+        size_t slot = keys[q].key & table->slot_mask;
+        uint32_t first = table->slot_start[slot], end = table->slot_start[slot + 1];
+        if (first == end)
+            continue;
+        __builtin_prefetch(&table->entries[first]);
+        __builtin_prefetch(&index->entry_bits[first]);
+        keys[kept++] = (masq_partition_key){keys[q].key, first, end - first, keys[q].k};
+    }
+    /* Entries of a key that another key's hash shares may pass: the caller
+     * keeps only the pairs masq_partition_serves. */
+    uint32_t own_tag = index->join->same_group ? UINT32_MAX : (uint32_t)v->group; /* MAX: none */
+    for (size_t q = 0; q < kept; q++) {
+        const masq_index_entry *entries = table->entries + keys[q].first;
+        const uint64_t *bits = index->entry_bits + keys[q].first;
+        for (uint32_t e = 0; e < keys[q].count; e++) {
+            uint32_t f = entries[e].item;
+            if (entries[e].hash != keys[q].key || entries[e].tag == own_tag ||
+                masq_bags_exceed(bits[e], v->symbol_bits, keys[q].k) ||
+                probe->stamp[f] == probe->probe_number)
+                continue;
+            probe->stamp[f] = probe->probe_number;
+            if (masq_grow((void **)&probe->candidates, &probe->candidate_capacity,
+                          probe->candidate_count + 1, sizeof *probe->candidates) != 0)
+                return MASQ_ERR_NOMEM;
+            probe->candidates[probe->candidate_count++] = f;
         }
     }
     return MASQ_OK;
@@ -270,8 +315,9 @@ masq_status masq_partition_candidates(const masq_partition_index *index,
 {
     const masq_join *join = index->join;
     probe->candidate_count = 0;
+    probe->key_count = 0;
     if (++probe->probe_number == 0) { /* wrapped: old stamps could match again */
-        memset(probe->stamp, 0, (join->frequent.count ? join->frequent.count : 1) *
+        memset(probe->stamp, 0, (index->views->count ? index->views->count : 1) *
                                     sizeof *probe->stamp);
         probe->probe_number = 1;
     }
@@ -289,7 +335,7 @@ masq_status masq_partition_candidates(const masq_partition_index *index,
         uint32_t longer = a > b ? a : b;
         int32_t k = masq_threshold_k(index->threshold, longer);
         for (size_t region = index->region_start[a]; region < index->region_start[a + 1]; region++)
-            MASQ_TRY(probe_length(index, probe, v, a, index->regions[region], index->segments[a], k));
+            MASQ_TRY(keys_for_length(probe, join, v, a, index->regions[region], index->segments[a], k));
     }
-    return MASQ_OK;
+    return look_up_keys(index, probe, v);
 }
