@@ -129,7 +129,7 @@ masq_status masq_partition_index_build(masq_partition_index *index, const masq_j
         if (k > index->max_k)
             index->max_k = k;
         uint32_t m = largest[a] < 0 ? 0 : 2 * (uint32_t)largest[a] + 1;
-        if (m > 0 && a / m >= MASQ_PARTITION_MIN_SEGMENT)
+        if (m > 0 && a / m >= MASQ_PARTITION_MIN_SEGMENT && largest[a] <= MASQ_PARTITION_MAX_K)
             index->segments[a] = m;
     }
     free(largest);
@@ -325,8 +325,12 @@ masq_status masq_partition_candidates(const masq_partition_index *index,
     probe->prefix[0] = 0;
     for (uint32_t p = 0; p < b; p++)
         probe->prefix[p + 1] = probe->prefix[p] * HASH_BASE + v->symbols[p] + 1;
-    uint32_t low = b > (uint32_t)index->max_k ? b - (uint32_t)index->max_k : 0;
-    uint32_t high = b + (uint32_t)index->max_k;
+    /* A served pair's allowed distance is at most its indexed length's K <=
+     * MASQ_PARTITION_MAX_K, and so is its length difference. */
+    uint32_t reach = index->max_k < MASQ_PARTITION_MAX_K ? (uint32_t)index->max_k
+                                                         : MASQ_PARTITION_MAX_K;
+    uint32_t low = b > reach ? b - reach : 0;
+    uint32_t high = b + reach;
     if (high > join->max_length)
         high = join->max_length;
     for (uint32_t a = low; a <= high; a++) {

@@ -60,6 +60,10 @@
  * names): views with further ones are left to the band scan, so that hostile
  * names cannot multiply the probes. */
 #define MASQ_PARTITION_MAX_REGIONS 8
+/* A view probes some (2k)^3 / 2 keys (lengths x segments x shifts): past this
+ * allowed distance (some 110 code points at 0.85, rare names) the band scan
+ * of the few names of such lengths costs less. */
+#define MASQ_PARTITION_MAX_K 16
 
 typedef struct masq_partition_index {
     const masq_join *join;
