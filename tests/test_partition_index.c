@@ -345,6 +345,36 @@ static void long_sets(uint64_t seed, name_list *frequent, name_list *infrequent)
     }
 }
 
+/* Names of one whole length (40) whose last '.' moves from 15 to 36: long
+ * extensions (stems too short for the segments) and more stem lengths per
+ * length than the index keeps (MASQ_PARTITION_MAX_REGIONS), both left to the
+ * band scan view by view; and their near copies. */
+static void moving_dots(uint64_t seed, name_list *frequent, name_list *infrequent)
+{
+    masq_random r = {seed};
+    const test_alphabet *alphabet = &test_alphabets[2];
+    uint32_t base[64], copy[64];
+    for (uint32_t dot = 15; dot <= 36; dot++) {
+        for (int c = 0; c < 3; c++) {
+            random_string(&r, alphabet, 40, base);
+            base[dot] = '.';
+            add_name(frequent, encode(base, 40, ""));
+            for (int e = 0; e < 2; e++) {
+                memcpy(copy, base, sizeof base);
+                uint32_t length = 40;
+                for (uint32_t n = masq_random_below(&r, 6); n > 0; n--) {
+                    uint32_t at = masq_random_below(&r, length);
+                    if (copy[at] != '.') /* keep the one '.' */
+                        copy[at] = alphabet->symbols[masq_random_below(&r, alphabet->size)];
+                    else if (at + 1 < length && copy[at + 1] != '.')
+                        copy[at + 1] = copy[at + 1] == 'a' ? 'b' : 'a';
+                }
+                add_name(infrequent, encode(copy, length, ""));
+            }
+        }
+    }
+}
+
 /* The real data's distinct whole paths (NewProcessName, Image), lower-cased,
  * and copies with a few random edits. */
 static void real_paths(const char *folder, name_list *frequent, name_list *infrequent)
@@ -406,6 +436,11 @@ int main(int argc, char **argv)
     matcher_case("long random", &frequent, &infrequent, 0.6, 3);
     /* more frequent names than infrequent: the frequent side is indexed */
     matcher_case("long random, swapped", &infrequent, &frequent, 0.85, 2);
+    free_list(&frequent);
+    free_list(&infrequent);
+    moving_dots(12, &frequent, &infrequent);
+    matcher_case("moving dots", &frequent, &infrequent, 0.85, 2);
+    matcher_case("moving dots, swapped", &infrequent, &frequent, 0.85, 2);
     free_list(&frequent);
     free_list(&infrequent);
     real_paths(real_folder, &frequent, &infrequent);

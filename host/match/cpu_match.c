@@ -209,25 +209,25 @@ static masq_status scan_one(worker *w, const indexed_join *x, size_t frequent_in
         uint32_t longer = f->length > l ? f->length : l;
         if (longer <= x->index_max_length || !masq_lengths_can_pass(t, f->length, l))
             continue;
-        /* Served by the partition index as a whole length, or view by view. */
-        bool partly = false;
+        if (partition_serves(x, frequent_index, l))
+            continue;
+        /* Infrequent views of length l: all of them, or, where the partition
+         * index serves the length, those it left out. */
+        const size_t *by_length = j->infrequent.by_length;
+        const size_t *listed = NULL;
+        size_t first = by_length[l], end = by_length[l + 1];
         if (x->partitioned && x->partition_infrequent &&
             masq_partition_serves_lengths(&x->partition, l, f->length)) {
-            if (x->partition.unindexed[l] == 0)
-                continue;
-            partly = true;
-        } else if (partition_serves(x, frequent_index, l)) {
-            continue;
+            listed = x->partition.unindexed;
+            first = x->partition.unindexed_start[l];
+            end = x->partition.unindexed_start[l + 1];
         }
-        const size_t *by_length = j->infrequent.by_length;
-        for (size_t v = by_length[l]; v < by_length[l + 1] && status == MASQ_OK; v++) {
-            if (partly && x->partition.indexed[v])
-                continue;
+        for (size_t n = first; n < end && status == MASQ_OK; n++) {
             if (!loaded) {
                 masq_osa_pattern_load(&w->pattern, f->symbols, f->length);
                 loaded = true;
             }
-            status = compare_pair(w, j, f, &j->infrequent.items[v]);
+            status = compare_pair(w, j, f, &j->infrequent.items[listed ? listed[n] : n]);
         }
     }
     if (loaded)

@@ -115,9 +115,10 @@ masq_status masq_partition_index_build(masq_partition_index *index, const masq_j
     index->segments = calloc((size_t)join->max_length + 1, sizeof *index->segments);
     index->region_start = calloc((size_t)join->max_length + 2, sizeof *index->region_start);
     index->indexed = calloc(views->count + 1, 1);
-    index->unindexed = calloc((size_t)join->max_length + 1, sizeof *index->unindexed);
+    index->unindexed = malloc((views->count + 1) * sizeof *index->unindexed);
+    index->unindexed_start = calloc((size_t)join->max_length + 2, sizeof *index->unindexed_start);
     if (index->segments == NULL || index->region_start == NULL || index->indexed == NULL ||
-        index->unindexed == NULL)
+        index->unindexed == NULL || index->unindexed_start == NULL)
         return MASQ_ERR_NOMEM;
     int32_t *largest = malloc(((size_t)join->max_length + 1) * sizeof *largest);
     if (largest == NULL || largest_k(threshold, join->max_length, min_longer, largest) != MASQ_OK) {
@@ -138,7 +139,6 @@ masq_status masq_partition_index_build(masq_partition_index *index, const masq_j
     masq_status status = MASQ_OK;
     for (uint32_t a = 0; a <= join->max_length && status == MASQ_OK; a++) {
         index->region_start[a] = region_count;
-        index->unindexed[a] = index->views->by_length[a + 1] - index->views->by_length[a];
         uint32_t m = index->segments[a];
         for (size_t f = index->views->by_length[a];
              m > 0 && f < index->views->by_length[a + 1] && status == MASQ_OK; f++) {
@@ -170,7 +170,6 @@ masq_status masq_partition_index_build(masq_partition_index *index, const masq_j
                                       view_group(join, v));
             }
             index->indexed[f] = 1;
-            index->unindexed[a]--;
             /* The whole-names plan compares only other extensions: the tag
              * lets a probe pass over its own without reading the view. */
             status = masq_deletion_index_add_tagged(&index->table, (uint32_t)f, (uint32_t)v->group,
@@ -178,6 +177,14 @@ masq_status masq_partition_index_build(masq_partition_index *index, const masq_j
         }
     }
     index->region_start[join->max_length + 1] = region_count;
+    size_t left_out = 0;
+    for (uint32_t a = 0; a <= join->max_length; a++) {
+        index->unindexed_start[a] = left_out;
+        for (size_t f = views->by_length[a]; f < views->by_length[a + 1]; f++)
+            if (!index->indexed[f])
+                index->unindexed[left_out++] = f;
+    }
+    index->unindexed_start[join->max_length + 1] = left_out;
     free(keys);
     if (status == MASQ_OK)
         status = masq_deletion_index_seal(&index->table);
@@ -198,6 +205,7 @@ void masq_partition_index_free(masq_partition_index *index)
     free(index->region_start);
     free(index->indexed);
     free(index->unindexed);
+    free(index->unindexed_start);
     free(index->entry_bits);
     masq_deletion_index_free(&index->table);
     memset(index, 0, sizeof *index);

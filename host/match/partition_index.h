@@ -74,7 +74,8 @@ typedef struct masq_partition_index {
     uint32_t *regions;    /* per indexed length a, the stem lengths r of its indexed views: */
     size_t *region_start; /* regions[region_start[a] .. region_start[a + 1]) */
     uint8_t *indexed;     /* per view of the indexed side: 1 when in the index */
-    size_t *unindexed;    /* per length: views of the indexed side left out (short stems) */
+    size_t *unindexed;    /* views of the indexed side left out (short stems, rare regions), */
+    size_t *unindexed_start; /* by length: unindexed[unindexed_start[a] .. [a + 1]) */
     int32_t max_k;        /* the largest allowed distance of any length */
     masq_deletion_index table; /* the hash multimap (shared with the deletion index) */
     uint64_t *entry_bits; /* per table entry: its view's symbol_bits, so that the bag
