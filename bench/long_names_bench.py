@@ -26,6 +26,7 @@ import argparse
 import hashlib
 import json
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -77,20 +78,25 @@ def sha256_of(path):
 
 
 def run_masq(binary, paths, threads, threshold, partition, hits_path):
-    """One masq_bench_matrix process: (wall seconds, its JSON report)."""
+    """One masq_bench_matrix process: (wall seconds, CPU seconds (user + system, all its
+    threads: less sensitive than wall time to other load on the machine), its JSON
+    report)."""
     env = dict(os.environ)
     env["MASQ_PARTITION_INDEX"] = "on" if partition else "off"
     command = [binary, "--frequent", paths[0], "--infrequent", paths[1], "--threads",
                str(threads), "--threshold", repr(threshold), "--runs", "1", "--warmup", "0",
                "--hits", hits_path]
     log("  $ MASQ_PARTITION_INDEX=%s %s" % (env["MASQ_PARTITION_INDEX"], " ".join(command)))
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     done = subprocess.run(command, capture_output=True, env=env, timeout=3600)
     wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     if done.returncode != 0:
         raise RuntimeError("%s exited %d: %s" % (binary, done.returncode,
                                                  done.stderr.decode(errors="replace")[-500:]))
-    return wall, json.loads(done.stdout.decode().strip().splitlines()[-1])
+    return wall, cpu, json.loads(done.stdout.decode().strip().splitlines()[-1])
 
 
 def masq_hit_pairs(path):
@@ -159,15 +165,17 @@ def main(argv=None):
     hit_files = {}
     for partition in (True, False):
         name = "masq_partition" if partition else "masq_band"
-        walls, matches = [], []
+        walls, cpus, matches = [], [], []
         for run in range(args.runs):
             hit_files[name] = os.path.join(work_dir, "ratio_hits_%s.tsv" % name)
-            wall, report = run_masq(args.masq_bench, paths, args.threads, args.threshold,
-                                    partition, hit_files[name])
+            wall, cpu, report = run_masq(args.masq_bench, paths, args.threads, args.threshold,
+                                         partition, hit_files[name])
             walls.append(wall)
+            cpus.append(cpu)
             matches.append(report["seconds_median"])
         ratio[name] = {"process_seconds": statistics.median(walls),
                        "process_seconds_all": [round(w, 4) for w in walls],
+                       "process_cpu_seconds": statistics.median(cpus),
                        "match_seconds": statistics.median(matches), "hits": report["hits"]}
     checks["ratio_same_bytes"] = sha256_of(hit_files["masq_partition"]) == sha256_of(
         hit_files["masq_band"])
@@ -194,9 +202,10 @@ def main(argv=None):
         for partition in (True, False) if not args.skip_big_band else (True,):
             name = "masq_partition" if partition else "masq_band"
             hits_path = os.path.join(work_dir, "big_hits_%s.tsv" % name)
-            wall, report = run_masq(args.masq_bench, paths, args.threads, args.threshold,
-                                    partition, hits_path)
+            wall, cpu, report = run_masq(args.masq_bench, paths, args.threads, args.threshold,
+                                         partition, hits_path)
             big[name] = {"match_seconds": report["seconds_median"], "process_seconds": wall,
+                         "process_cpu_seconds": cpu,
                          "hits": report["hits"], "pairs_scored": report["pairs_scored"],
                          "hits_sha256": sha256_of(hits_path)}
         if "masq_band" in big:
@@ -218,10 +227,13 @@ def main(argv=None):
                                                    r["rapidfuzz_dl"]["ratio_to_masq_process"])
     if "big" in figures:
         b = figures["big"]
-        line += "; %dx%d matrix %.2f s" % (b["frequent"], b["infrequent"],
-                                           b["masq_partition"]["match_seconds"])
+        line += "; %dx%d matrix %.2f s (process CPU %.1f s)" % (
+            b["frequent"], b["infrequent"], b["masq_partition"]["match_seconds"],
+            b["masq_partition"]["process_cpu_seconds"])
         if "masq_band" in b:
-            line += " (band scan %.2f s, %.1fx)" % (b["masq_band"]["match_seconds"], b["speedup"])
+            line += " (band scan %.2f s, CPU %.1f s, %.1fx)" % (
+                b["masq_band"]["match_seconds"], b["masq_band"]["process_cpu_seconds"],
+                b["speedup"])
     line += "; checks %s" % ("ok" if ok else "FAILED: " + ", ".join(k for k, v in checks.items()
                                                                     if not v))
     print(line)
