@@ -123,6 +123,17 @@ static masq_status lookup_one(worker *w, const indexed_join *x, size_t infrequen
     long n = view_variants(w, x, i);
     if (n < 0)
         return MASQ_ERR_NOMEM;
+    /* Keep the variants the index may hold, in order, in two prefetching
+     * passes (the same lookups as one by one, their misses overlapped). */
+    for (long v = 0; v < n; v++)
+        masq_deletion_index_prefetch_presence(&x->index, w->variants[v]);
+    long present = 0;
+    for (long v = 0; v < n; v++)
+        if (masq_deletion_index_may_hold(&x->index, w->variants[v])) {
+            masq_deletion_index_prefetch_slot(&x->index, w->variants[v]);
+            w->variants[present++] = w->variants[v];
+        }
+    n = present;
     uint32_t stamp = (uint32_t)infrequent_index + 1;
     for (long v = 0; v < n; v++) {
         uint32_t count;

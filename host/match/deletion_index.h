@@ -8,6 +8,7 @@
 #ifndef MASQ_DELETION_INDEX_H
 #define MASQ_DELETION_INDEX_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -55,6 +56,26 @@ masq_status masq_deletion_index_add_tagged(masq_deletion_index *index, uint32_t 
 
 /* Group the entries by slot; no adds after this. */
 masq_status masq_deletion_index_seal(masq_deletion_index *index);
+
+/* Before many lookups: start loading what the presence test of hash reads,
+ * then (where it passes) what the slot lookup reads, so that the cache misses
+ * of a batch overlap. */
+static inline void masq_deletion_index_prefetch_presence(const masq_deletion_index *index,
+                                                         uint64_t hash)
+{
+    __builtin_prefetch(&index->presence[((hash >> 32) & index->presence_mask) / 64]);
+}
+
+static inline bool masq_deletion_index_may_hold(const masq_deletion_index *index, uint64_t hash)
+{
+    size_t bit = (hash >> 32) & index->presence_mask;
+    return index->presence[bit / 64] >> (bit % 64) & 1;
+}
+
+static inline void masq_deletion_index_prefetch_slot(const masq_deletion_index *index, uint64_t hash)
+{
+    __builtin_prefetch(&index->slot_start[hash & index->slot_mask]);
+}
 
 /* The entries of hash's slot, *count of them (other hashes may share the
  * slot: compare entry.hash). NULL when the hash is surely absent. */

@@ -102,6 +102,90 @@ static masq_status largest_k(const masq_threshold *t, uint32_t max_length, uint3
     return MASQ_OK;
 }
 
+/* Segment counts per indexed length: 2K + 1 for the largest K of its served
+ * pairs, 0 where the segments would be too short or K too large. */
+static masq_status choose_segments(masq_partition_index *index)
+{
+    uint32_t max_length = index->join->max_length;
+    int32_t *largest = malloc(((size_t)max_length + 1) * sizeof *largest);
+    if (largest == NULL ||
+        largest_k(index->threshold, max_length, index->min_longer, largest) != MASQ_OK) {
+        free(largest);
+        return MASQ_ERR_NOMEM;
+    }
+    for (uint32_t a = 0; a <= max_length; a++) {
+        int32_t k = masq_threshold_k(index->threshold, a);
+        if (k > index->max_k)
+            index->max_k = k;
+        uint32_t m = largest[a] < 0 ? 0 : 2 * (uint32_t)largest[a] + 1;
+        if (m > 0 && a / m >= MASQ_PARTITION_MIN_SEGMENT && largest[a] <= MASQ_PARTITION_MAX_K)
+            index->segments[a] = m;
+    }
+    free(largest);
+    return MASQ_OK;
+}
+
+/* Index view f of length a (m segments) when its stem allows: its stem
+ * length joins a's list (up to MASQ_PARTITION_MAX_REGIONS of them), its
+ * segments' keys the table. */
+static masq_status add_view(masq_partition_index *index, size_t f, uint32_t a, uint32_t m,
+                            size_t *region_count, size_t *region_capacity, uint64_t *keys)
+{
+    const masq_view *v = &index->views->items[f];
+    uint32_t r = v->stem_length;
+    size_t known = index->region_start[a];
+    while (known < *region_count && index->regions[known] != r)
+        known++;
+    if (r / m < MASQ_PARTITION_MIN_SEGMENT ||
+        (known == *region_count &&
+         *region_count - index->region_start[a] == MASQ_PARTITION_MAX_REGIONS))
+        return MASQ_OK; /* left to the band scan */
+    if (known == *region_count) {
+        if (masq_grow((void **)&index->regions, region_capacity, *region_count + 1,
+                      sizeof *index->regions) != 0)
+            return MASQ_ERR_NOMEM;
+        index->regions[(*region_count)++] = r;
+    }
+    for (uint32_t i = 0; i < m; i++) {
+        uint32_t start = masq_partition_segment_start(r, m, i);
+        uint32_t end = masq_partition_segment_start(r, m, i + 1);
+        keys[i] = segment_key(run_hash(v->symbols + start, end - start), a, r, i,
+                              view_group(index->join, v));
+    }
+    index->indexed[f] = 1;
+    /* The whole-names plan compares only other extensions: the tag lets a
+     * probe pass over its own without reading the view. */
+    return masq_deletion_index_add_tagged(&index->table, (uint32_t)f, (uint32_t)v->group, keys, m);
+}
+
+static masq_status add_views(masq_partition_index *index)
+{
+    const masq_view_list *views = index->views;
+    uint32_t max_length = index->join->max_length;
+    uint64_t *keys = malloc((2 * (size_t)MASQ_PARTITION_MAX_K + 1) * sizeof *keys);
+    size_t region_capacity = 0, region_count = 0;
+    masq_status status = keys ? MASQ_OK : MASQ_ERR_NOMEM;
+    for (uint32_t a = 0; a <= max_length && status == MASQ_OK; a++) {
+        index->region_start[a] = region_count;
+        for (size_t f = views->by_length[a];
+             index->segments[a] > 0 && f < views->by_length[a + 1] && status == MASQ_OK; f++)
+            status = add_view(index, f, a, index->segments[a], &region_count, &region_capacity,
+                              keys);
+    }
+    index->region_start[max_length + 1] = region_count;
+    free(keys);
+    /* The views left out, by length, for the band scan. */
+    size_t left_out = 0;
+    for (uint32_t a = 0; a <= max_length; a++) {
+        index->unindexed_start[a] = left_out;
+        for (size_t f = views->by_length[a]; f < views->by_length[a + 1]; f++)
+            if (!index->indexed[f])
+                index->unindexed[left_out++] = f;
+    }
+    index->unindexed_start[max_length + 1] = left_out;
+    return status;
+}
+
 masq_status masq_partition_index_build(masq_partition_index *index, const masq_join *join,
                                        const masq_view_list *views,
                                        const masq_threshold *threshold, uint32_t min_longer)
@@ -120,81 +204,14 @@ masq_status masq_partition_index_build(masq_partition_index *index, const masq_j
     if (index->segments == NULL || index->region_start == NULL || index->indexed == NULL ||
         index->unindexed == NULL || index->unindexed_start == NULL)
         return MASQ_ERR_NOMEM;
-    int32_t *largest = malloc(((size_t)join->max_length + 1) * sizeof *largest);
-    if (largest == NULL || largest_k(threshold, join->max_length, min_longer, largest) != MASQ_OK) {
-        free(largest);
-        return MASQ_ERR_NOMEM;
-    }
-    for (uint32_t a = 0; a <= join->max_length; a++) {
-        int32_t k = masq_threshold_k(threshold, a);
-        if (k > index->max_k)
-            index->max_k = k;
-        uint32_t m = largest[a] < 0 ? 0 : 2 * (uint32_t)largest[a] + 1;
-        if (m > 0 && a / m >= MASQ_PARTITION_MIN_SEGMENT && largest[a] <= MASQ_PARTITION_MAX_K)
-            index->segments[a] = m;
-    }
-    free(largest);
-    uint64_t *keys = NULL;
-    size_t key_capacity = 0, region_capacity = 0, region_count = 0;
-    masq_status status = MASQ_OK;
-    for (uint32_t a = 0; a <= join->max_length && status == MASQ_OK; a++) {
-        index->region_start[a] = region_count;
-        uint32_t m = index->segments[a];
-        for (size_t f = index->views->by_length[a];
-             m > 0 && f < index->views->by_length[a + 1] && status == MASQ_OK; f++) {
-            const masq_view *v = &index->views->items[f];
-            uint32_t r = v->stem_length;
-            size_t known = index->region_start[a];
-            while (known < region_count && index->regions[known] != r)
-                known++;
-            if (r / m < MASQ_PARTITION_MIN_SEGMENT ||
-                (known == region_count &&
-                 region_count - index->region_start[a] == MASQ_PARTITION_MAX_REGIONS))
-                continue; /* left to the band scan */
-            if (known == region_count) {
-                if (masq_grow((void **)&index->regions, &region_capacity, region_count + 1,
-                              sizeof *index->regions) != 0) {
-                    status = MASQ_ERR_NOMEM;
-                    break;
-                }
-                index->regions[region_count++] = r;
-            }
-            if (masq_grow((void **)&keys, &key_capacity, m, sizeof *keys) != 0) {
-                status = MASQ_ERR_NOMEM;
-                break;
-            }
-            for (uint32_t i = 0; i < m; i++) {
-                uint32_t start = masq_partition_segment_start(r, m, i);
-                uint32_t end = masq_partition_segment_start(r, m, i + 1);
-                keys[i] = segment_key(run_hash(v->symbols + start, end - start), a, r, i,
-                                      view_group(join, v));
-            }
-            index->indexed[f] = 1;
-            /* The whole-names plan compares only other extensions: the tag
-             * lets a probe pass over its own without reading the view. */
-            status = masq_deletion_index_add_tagged(&index->table, (uint32_t)f, (uint32_t)v->group,
-                                                    keys, m);
-        }
-    }
-    index->region_start[join->max_length + 1] = region_count;
-    size_t left_out = 0;
-    for (uint32_t a = 0; a <= join->max_length; a++) {
-        index->unindexed_start[a] = left_out;
-        for (size_t f = views->by_length[a]; f < views->by_length[a + 1]; f++)
-            if (!index->indexed[f])
-                index->unindexed[left_out++] = f;
-    }
-    index->unindexed_start[join->max_length + 1] = left_out;
-    free(keys);
-    if (status == MASQ_OK)
-        status = masq_deletion_index_seal(&index->table);
-    if (status != MASQ_OK)
-        return status;
+    MASQ_TRY(choose_segments(index));
+    MASQ_TRY(add_views(index));
+    MASQ_TRY(masq_deletion_index_seal(&index->table));
     index->entry_bits = malloc((index->table.entry_count + 1) * sizeof *index->entry_bits);
     if (index->entry_bits == NULL)
         return MASQ_ERR_NOMEM;
     for (size_t e = 0; e < index->table.entry_count; e++)
-        index->entry_bits[e] = index->views->items[index->table.entries[e].item].symbol_bits;
+        index->entry_bits[e] = views->items[index->table.entries[e].item].symbol_bits;
     return MASQ_OK;
 }
 
@@ -277,14 +294,12 @@ static masq_status look_up_keys(const masq_partition_index *index, masq_partitio
     masq_partition_key *keys = probe->keys;
     size_t n = probe->key_count, kept = 0;
     for (size_t q = 0; q < n; q++)
-        __builtin_prefetch(&table->presence[((keys[q].key >> 32) & table->presence_mask) / 64]);
-    for (size_t q = 0; q < n; q++) {
-        size_t bit = (keys[q].key >> 32) & table->presence_mask;
-        if (table->presence[bit / 64] >> (bit % 64) & 1) {
-            __builtin_prefetch(&table->slot_start[keys[q].key & table->slot_mask]);
+        masq_deletion_index_prefetch_presence(table, keys[q].key);
+    for (size_t q = 0; q < n; q++)
+        if (masq_deletion_index_may_hold(table, keys[q].key)) {
+            masq_deletion_index_prefetch_slot(table, keys[q].key);
             keys[kept++] = keys[q];
         }
-    }
     n = kept;
     kept = 0;
     for (size_t q = 0; q < n; q++) {
