@@ -3,9 +3,10 @@
  * object; bench/matrix_bench.py runs it beside the peers.
  *   masq_bench_matrix --frequent F --infrequent I [--threads N] [--runs R]
  *                     [--threshold T] [--hits FILE] [--backend cpu|opencl] [--device D]
- *                     [--device-layout offsets|rows]
+ *                     [--device-layout offsets|rows] [--warmup 0|1]
  * --device-layout sets MASQ_DEVICE_LAYOUT (how names lie in the device's
- * symbol buffer); without it, the device's default. */
+ * symbol buffer); without it, the device's default. --warmup 0 leaves out the
+ * untimed first call (for one run of a matrix too large to run twice). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -51,7 +52,7 @@ static int compare_double(const void *a, const void *b)
 int main(int argc, char **argv)
 {
     const char *frequent_path = NULL, *infrequent_path = NULL, *hits_path = NULL;
-    int threads = 0, runs = 5;
+    int threads = 0, runs = 5, warmup = 1;
     double threshold = 0.85;
     masq_match_backend backend = MASQ_MATCH_CPU;
     const char *device = NULL;
@@ -72,6 +73,8 @@ int main(int argc, char **argv)
             backend = strcmp(argv[i + 1], "opencl") == 0 ? MASQ_MATCH_OPENCL : MASQ_MATCH_CPU;
         else if (strcmp(argv[i], "--device") == 0)
             device = argv[i + 1];
+        else if (strcmp(argv[i], "--warmup") == 0)
+            warmup = atoi(argv[i + 1]) != 0;
         else if (strcmp(argv[i], "--device-layout") == 0)
             setenv("MASQ_DEVICE_LAYOUT", argv[i + 1], 1);
     }
@@ -81,7 +84,7 @@ int main(int argc, char **argv)
         read_lines(frequent_path, &frequent) != 0 || read_lines(infrequent_path, &infrequent) != 0) {
         fprintf(stderr, "usage: masq_bench_matrix --frequent F --infrequent I [--threads N] "
                         "[--runs R] [--threshold T] [--hits FILE] [--backend cpu|opencl] [--device D] "
-                        "[--device-layout offsets|rows]\n");
+                        "[--device-layout offsets|rows] [--warmup 0|1]\n");
         return 1;
     }
     masq_pack pack;
@@ -108,7 +111,7 @@ int main(int argc, char **argv)
     masq_match_stats stats = {0};
     masq_hits hits = {0};
     double *seconds = malloc((size_t)runs * sizeof *seconds);
-    for (int run = -1; run < runs; run++) { /* run -1 warms up */
+    for (int run = warmup ? -1 : 0; run < runs; run++) { /* run -1 warms up */
         masq_hits_free(&hits);
         struct timespec start, end;
         clock_gettime(CLOCK_MONOTONIC, &start);

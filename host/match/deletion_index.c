@@ -76,15 +76,21 @@ void masq_deletion_index_free(masq_deletion_index *index)
     masq_deletion_index_init(index);
 }
 
-masq_status masq_deletion_index_add(masq_deletion_index *index, uint32_t item,
-                                    const uint64_t *variants, size_t variant_count)
+masq_status masq_deletion_index_add_tagged(masq_deletion_index *index, uint32_t item, uint32_t tag,
+                                           const uint64_t *variants, size_t variant_count)
 {
     if (masq_grow((void **)&index->entries, &index->entry_capacity,
                   index->entry_count + variant_count, sizeof *index->entries) != 0)
         return MASQ_ERR_NOMEM;
     for (size_t i = 0; i < variant_count; i++)
-        index->entries[index->entry_count++] = (masq_index_entry){variants[i], item};
+        index->entries[index->entry_count++] = (masq_index_entry){variants[i], item, tag};
     return MASQ_OK;
+}
+
+masq_status masq_deletion_index_add(masq_deletion_index *index, uint32_t item,
+                                    const uint64_t *variants, size_t variant_count)
+{
+    return masq_deletion_index_add_tagged(index, item, 0, variants, variant_count);
 }
 
 masq_status masq_deletion_index_seal(masq_deletion_index *index)

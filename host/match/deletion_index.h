@@ -8,6 +8,7 @@
 #ifndef MASQ_DELETION_INDEX_H
 #define MASQ_DELETION_INDEX_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -26,6 +27,7 @@ long masq_deletion_variants(const uint32_t *symbols, uint32_t length, uint32_t m
 typedef struct masq_index_entry {
     uint64_t hash;
     uint32_t item;
+    uint32_t tag; /* the caller's (in the padding): the partition index's group filter */
 } masq_index_entry;
 
 /* Entries grouped by hash slot (no sorting: a counting pass and a scatter),
@@ -48,8 +50,32 @@ void masq_deletion_index_free(masq_deletion_index *index);
 masq_status masq_deletion_index_add(masq_deletion_index *index, uint32_t item,
                                     const uint64_t *variants, size_t variant_count);
 
+/* The same with a tag stored in each of the item's entries. */
+masq_status masq_deletion_index_add_tagged(masq_deletion_index *index, uint32_t item, uint32_t tag,
+                                           const uint64_t *variants, size_t variant_count);
+
 /* Group the entries by slot; no adds after this. */
 masq_status masq_deletion_index_seal(masq_deletion_index *index);
+
+/* Before many lookups: start loading what the presence test of hash reads,
+ * then (where it passes) what the slot lookup reads, so that the cache misses
+ * of a batch overlap. */
+static inline void masq_deletion_index_prefetch_presence(const masq_deletion_index *index,
+                                                         uint64_t hash)
+{
+    __builtin_prefetch(&index->presence[((hash >> 32) & index->presence_mask) / 64]);
+}
+
+static inline bool masq_deletion_index_may_hold(const masq_deletion_index *index, uint64_t hash)
+{
+    size_t bit = (hash >> 32) & index->presence_mask;
+    return index->presence[bit / 64] >> (bit % 64) & 1;
+}
+
+static inline void masq_deletion_index_prefetch_slot(const masq_deletion_index *index, uint64_t hash)
+{
+    __builtin_prefetch(&index->slot_start[hash & index->slot_mask]);
+}
 
 /* The entries of hash's slot, *count of them (other hashes may share the
  * slot: compare entry.hash). NULL when the hash is surely absent. */

@@ -13,7 +13,7 @@ static masq_status build_views(const masq_pack *pack, const masq_packed_set *set
         if (name->extension == MASQ_NO_EXTENSION)
             continue; /* the notebook scores these 0.0: never a hit */
         masq_view v = {masq_pack_symbols(pack, name), stems ? name->stem_length : name->length,
-                       name->extension, (uint32_t)i, 0};
+                       name->extension, (uint32_t)i, 0, name->stem_length};
         for (uint32_t s = 0; s < v.length; s++)
             v.symbol_bits |= (uint64_t)1 << (v.symbols[s] % 64);
         if (v.length > *max_length)

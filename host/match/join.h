@@ -22,6 +22,7 @@ typedef struct masq_view {
     int32_t group;        /* extension id */
     uint32_t item;        /* index into the pack's set */
     uint64_t symbol_bits; /* bit (symbol % 64) of each symbol: a cheap bag filter */
+    uint32_t stem_length; /* symbols before the extension: all of a stem, a whole name's stem */
 } masq_view;
 
 typedef struct masq_view_list {
