@@ -162,6 +162,29 @@ def main():
             else:
                 print("spark_job: %s: %d anomalies, the same as masq (%d shards)" % (
                     profile, len(mine), SHARDS))
+        # A second table of the same file name in the same session (a notebook
+        # that runs the job for two days): Spark refuses to add a file of a name
+        # it holds with other contents, unless the job names what it ships.
+        second = os.path.join(work, "second", os.path.basename(spark_table))
+        os.makedirs(os.path.dirname(second))
+        shutil.copyfile(spark_window, second)
+        out = os.path.join(work, "spark_second.json")
+        code = masq_spark.main(["--from-table", second, "--masq", args.masq, "--ship-masq",
+                                "--shards", str(SHARDS), "--profile", "notebook", "--output", out])
+        if code != 0:
+            problems += fail("a second table of the same name in one session: the job exited %d"
+                             % code)
+        else:
+            with open(out, encoding="utf-8") as f:
+                mine = json.load(f)["anomalies"]
+            reference = masq_json(args.masq, ["--profile", "notebook", "--schema", "names",
+                                              second])["anomalies"]
+            if mine != reference:
+                problems += fail("a second table in one session: anomalies differ (%d vs %d)"
+                                 % (len(mine), len(reference)))
+            else:
+                print("spark_job: a second table of the same name in one session: %d anomalies, "
+                      "the same as masq" % len(mine))
         spark.stop()
         print("spark_job: %s in %.1f s" % ("FAIL" if problems else "ok", time.time() - started))
         return 1 if problems else 0

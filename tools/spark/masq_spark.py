@@ -37,6 +37,7 @@ Exit status: 0 success, 1 bad usage or input, 2 a masq shard failed.
 """
 
 import argparse
+import hashlib
 import json
 import os
 import shutil
@@ -251,8 +252,20 @@ def table_size(path):
 def run_shards(spark, table_file, args):
     """Runs the N masq shards on executors; returns [(k, parsed JSON output)]."""
     sc = spark.sparkContext
-    table_name = os.path.basename(table_file)
-    sc.addFile(table_file)
+    # Spark keeps every file added to a context under its base name and refuses
+    # a second one of that name with other contents: a session that runs the job
+    # twice (a notebook, two days) ships each table under a name of its own.
+    digest = hashlib.sha256()
+    with open(table_file, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    table_name = "names-%s.jsonl" % digest.hexdigest()[:16]
+    shipped = os.path.join(tempfile.mkdtemp(prefix="masq-spark-ship-"), table_name)
+    try:
+        os.link(table_file, shipped)
+    except OSError:
+        shutil.copyfile(table_file, shipped)
+    sc.addFile(shipped)
     archive_name = None
     if args.masq_archive:
         archive_name = os.path.basename(args.masq_archive).split(".")[0]
@@ -306,7 +319,11 @@ def run_shards(spark, table_file, args):
             yield k, time.time() - started, done.stdout.decode("utf-8")
 
     rdd = sc.parallelize(range(shards), shards)
-    return [(k, seconds, json.loads(text)) for k, seconds, text in rdd.mapPartitions(shard).collect()]
+    try:
+        return [(k, seconds, json.loads(text))
+                for k, seconds, text in rdd.mapPartitions(shard).collect()]
+    finally:
+        shutil.rmtree(os.path.dirname(shipped), ignore_errors=True)
 
 
 def report_order(anomaly):
