@@ -16,10 +16,10 @@
 
 #include <cjson/cJSON.h>
 
-#include "../util/version.h"
 #include "../util/log.h"
-#include "azure_http.h"
 #include "../util/secrets.h"
+#include "../util/version.h"
+#include "azure_http.h"
 
 #define BODY_KEEP (64 * 1024)
 #define BACKOFF_CAP_SECONDS 60.0
@@ -109,11 +109,16 @@ typedef struct body_target {
     void *sink_context;
     bool sink_stopped; /* the sink has what it needs */
     bool sink_failed;
+    bool keep_failed; /* out of memory keeping the body: not a transport failure */
 } body_target;
 
-static size_t keep_body(masq_http_response *response, const char *data, size_t bytes)
+static size_t keep_body(body_target *target, long status, const char *data, size_t bytes)
 {
-    size_t limit = response->body_keep;
+    masq_http_response *response = target->response;
+    /* An error's body is kept for its message only, whatever a success's may be. */
+    size_t limit = status >= 200 && status < 300 ? response->body_keep
+                   : response->body_keep < BODY_KEEP ? response->body_keep
+                                                     : BODY_KEEP;
     size_t keep = response->body_size < limit ? limit - response->body_size : 0;
     if (keep > bytes)
         keep = bytes;
@@ -127,8 +132,10 @@ static size_t keep_body(masq_http_response *response, const char *data, size_t b
             while (capacity < need)
                 capacity *= 2;
             char *grown = realloc(response->body, capacity);
-            if (grown == NULL)
+            if (grown == NULL) {
+                target->keep_failed = true;
                 return 0;
+            }
             response->body = grown;
             response->body_capacity = capacity;
         }
@@ -144,10 +151,9 @@ static size_t on_body(char *data, size_t size, size_t count, void *context)
     body_target *target = context;
     size_t bytes = size * count;
     long status = 0;
-    if (target->sink != NULL)
-        curl_easy_getinfo(target->curl, CURLINFO_RESPONSE_CODE, &status);
+    curl_easy_getinfo(target->curl, CURLINFO_RESPONSE_CODE, &status);
     if (target->sink == NULL || status < 200 || status >= 300)
-        return keep_body(target->response, data, bytes);
+        return keep_body(target, status, data, bytes);
     int verdict = target->sink(target->sink_context, status, data, bytes);
     if (verdict == 0)
         return bytes;
@@ -220,7 +226,9 @@ static masq_status attempt(masq_http_client *client, const masq_http_request *re
 
     char why[160];
     if (masq_http_url_allowed(request->url, request->link_local, why, sizeof why) != 0) {
-        masq_error("refusing %s: %s", request->url, why);
+        char shown[512];
+        masq_redact(request->url, shown, sizeof shown); /* a signed URL holds its SAS */
+        masq_error("refusing %s: %s", shown, why);
         return MASQ_ERR_USAGE;
     }
     /* The last line of defence against header injection: whatever a value
@@ -241,7 +249,15 @@ static masq_status attempt(masq_http_client *client, const masq_http_request *re
     curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(curl, CURLOPT_USERAGENT, "masq/" MASQ_VERSION);
     curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, response->error);
-    curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, (long)(client->policy.timeout_seconds * 1000.0));
+    if (target->sink == NULL) {
+        curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS,
+                         (long)(client->policy.timeout_seconds * 1000.0));
+    } else {
+        /* A stream lasts as long as its reader takes: what ends it is a
+         * transfer that stalls for the timeout, not its length. */
+        curl_easy_setopt(curl, CURLOPT_LOW_SPEED_LIMIT, 1L);
+        curl_easy_setopt(curl, CURLOPT_LOW_SPEED_TIME, (long)(client->policy.timeout_seconds + 0.5));
+    }
     curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS,
                      (long)(client->policy.timeout_seconds * 1000.0));
     curl_easy_setopt(curl, CURLOPT_HTTPHEADER, request->headers);
@@ -250,7 +266,7 @@ static masq_status attempt(masq_http_client *client, const masq_http_request *re
     curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, on_body);
     target->response = response;
     target->curl = curl;
-    target->sink_stopped = target->sink_failed = false;
+    target->sink_stopped = target->sink_failed = target->keep_failed = false;
     curl_easy_setopt(curl, CURLOPT_WRITEDATA, target);
     if (target->sink != NULL) /* large bodies: fewer, larger writes to the sink */
         curl_easy_setopt(curl, CURLOPT_BUFFERSIZE, 512L << 10);
@@ -349,7 +365,7 @@ static masq_http_outcome exchange(masq_http_client *client, masq_http_prepare pr
         }
         masq_status status = attempt(client, &request, response, target);
         curl_slist_free_all(request.headers);
-        if (status != MASQ_OK || target->sink_failed)
+        if (status != MASQ_OK || target->sink_failed || target->keep_failed)
             return MASQ_HTTP_LOCAL_ERROR;
         if (target->sink_stopped) {
             /* The sink stopped the transfer: what it needed came. */

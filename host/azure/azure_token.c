@@ -239,12 +239,12 @@ masq_status masq_token_get(masq_http_client *client, masq_token *token, const ch
         const cJSON *access = cJSON_GetObjectItemCaseSensitive(root, "access_token");
         if (cJSON_IsString(access) && access->valuestring[0] != '\0' &&
             !token_characters_ok(access->valuestring)) {
-            masq_secret_add(access->valuestring);
+            masq_secret_add_renewed(access->valuestring);
             masq_error("the token from %s holds characters a header may not carry; not used",
                        source);
         } else if (cJSON_IsString(access) && access->valuestring[0] != '\0') {
             token->access_token = strdup(access->valuestring);
-            masq_secret_add(access->valuestring);
+            masq_secret_add_renewed(access->valuestring);
             double lifetime = seconds_field(cJSON_GetObjectItemCaseSensitive(root, "expires_in"));
             token->expires_at = now + (lifetime > 0 ? lifetime : 3600);
             status = token->access_token ? MASQ_OK : MASQ_ERR_NOMEM;

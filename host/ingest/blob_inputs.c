@@ -10,6 +10,7 @@
 
 /* As for local files (input_list.c): parts of 32 MiB, for blobs over twice that. */
 #define PART_BYTES ((uint64_t)32 << 20)
+#define MAX_PARTS 4096
 
 static bool ends_with_nocase(const char *text, const char *suffix)
 {
@@ -41,12 +42,13 @@ masq_status masq_blob_inputs_add(masq_input_list *items, const masq_blob *blob,
                  ingest->schema != MASQ_SCHEMA_CSV && !whole.csv && plain_blob(blob);
     if (!split)
         return MASQ_PUSH(*items, whole) != 0 ? MASQ_ERR_NOMEM : MASQ_OK;
-    /* Each part's stream finds its own line starts (blob_stream.h). */
-    for (uint64_t start = 0; start < blob->size; start += PART_BYTES) {
+    /* Each part's stream finds its own line starts (blob_stream.h). At most
+     * MAX_PARTS parts a blob: a huge one gets larger parts, not more. */
+    uint64_t part = blob->size / MAX_PARTS > PART_BYTES ? blob->size / MAX_PARTS + 1 : PART_BYTES;
+    for (uint64_t start = 0; start < blob->size; start += part) {
         masq_input item = whole;
         item.start = start;
-        item.end = blob->size - start > PART_BYTES + PART_BYTES / 2 ? start + PART_BYTES
-                                                                    : blob->size;
+        item.end = blob->size - start > part + part / 2 ? start + part : blob->size;
         if (MASQ_PUSH(*items, item) != 0)
             return MASQ_ERR_NOMEM;
         if (item.end == blob->size)

@@ -1,5 +1,6 @@
 #include "blob_list.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +17,12 @@
 #define MAX_PAGE_BYTES ((size_t)256 << 20)
 /* Past this many date prefixes (about 14 years of days), one flat listing. */
 #define MAX_DATE_PREFIXES 5000
+/* Azure's largest block blob: 50,000 blocks of 4,000 MiB. A listed size past
+ * it is not a blob the service can hold: the listing is refused. */
+#define MAX_BLOB_BYTES ((uint64_t)50000 * 4000 << 20)
+/* Pages of one listing (5,000 blobs each: 10^9 blobs); a listing that goes
+ * on past them, or hands back the marker it was given, is not the service's. */
+#define MAX_PAGES 200000
 #define HOUR_MS ((int64_t)3600 * 1000)
 #define DAY_MS (24 * HOUR_MS)
 
@@ -122,11 +129,18 @@ static masq_status read_page(CURL *curl, masq_blob_source *source, const page *b
     }
     const char *blobs = masq_blob_xml_element(text, end, "Blobs", &length, NULL);
     const char *blobs_end = blobs ? blobs + length : NULL;
+    /* The next BlobPrefix is looked for again only once passed: a listing
+     * without any (no delimiter) would otherwise be read to its end per blob. */
+    const char *prefix = NULL;
+    size_t prefix_length = 0;
+    bool prefix_searched = false;
     for (const char *p = blobs; p != NULL && p < blobs_end;) {
-        size_t blob_length, prefix_length;
+        size_t blob_length;
         const char *blob = masq_blob_xml_element(p, blobs_end, "Blob", &blob_length, NULL);
-        const char *prefix =
-            masq_blob_xml_element(p, blobs_end, "BlobPrefix", &prefix_length, NULL);
+        if (!prefix_searched || (prefix != NULL && prefix < p)) {
+            prefix = masq_blob_xml_element(p, blobs_end, "BlobPrefix", &prefix_length, NULL);
+            prefix_searched = true;
+        }
         const char *next = blob && (!prefix || blob < prefix) ? blob : prefix;
         if (next == NULL)
             break;
@@ -157,8 +171,16 @@ static masq_status read_page(CURL *curl, masq_blob_source *source, const page *b
             free(decoded);
             continue;
         }
-        masq_blob item = {.source = source, .name = decoded,
-                          .size = strtoull(size_text, NULL, 10)};
+        char *size_end = NULL;
+        errno = 0;
+        unsigned long long size = strtoull(size_text, &size_end, 10);
+        if (errno != 0 || size_end == size_text || size > MAX_BLOB_BYTES) {
+            masq_error("%s: the listing gives the blob %s a size no blob can have",
+                       source->container_url, decoded);
+            free(decoded);
+            return MASQ_ERR_INPUT;
+        }
+        masq_blob item = {.source = source, .name = decoded, .size = size};
         item.url = blob_url(curl, source, decoded);
         if (item.url == NULL || MASQ_PUSH(*listing, item) != 0) {
             free(item.url);
@@ -234,11 +256,19 @@ static masq_status list_prefix(masq_blob_source *source, const char *prefix,
         }
         free(request.signed_url);
         free(url);
-        free(marker);
+        char *given = marker;
         marker = NULL;
         if (status == MASQ_OK)
             status = read_page(client->curl, source, &body, listing, prefixes, skipped, &marker);
         pages++;
+        if (status == MASQ_OK && marker != NULL &&
+            ((given != NULL && strcmp(marker, given) == 0) || pages >= MAX_PAGES)) {
+            masq_error("%s: the listing %s: refused", source->container_url,
+                       pages >= MAX_PAGES ? "goes on past 200,000 pages"
+                                          : "hands back the marker it was given");
+            status = MASQ_ERR_INPUT;
+        }
+        free(given);
     } while (status == MASQ_OK && marker != NULL);
     free(marker);
     free(body.data);

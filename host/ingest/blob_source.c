@@ -291,7 +291,7 @@ static masq_status source_token(masq_blob_source *source, const masq_blob_option
     masq_status status =
         masq_token_get(&client, &token, STORAGE_AUDIENCE, options->managed_identity, false);
     if (status == MASQ_OK) {
-        masq_secret_add(token.access_token);
+        masq_secret_add_renewed(token.access_token);
         size_t size = strlen(token.access_token) + 32;
         source->authorization = malloc(size);
         if (source->authorization == NULL)
@@ -377,7 +377,8 @@ masq_status masq_blob_source_open(masq_blob_source **out, const char *url,
     curl_free(port);
     curl_free(path);
     curl_url_cleanup(parsed);
-    source->options = options;
+    if (source != NULL)
+        source->options = options;
     if (status == MASQ_OK)
         status = source_sas(source, options);
     if (status == MASQ_OK && source->sas == NULL)

@@ -145,8 +145,9 @@ masq_status masq_ingest_events(masq_ingest *ingest, const masq_event *event, uin
     if (n != 1) {
         /* Rows already summarized (a query's answer): one row, n sightings. */
         int64_t last = sighting.time_ms;
-        if (last_time != NULL && timed && masq_time_parse(last_time, &last) != 0)
-            last = sighting.time_ms;
+        if (last_time != NULL && timed &&
+            (masq_time_parse(last_time, &last) != 0 || last < sighting.time_ms))
+            last = sighting.time_ms; /* never a last sighting before the first */
         status = masq_name_table_add_many(ingest->names, &sighting, n, last, NULL);
     } else if (ingest->shared) {
         status = masq_ingest_batch_add(ingest, &sighting);

@@ -47,6 +47,10 @@ static char *decompress_whole(int fd, size_t *size, uint64_t *compressed)
         (uint64_t)st.st_size > WHOLE_MAX_IN)
         return NULL;
     size_t in_size = (size_t)st.st_size;
+    unsigned char magic[2];
+    if (pread(fd, magic, sizeof magic, 0) != (ssize_t)sizeof magic || magic[0] != 0x1f ||
+        magic[1] != 0x8b)
+        return NULL; /* not gzip: no need to read it all first */
     unsigned char *in = malloc(in_size);
     if (in == NULL)
         return NULL;

@@ -131,6 +131,11 @@ static cJSON *parse_whole(const char *text, size_t size)
     return value;
 }
 
+/* The frame (an answer less its rows: columns, errors, statistics) is a few
+ * KB from the service; cJSON takes some 30 times its text, so a larger one
+ * is refused rather than read as one tree. */
+#define MAX_FRAME_BYTES ((size_t)16 << 20)
+
 int masq_query_answer_open(masq_query_answer *answer, const char *body, size_t size)
 {
     memset(answer, 0, sizeof *answer);
@@ -138,6 +143,8 @@ int masq_query_answer_open(masq_query_answer *answer, const char *body, size_t s
     if (find_rows(body, end, &rows) != 0)
         return -1;
     if (rows == NULL) {
+        if (size > MAX_FRAME_BYTES)
+            return -1;
         answer->frame = parse_whole(body, size);
         if (answer->frame != NULL && frame_rows_empty(answer->frame, false))
             return 0;
@@ -149,6 +156,8 @@ int masq_query_answer_open(masq_query_answer *answer, const char *body, size_t s
         return -1;
     /* The frame: everything but the rows themselves. */
     size_t before = (size_t)(rows - body), after = (size_t)(end - close);
+    if (before + after > MAX_FRAME_BYTES)
+        return -1;
     char *frame = malloc(before + after + 1);
     if (frame == NULL)
         return -1;

@@ -1,15 +1,20 @@
 /* Secret values known to this process, scrubbed from every message built
  * from a server's answer or a transport error before it is logged. */
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "secrets.h"
 
-#define SECRET_SLOTS 8
+#define SECRET_SLOTS 16
 
+/* Oldest first. A renewed secret (a bearer token, replaced each hour) is the
+ * first to go when the slots are full, never a lasting one (a client secret,
+ * a key, a SAS), which would otherwise be pushed out by a long run's tokens. */
 static char *secrets[SECRET_SLOTS];
+static bool renewed[SECRET_SLOTS];
 
-void masq_secret_add(const char *value)
+static void remember(const char *value, bool is_renewed)
 {
     if (value == NULL || strlen(value) < 4)
         return;
@@ -19,13 +24,30 @@ void masq_secret_add(const char *value)
     for (int i = 0; i < SECRET_SLOTS; i++) {
         if (secrets[i] == NULL) {
             secrets[i] = strdup(value);
+            renewed[i] = is_renewed;
             return;
         }
     }
-    /* Full: drop the oldest (a token long replaced). */
-    free(secrets[0]);
-    memmove(secrets, secrets + 1, (SECRET_SLOTS - 1) * sizeof *secrets);
+    int drop = 0;
+    while (drop < SECRET_SLOTS - 1 && !renewed[drop])
+        drop++;
+    if (!renewed[drop])
+        drop = 0; /* all lasting: the oldest */
+    free(secrets[drop]);
+    memmove(secrets + drop, secrets + drop + 1, (size_t)(SECRET_SLOTS - 1 - drop) * sizeof *secrets);
+    memmove(renewed + drop, renewed + drop + 1, (size_t)(SECRET_SLOTS - 1 - drop) * sizeof *renewed);
     secrets[SECRET_SLOTS - 1] = strdup(value);
+    renewed[SECRET_SLOTS - 1] = is_renewed;
+}
+
+void masq_secret_add(const char *value)
+{
+    remember(value, false);
+}
+
+void masq_secret_add_renewed(const char *value)
+{
+    remember(value, true);
 }
 
 void masq_secrets_clear(void)

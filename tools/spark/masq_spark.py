@@ -259,12 +259,23 @@ def run_shards(spark, table_file, args):
     with open(table_file, "rb") as f:
         for block in iter(lambda: f.read(1 << 20), b""):
             digest.update(block)
+    # The path is the digest's too, and is kept: Spark serves an added file
+    # from where it was added for as long as the session lives (an executor
+    # that starts later fetches it then), and adding one name from two paths
+    # is refused on a cluster.
     table_name = "names-%s.jsonl" % digest.hexdigest()[:16]
-    shipped = os.path.join(tempfile.mkdtemp(prefix="masq-spark-ship-"), table_name)
-    try:
-        os.link(table_file, shipped)
-    except OSError:
-        shutil.copyfile(table_file, shipped)
+    folder = os.path.join(tempfile.gettempdir(), "masq-spark-tables-%d" % os.getuid())
+    os.makedirs(folder, mode=0o700, exist_ok=True)
+    held = os.lstat(folder)
+    if not stat.S_ISDIR(held.st_mode) or held.st_uid != os.getuid() or held.st_mode & 0o077:
+        raise RuntimeError("%s is not a folder of yours alone (0700): the shipped name table "
+                           "would be another user's to change" % folder)
+    shipped = os.path.join(folder, table_name)
+    if not os.path.exists(shipped):
+        partial = tempfile.NamedTemporaryFile(dir=folder, delete=False)
+        partial.close()
+        shutil.copyfile(table_file, partial.name)
+        os.replace(partial.name, shipped)
     sc.addFile(shipped)
     archive_name = None
     if args.masq_archive:
@@ -319,11 +330,7 @@ def run_shards(spark, table_file, args):
             yield k, time.time() - started, done.stdout.decode("utf-8")
 
     rdd = sc.parallelize(range(shards), shards)
-    try:
-        return [(k, seconds, json.loads(text))
-                for k, seconds, text in rdd.mapPartitions(shard).collect()]
-    finally:
-        shutil.rmtree(os.path.dirname(shipped), ignore_errors=True)
+    return [(k, seconds, json.loads(text)) for k, seconds, text in rdd.mapPartitions(shard).collect()]
 
 
 def report_order(anomaly):
