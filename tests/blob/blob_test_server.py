@@ -22,7 +22,8 @@ It implements, as far as masq's tests need them, with Azurite's path-style URLs
 Scripted faults, consumed one per request of an endpoint ("list", "get"):
 "503" (ServerBusy, Retry-After), "429", "500", "ok" (no fault: to aim at a later
 request), "cut" (the headers of the whole answer, then half its body, then the
-connection closed), "reset" (a TCP reset before any answer), "403".
+connection closed), "reset" (a TCP reset before any answer), "403"; on the listing,
+"loop" (the marker given handed back as the next) and "huge" (blobs of 2^63 - 1 bytes).
 Every request is logged in `requests`: (endpoint, query dict, range or None,
 status).
 
@@ -120,7 +121,9 @@ class FakeBlobStorage:
         return query.get("sig") == self.sig and permission in query.get("sp", "")
 
     # ---- List Blobs ----
-    def listing(self, query):
+    def listing(self, query, fault=None):
+        """fault "loop": the page hands back the marker it was given (or a first
+        one); "huge": its blobs claim a size no blob can have."""
         prefix = query.get("prefix", "")
         delimiter = query.get("delimiter")
         marker = query.get("marker")
@@ -145,6 +148,8 @@ class FakeBlobStorage:
         next_marker = ""
         if rest:
             next_marker = base64.urlsafe_b64encode(shown[-1][1].encode()).decode()
+        if fault == "loop":
+            next_marker = marker or base64.urlsafe_b64encode(b"\x00").decode()
         parts = ['<?xml version="1.0" encoding="utf-8"?>',
                  '<EnumerationResults ServiceEndpoint="http://127.0.0.1/%s/" ContainerName="%s">'
                  % (self.account, escape(self.container)),
@@ -170,7 +175,7 @@ class FakeBlobStorage:
                 "<LeaseState>available</LeaseState><ServerEncrypted>true</ServerEncrypted>"
                 "</Properties><OrMetadata /></Blob>"
                 % (xml_name(name), modified, modified, int(info.st_mtime * 1e6) & 0xFFFFFFFFFFFF,
-                   info.st_size))
+                   2**63 - 1 if fault == "huge" else info.st_size))
         parts.append("</Blobs><NextMarker>%s</NextMarker></EnumerationResults>"
                      % escape(next_marker))
         return "".join(parts).encode("utf-8")
@@ -205,7 +210,7 @@ def make_handler(storage):
 
         def fault(self, endpoint, query, range_header):
             fault = storage.next_fault(endpoint)
-            if fault is None or fault == "ok" or fault == "cut":
+            if fault in (None, "ok", "cut", "loop", "huge"):
                 return None if fault == "ok" else fault
             if fault == "reset":
                 storage.log(endpoint, query, range_header, 0)
@@ -294,7 +299,7 @@ def make_handler(storage):
             if fault == "done":
                 return
             if is_list:
-                body = storage.listing(query)
+                body = storage.listing(query, fault)
                 storage.log(endpoint, query, range_header, 200)
                 if fault == "cut":
                     self.cut(200, body, {"Content-Type": "application/xml"})

@@ -223,6 +223,18 @@ def main():
         check(len(resumed) == 1, "the cut body resumed with Range (%s)" %
               [r[2] for r in resumed])
 
+        # A hostile listing: a marker handed back, a size no blob can have.
+        for fault, what in (("loop", "hands back the marker it was given"),
+                            ("huge", "a size no blob can have")):
+            storage.reset_log()
+            storage.script("list", fault, fault)
+            done = run_masq(masq, [url])
+            err = done.stderr.decode("utf-8", "replace")
+            check(done.returncode == 1 and what in err,
+                  "a listing whose page %s is refused (exit 1, not a hang or a huge read)" % fault,
+                  "exit %d: %s" % (done.returncode, err[-400:]))
+            storage.faults["list"].clear()
+
         # A large blob, read in parts with Range; the same file on disk in parts.
         big_tree = os.path.join(work, "big")
         os.makedirs(big_tree)
