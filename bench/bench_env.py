@@ -37,3 +37,10 @@ def git_commit():
         return commit.stdout.strip(), (bool(dirty.stdout.strip()) if dirty.returncode == 0 else None)
     except (OSError, subprocess.SubprocessError):
         return "unknown", None
+
+
+def machine():
+    """What a benchmark's JSON says of the machine it ran on, its load included
+    (the machine may be shared: ratios from one invocation hold, times less)."""
+    return {"cpu": cpu_model(), "cpus": usable_cpus(), "system": platform.platform(),
+            "load": os.getloadavg()[0]}

@@ -31,7 +31,6 @@ figures. Exit 1 when any anomalies differ.
 import argparse
 import json
 import os
-import platform
 import shutil
 import struct
 import subprocess
@@ -197,9 +196,7 @@ def main():
         if not args.work_dir:
             shutil.rmtree(work, ignore_errors=True)
     commit, dirty = bench_env.git_commit()
-    document = {"benchmark": "seed_job", "machine": {
-        "cpu": bench_env.cpu_model(), "cpus": bench_env.usable_cpus(),
-        "system": platform.platform(), "load": os.getloadavg()[0]},
+    document = {"benchmark": "seed_job", "machine": bench_env.machine(),
         "commit": commit, "dirty": dirty, "seed": args.seed, "names": args.names, "threads": args.threads,
         "spark_master": args.spark_master, "spark_session_seconds": round(session_seconds, 1),
         "sizes": figures}

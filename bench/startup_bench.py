@@ -21,7 +21,6 @@ Prints a line per case, then one JSON document with machine, commit and figures.
 import argparse
 import json
 import os
-import platform
 import shutil
 import statistics
 import subprocess
@@ -95,9 +94,7 @@ def main():
                   (label, figures[label]["median_ms"], figures[label]["min_ms"],
                    figures[label]["peak_rss_kb"]))
         commit, dirty = bench_env.git_commit()
-        document = {"benchmark": "startup", "machine": {
-            "cpu": bench_env.cpu_model(), "cpus": bench_env.usable_cpus(),
-            "system": platform.platform(), "load": os.getloadavg()[0]},
+        document = {"benchmark": "startup", "machine": bench_env.machine(),
             "commit": commit, "dirty": dirty, "runs": args.runs, "figures": figures}
         print(json.dumps(document))
         if args.json:
