@@ -140,7 +140,8 @@ int main(void)
                 (size_t[]){a_size, 3}, 2);
     compare("a cut second header", path, (size_t)-1);
     size_t crlf_size;
-    unsigned char *crlf = member("a\r\nb\r\n\r\nlast", 14, &crlf_size);
+    static const char crlf_text[] = "a\r\nb\r\n\r\nlast";
+    unsigned char *crlf = member(crlf_text, sizeof crlf_text - 1, &crlf_size);
     write_parts(path, (const unsigned char *const[]){crlf}, (size_t[]){crlf_size}, 1);
     compare("CRLF, no last newline", path, 4);
 
