@@ -3,6 +3,8 @@ commit (and whether the tree had uncommitted changes)."""
 import os
 import platform
 import subprocess
+import tempfile
+import time
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -44,3 +46,24 @@ def machine():
     (the machine may be shared: ratios from one invocation hold, times less)."""
     return {"cpu": cpu_model(), "cpus": usable_cpus(), "system": platform.platform(),
             "load": os.getloadavg()[0]}
+
+
+GNU_TIME = "/usr/bin/time"
+
+
+def run_with_peak(argv, **run_args):
+    """(completed process, wall seconds, peak RSS in KB) of one run. The peak
+    comes from GNU time, a small C parent: a child's ru_maxrss counts what its
+    parent held when it forked, and Python alone is ~15 MB. The process must
+    exit 0 or 1 (1: masq found anomalies)."""
+    if not os.access(GNU_TIME, os.X_OK):
+        raise SystemExit("%s is missing: apt-get install time" % GNU_TIME)
+    with tempfile.NamedTemporaryFile(prefix="masq-rss-") as report:
+        start = time.monotonic()
+        run = subprocess.run([GNU_TIME, "-f", "%M", "-o", report.name] + list(argv), **run_args)
+        seconds = time.monotonic() - start
+        if run.returncode not in (0, 1):
+            detail = run.stderr[-2000:].decode("utf-8", "replace") if run.stderr else ""
+            raise SystemExit("%s: exit %d %s" % (" ".join(argv), run.returncode, detail))
+        with open(report.name, encoding="utf-8") as f:
+            return run, seconds, int(f.read().split()[-1])

@@ -48,9 +48,6 @@ sys.path.insert(0, os.path.join(REPO, "tools", "spark"))
 sys.path.insert(0, os.path.join(REPO, "tests", "parity"))
 from local_spark import start_spark  # noqa: E402
 
-GNU_TIME = "/usr/bin/time"
-
-
 def say(message):
     print("seed_job_bench: " + message, file=sys.stderr, flush=True)
 
@@ -82,17 +79,10 @@ def tree_files(root):
     return sorted(files)
 
 
-def run_masq(masq, root, threads, work):
-    report = os.path.join(work, "masq-rss")
-    start = time.monotonic()
-    run = subprocess.run([GNU_TIME, "-f", "%M", "-o", report, masq, "scan", "--profile",
-                          "notebook", "--format", "json", "--threads", str(threads), root],
-                         capture_output=True)
-    seconds = time.monotonic() - start
-    if run.returncode not in (0, 1):
-        raise SystemExit("masq: exit %d: %s" % (run.returncode, run.stderr.decode()[-2000:]))
-    with open(report, encoding="utf-8") as f:
-        rss_kb = int(f.read().split()[-1])
+def run_masq(masq, root, threads):
+    run, seconds, rss_kb = bench_env.run_with_peak(
+        [masq, "scan", "--profile", "notebook", "--format", "json", "--threads", str(threads),
+         root], capture_output=True)
     document = json.loads(run.stdout)
     pairs = {(a["NormalProcess"], a["PotentiallyMaliciousProcess"]): f32(a["AnomalyScore"])
              for a in document["anomalies"]}
@@ -147,8 +137,6 @@ def main():
     parser.add_argument("--work-dir", help="keep the trees here (reused when they match)")
     parser.add_argument("--json", help="also write the JSON document here")
     args = parser.parse_args()
-    if not os.access(GNU_TIME, os.X_OK):
-        raise SystemExit("%s is missing: apt-get install time" % GNU_TIME)
     if not os.access(args.masq, os.X_OK):
         raise SystemExit("no masq binary at %s: build it first" % args.masq)
     masq = os.path.abspath(args.masq)
@@ -164,7 +152,7 @@ def main():
             root = make_tree(work, events, min(args.names, events), args.seed)
             size = sum(os.path.getsize(f) for f in tree_files(root))
             row = {"events": events, "tree_bytes": size}
-            row["masq"], masq_pairs = run_masq(masq, root, args.threads, work)
+            row["masq"], masq_pairs = run_masq(masq, root, args.threads)
             print("%9d events, %6.0f MB: masq %8.2f s, %6.1f MB, %d anomalies" %
                   (events, size / 1e6, row["masq"]["seconds"], row["masq"]["peak_rss_mb"],
                    row["masq"]["anomalies"]), flush=True)

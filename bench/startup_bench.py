@@ -26,7 +26,6 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import bench_env  # noqa: E402
@@ -37,26 +36,15 @@ ONE_LINE = ('{"TimeGenerated":"2026-12-01T08:00:00.000Z","Computer":"WKS-1",'
             '"SubjectUserName":"SYSTEM"}\n')
 
 
-GNU_TIME = "/usr/bin/time"
+def timed(argv):
+    """(wall seconds, peak RSS in KB) of one run."""
+    _, seconds, peak = bench_env.run_with_peak(argv, stdout=subprocess.DEVNULL,
+                                               stderr=subprocess.DEVNULL)
+    return seconds, peak
 
 
-def timed(argv, work):
-    """(wall seconds, peak RSS in KB) of one run; the process must succeed.
-    The peak comes from GNU time, a small C parent: a child's ru_maxrss
-    counts what its parent held when it forked, and Python alone is ~15 MB."""
-    report = os.path.join(work, "rss")
-    start = time.monotonic()
-    run = subprocess.run([GNU_TIME, "-f", "%M", "-o", report] + argv,
-                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    seconds = time.monotonic() - start
-    if run.returncode not in (0, 1):  # 1: anomalies found (the demo has some)
-        raise SystemExit("%s: exit %d" % (" ".join(argv), run.returncode))
-    with open(report, encoding="utf-8") as f:
-        return seconds, int(f.read().split()[-1])
-
-
-def measure(argv, runs, work):
-    samples = [timed(argv, work) for _ in range(runs)]
+def measure(argv, runs):
+    samples = [timed(argv) for _ in range(runs)]
     return {"argv": argv, "runs": runs,
             "median_ms": round(statistics.median(s for s, _ in samples) * 1000, 2),
             "min_ms": round(min(s for s, _ in samples) * 1000, 2),
@@ -69,8 +57,6 @@ def main():
     parser.add_argument("--runs", type=int, default=20)
     parser.add_argument("--json", help="also write the JSON document here")
     args = parser.parse_args()
-    if not os.access(GNU_TIME, os.X_OK):
-        raise SystemExit("%s is missing: apt-get install time" % GNU_TIME)
     if not os.access(args.masq, os.X_OK):
         raise SystemExit("no masq binary at %s: build it first (cmake --build build)" % args.masq)
     work = tempfile.mkdtemp(prefix="masq-startup-")
@@ -89,7 +75,7 @@ def main():
         cases.append(("grep -c on the one line", [shutil.which("grep") or "grep", "-c", ".", one]))
         figures = {}
         for label, argv in cases:
-            figures[label] = measure(argv, args.runs, work)
+            figures[label] = measure(argv, args.runs)
             print("%-28s %8.2f ms median (min %.2f), peak RSS %6d KB" %
                   (label, figures[label]["median_ms"], figures[label]["min_ms"],
                    figures[label]["peak_rss_kb"]))

@@ -203,6 +203,14 @@ static size_t on_header(char *data, size_t size, size_t count, void *context)
     return bytes;
 }
 
+struct curl_slist *masq_http_header_add(struct curl_slist *list, const char *line, int *failed)
+{
+    struct curl_slist *more = curl_slist_append(list, line);
+    if (more == NULL)
+        *failed = 1;
+    return more ? more : list;
+}
+
 int masq_http_header_clean(const char *line)
 {
     for (const unsigned char *p = (const unsigned char *)line; *p; p++)

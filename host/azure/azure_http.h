@@ -98,6 +98,10 @@ masq_http_outcome masq_http_stream(masq_http_client *client, masq_http_prepare p
  * the server's own message from Azure's error bodies, redacted. */
 void masq_http_describe(const masq_http_response *response, char *out, size_t size);
 
+/* Append a header line to a request's list; on failure the list is kept as
+ * it was and *failed is set (one check after all the appends). */
+struct curl_slist *masq_http_header_add(struct curl_slist *list, const char *line, int *failed);
+
 /* Every header line of a request is checked: no CR, LF, NUL or other
  * control character can reach the wire. 0 when it is clean. */
 int masq_http_header_clean(const char *line);

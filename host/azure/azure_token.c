@@ -193,6 +193,23 @@ static void free_request(token_request *request)
     free(request->url);
 }
 
+char *masq_token_authorization(const masq_token *token)
+{
+    static const char prefix[] = "Authorization: Bearer ";
+    size_t size = sizeof prefix + strlen(token->access_token);
+    char *header = malloc(size);
+    if (header != NULL)
+        snprintf(header, size, "%s%s", prefix, token->access_token);
+    return header;
+}
+
+void masq_token_authorization_free(char *authorization)
+{
+    if (authorization != NULL)
+        memset(authorization, 0, strlen(authorization));
+    free(authorization);
+}
+
 void masq_token_free(masq_token *token)
 {
     if (token->access_token != NULL)

@@ -21,6 +21,11 @@ masq_status masq_token_get(masq_http_client *client, masq_token *token, const ch
                            bool managed_identity, bool force);
 void masq_token_free(masq_token *token);
 
+/* "Authorization: Bearer <token>" (malloc'd; NULL when out of memory), and
+ * its release, which wipes it first: the header holds the token. */
+char *masq_token_authorization(const masq_token *token);
+void masq_token_authorization_free(char *authorization);
+
 /* AZURE_AUTHORITY_HOST (or, with a managed identity,
  * AZURE_POD_IDENTITY_AUTHORITY_HOST): https, or http to loopback (IMDS's
  * link-local address too). MASQ_ERR_USAGE with the reason logged. */

@@ -190,7 +190,7 @@ void masq_blob_source_free(masq_blob_source *source)
     free(source->container_url);
     free(source->prefix);
     free(source->sas);
-    free(source->authorization);
+    masq_token_authorization_free(source->authorization);
     free(source);
 }
 
@@ -291,13 +291,10 @@ static masq_status source_token(masq_blob_source *source, const masq_blob_option
     masq_status status =
         masq_token_get(&client, &token, STORAGE_AUDIENCE, options->managed_identity, false);
     if (status == MASQ_OK) {
-        masq_secret_add_renewed(token.access_token);
-        size_t size = strlen(token.access_token) + 32;
-        source->authorization = malloc(size);
+        /* masq_token_get has the token redacted from every message. */
+        source->authorization = masq_token_authorization(&token);
         if (source->authorization == NULL)
             status = MASQ_ERR_NOMEM;
-        else
-            snprintf(source->authorization, size, "Authorization: Bearer %s", token.access_token);
     } else {
         masq_error("%s: no token for Azure Storage, nothing read", source->container_url);
         status = MASQ_ERR_INPUT;

@@ -135,14 +135,6 @@ masq_status masq_workspace_check(const masq_workspace_source *source)
     return masq_token_check_environment(source->managed_identity);
 }
 
-static struct curl_slist *append(struct curl_slist *list, const char *header, int *failed)
-{
-    struct curl_slist *more = curl_slist_append(list, header);
-    if (more == NULL)
-        *failed = 1;
-    return more ? more : list;
-}
-
 static masq_status prepare_query(void *context, masq_http_request *request,
                                  const masq_http_response *previous)
 {
@@ -160,19 +152,17 @@ static masq_status prepare_query(void *context, masq_http_request *request,
     }
     run->last_request = masq_clock_now();
     run->requests++;
-    size_t size = strlen(run->token.access_token) + 32;
-    char *authorization = malloc(size);
+    char *authorization = masq_token_authorization(&run->token);
     if (authorization == NULL)
         return MASQ_ERR_NOMEM;
-    snprintf(authorization, size, "Authorization: Bearer %s", run->token.access_token);
     int failed = 0;
     struct curl_slist *headers = NULL;
-    headers = append(headers, authorization, &failed);
-    headers = append(headers, "Content-Type: application/json", &failed);
+    headers = masq_http_header_add(headers, authorization, &failed);
+    headers = masq_http_header_add(headers, "Content-Type: application/json", &failed);
     /* The service's own limit, 10 minutes, rather than its default 3. */
-    headers = append(headers, "Prefer: wait=600", &failed);
-    headers = append(headers, "Expect:", &failed);
-    free(authorization);
+    headers = masq_http_header_add(headers, "Prefer: wait=600", &failed);
+    headers = masq_http_header_add(headers, "Expect:", &failed);
+    masq_token_authorization_free(authorization);
     if (failed) {
         curl_slist_free_all(headers);
         return MASQ_ERR_NOMEM;

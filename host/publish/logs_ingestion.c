@@ -61,14 +61,6 @@ static void new_request_id(char *out, size_t size)
              bytes[8], bytes[9], bytes[10], bytes[11], bytes[12], bytes[13], bytes[14], bytes[15]);
 }
 
-static struct curl_slist *append(struct curl_slist *list, const char *header, int *failed)
-{
-    struct curl_slist *more = curl_slist_append(list, header);
-    if (more == NULL)
-        *failed = 1;
-    return more ? more : list;
-}
-
 static masq_status prepare_ingestion(void *context, masq_http_request *request,
                                      const masq_http_response *previous)
 {
@@ -83,23 +75,20 @@ static masq_status prepare_ingestion(void *context, masq_http_request *request,
     send->force_token = false;
     if (send->token_status != MASQ_OK)
         return send->token_status;
-    size_t size = strlen(session->token.access_token) + 32;
-    char *authorization = malloc(size);
+    char *authorization = masq_token_authorization(&session->token);
     if (authorization == NULL)
         return MASQ_ERR_NOMEM;
-    snprintf(authorization, size, "Authorization: Bearer %s", session->token.access_token);
     char id[80];
     /* The same id on every try of one batch: the service's logs can tie them together. */
     snprintf(id, sizeof id, "x-ms-client-request-id: %s", send->request_id);
     int failed = 0;
     struct curl_slist *headers = NULL;
-    headers = append(headers, authorization, &failed);
-    headers = append(headers, "Content-Type: application/json", &failed);
-    headers = append(headers, "Content-Encoding: gzip", &failed);
-    headers = append(headers, id, &failed);
-    headers = append(headers, "Expect:", &failed); /* no 100-continue round trip */
-    memset(authorization, 0, strlen(authorization));
-    free(authorization);
+    headers = masq_http_header_add(headers, authorization, &failed);
+    headers = masq_http_header_add(headers, "Content-Type: application/json", &failed);
+    headers = masq_http_header_add(headers, "Content-Encoding: gzip", &failed);
+    headers = masq_http_header_add(headers, id, &failed);
+    headers = masq_http_header_add(headers, "Expect:", &failed); /* no 100-continue round trip */
+    masq_token_authorization_free(authorization);
     request->method = "POST";
     request->url = send->url;
     request->headers = headers;
