@@ -84,30 +84,36 @@ static masq_status flag_folders(detector *d, size_t i, folder_test test, uint32_
     masq_status status = MASQ_OK;
     for (uint32_t k = 0; k < folders->count && status == MASQ_OK; k++) {
         const masq_text_entry *entry = &folders->entries[order[k]];
+        const masq_evidence *evidence = masq_folder_evidence(&names->names[i], order[k]);
         char note[96];
         if (entry->text[0] == '\0' || !test(d, i, entry->text, note, sizeof note))
             continue;
-        status = append(&detail, &detail_length, path_in(entry->evidence, entry->text), note);
+        status = append(&detail, &detail_length, path_in(evidence, entry->text), note);
         if (status != MASQ_OK)
             break;
         a.folders[a.folder_count++] = entry->text;
         a.evidence_count += entry->count;
-        if (a.evidence == NULL) {
-            a.evidence = entry->evidence;
+        if (a.evidence == NULL && evidence != &names->names[i].all) {
+            a.evidence = evidence;
             continue;
         }
-        if (a.evidence_owned == NULL) { /* several folders: their evidence together */
+        /* Several folders: their evidence together. The sole folder, whose
+         * evidence is the name's: a copy, so that the finding rests on its
+         * folder and not on the whole name (joined findings tell them apart
+         * by pointer). */
+        if (a.evidence_owned == NULL) {
             a.evidence_owned = malloc(sizeof *a.evidence_owned);
             if (a.evidence_owned == NULL) {
                 status = MASQ_ERR_NOMEM;
                 break;
             }
             masq_evidence_init(a.evidence_owned);
-            status = masq_evidence_merge(names, a.evidence_owned, a.evidence);
+            if (a.evidence != NULL)
+                status = masq_evidence_merge(names, a.evidence_owned, a.evidence);
             a.evidence = a.evidence_owned;
         }
         if (status == MASQ_OK)
-            status = masq_evidence_merge(names, a.evidence_owned, entry->evidence);
+            status = masq_evidence_merge(names, a.evidence_owned, evidence);
     }
     a.detail = detail;
     if (status != MASQ_OK || detail == NULL) {

@@ -51,7 +51,7 @@ static int page_sink(void *context, long status, const char *data, size_t size)
 }
 
 typedef struct list_request {
-    const masq_blob_source *source;
+    masq_blob_source *source; /* its headers renew the token */
     const char *url; /* without the SAS */
     char *signed_url;
     page *body;

@@ -66,11 +66,35 @@ char *masq_blob_signed_url(const masq_blob_source *source, const char *url)
     return signed_url;
 }
 
-struct curl_slist *masq_blob_headers(const masq_blob_source *source)
+/* The token again when it is due (masq_token_get keeps it until 5 minutes
+ * before it expires), under the token's lock. */
+static void renew_token(masq_blob_source *source)
+{
+    char *old = source->token.access_token;
+    if (masq_token_get(source->token_client, &source->token, STORAGE_AUDIENCE,
+                       source->options->managed_identity, false) != MASQ_OK) {
+        masq_warn("%s: the token for Azure Storage could not be renewed: the next requests "
+                  "carry the old one",
+                  source->container_url);
+        return;
+    }
+    if (source->token.access_token == old)
+        return; /* still good */
+    char *authorization = masq_token_authorization(&source->token);
+    if (authorization == NULL)
+        return; /* the old header, while memory lasts */
+    masq_token_authorization_free(source->authorization);
+    source->authorization = authorization;
+}
+
+struct curl_slist *masq_blob_headers(masq_blob_source *source)
 {
     struct curl_slist *headers = curl_slist_append(NULL, "x-ms-version: " STORAGE_VERSION);
-    if (headers != NULL && source->authorization != NULL) {
+    if (headers != NULL && source->bearer) {
+        pthread_mutex_lock(&source->token_lock);
+        renew_token(source);
         struct curl_slist *more = curl_slist_append(headers, source->authorization);
+        pthread_mutex_unlock(&source->token_lock);
         if (more == NULL) {
             curl_slist_free_all(headers);
             return NULL;
@@ -92,7 +116,7 @@ void masq_blob_show_request(const masq_blob_source *source, const char *method, 
     masq_redact(line, shown, sizeof shown);
     FILE *out = source->options->dry_run_out ? source->options->dry_run_out : stderr;
     fprintf(out, "masq: request: %s%s\n", shown,
-            source->authorization ? "  Authorization: Bearer [redacted]" : "");
+            source->bearer ? "  Authorization: Bearer [redacted]" : "");
     fflush(out);
 }
 
@@ -187,6 +211,12 @@ void masq_blob_source_free(masq_blob_source *source)
         free(source->idle[i]);
     }
     pthread_mutex_destroy(&source->idle_lock);
+    pthread_mutex_destroy(&source->token_lock);
+    if (source->token_client != NULL) {
+        masq_http_client_free(source->token_client);
+        free(source->token_client);
+    }
+    masq_token_free(&source->token);
     free(source->container_url);
     free(source->prefix);
     free(source->sas);
@@ -285,22 +315,26 @@ static masq_status source_token(masq_blob_source *source, const masq_blob_option
     }
     MASQ_TRY(masq_token_check_endpoints(options->managed_identity));
     masq_http_policy policy = masq_blob_policy(options);
-    masq_http_client client;
-    MASQ_TRY(masq_http_client_init(&client, &policy));
-    masq_token token = {0};
-    masq_status status =
-        masq_token_get(&client, &token, STORAGE_AUDIENCE, options->managed_identity, false);
+    source->token_client = malloc(sizeof *source->token_client);
+    if (source->token_client == NULL)
+        return MASQ_ERR_NOMEM;
+    if (masq_http_client_init(source->token_client, &policy) != MASQ_OK) {
+        free(source->token_client);
+        source->token_client = NULL;
+        return MASQ_ERR_NOMEM;
+    }
+    masq_status status = masq_token_get(source->token_client, &source->token, STORAGE_AUDIENCE,
+                                        options->managed_identity, false);
     if (status == MASQ_OK) {
         /* masq_token_get has the token redacted from every message. */
-        source->authorization = masq_token_authorization(&token);
+        source->authorization = masq_token_authorization(&source->token);
+        source->bearer = source->authorization != NULL;
         if (source->authorization == NULL)
             status = MASQ_ERR_NOMEM;
     } else {
         masq_error("%s: no token for Azure Storage, nothing read", source->container_url);
         status = MASQ_ERR_INPUT;
     }
-    masq_token_free(&token);
-    masq_http_client_free(&client);
     return status;
 }
 
@@ -312,8 +346,10 @@ masq_status masq_blob_source_open(masq_blob_source **out, const char *url,
     *out = NULL;
     MASQ_TRY(masq_blob_url_check(url));
     masq_blob_source *source = calloc(1, sizeof *source);
-    if (source != NULL)
+    if (source != NULL) {
         pthread_mutex_init(&source->idle_lock, NULL);
+        pthread_mutex_init(&source->token_lock, NULL);
+    }
     CURLU *parsed = curl_url();
     char *scheme = NULL, *host = NULL, *port = NULL, *path = NULL;
     masq_status status = source && parsed ? MASQ_OK : MASQ_ERR_NOMEM;

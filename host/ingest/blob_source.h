@@ -12,6 +12,7 @@
 #include <stddef.h>
 
 #include "../azure/azure_http.h"
+#include "../azure/azure_token.h"
 #include "../util/status.h"
 #include "blob_options.h"
 
@@ -20,7 +21,13 @@ typedef struct masq_blob_source {
     char *container_url; /* scheme://host[:port][/account]/container: no query, no '/' after */
     char *prefix;        /* the path after the container, decoded ("" when none) */
     char *sas;           /* the query to add, without '?', or NULL */
-    char *authorization; /* "Authorization: Bearer ..." or NULL (a SAS, or anonymous) */
+    bool bearer;         /* requests carry a token (not a SAS, not anonymous) */
+    /* The token, renewed before it expires (a scan may outlast its hour),
+     * its header, and the client that fetches it: under token_lock. */
+    pthread_mutex_t token_lock;
+    masq_token token;
+    char *authorization; /* "Authorization: Bearer ..." */
+    masq_http_client *token_client;
     const masq_blob_options *options;
     /* Clients with their open connections, kept for the next blob: a
      * connection per blob would cost a handshake each (TLS on Azure). */
@@ -57,9 +64,10 @@ masq_http_policy masq_blob_policy(const masq_blob_options *options);
  * (malloc'd; NULL when out of memory). */
 char *masq_blob_signed_url(const masq_blob_source *source, const char *url);
 
-/* The headers of every request: x-ms-version, the bearer token. NULL when
- * out of memory. */
-struct curl_slist *masq_blob_headers(const masq_blob_source *source);
+/* The headers of every request: x-ms-version, the bearer token (renewed
+ * first when it is due: a renewal that fails keeps the old one and says so).
+ * NULL when out of memory. */
+struct curl_slist *masq_blob_headers(masq_blob_source *source);
 
 /* Under --dry-run, the request on one line, secrets redacted. */
 void masq_blob_show_request(const masq_blob_source *source, const char *method, const char *url,

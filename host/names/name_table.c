@@ -189,6 +189,8 @@ typedef struct set_value {
     const char *text;
     uint32_t hash;
     const char *pooled; /* the pool's copy, or NULL while not known */
+    bool shares_evidence; /* as the set's first entry: no evidence of its own (a name's
+                             sole folder, whose evidence is the name's) */
 } set_value;
 
 /* masq_text_set_add with the value's masq_text_hash already known. */
@@ -243,7 +245,7 @@ static masq_status value_add(masq_name_table *table, masq_text_set *set, set_val
         return MASQ_ERR_NOMEM;
     value->pooled = copy;
     masq_evidence *kept = NULL;
-    if (set->with_evidence) {
+    if (set->with_evidence && !(value->shares_evidence && set->count == 0)) {
         kept = malloc(sizeof *kept);
         if (kept == NULL)
             return MASQ_ERR_NOMEM;
@@ -271,7 +273,7 @@ static masq_status set_add(masq_name_table *table, masq_text_set *set, const cha
                            uint32_t hash, unsigned (*rank_of)(const char *), uint64_t count,
                            masq_evidence **evidence)
 {
-    set_value value = {text, hash, NULL};
+    set_value value = {text, hash, NULL, false};
     return value_add(table, set, &value, rank_of, count, evidence);
 }
 
@@ -284,8 +286,9 @@ masq_status masq_text_set_add(masq_name_table *table, masq_text_set *set, const 
 }
 
 static masq_status intern_hashed(masq_name_table *table, const char *text, size_t length,
-                                 uint64_t hash, size_t *index)
+                                 uint64_t hash, size_t *index, bool *created)
 {
+    *created = false;
     if ((table->count + 1) * 2 > table->slot_count) {
         if (rehash(table, table->slot_count ? table->slot_count * 2 : 1024) != 0)
             return MASQ_ERR_NOMEM;
@@ -312,12 +315,14 @@ static masq_status intern_hashed(masq_name_table *table, const char *text, size_
     name->folders.ranked = true;
     table->slots[slot] = (uint32_t)(table->count + 1);
     *index = table->count++;
+    *created = true;
     return MASQ_OK;
 }
 
 static masq_status intern(masq_name_table *table, const char *text, size_t length, size_t *index)
 {
-    return intern_hashed(table, text, length, hash_bytes(text, length), index);
+    bool created;
+    return intern_hashed(table, text, length, hash_bytes(text, length), index, &created);
 }
 
 masq_status masq_name_table_intern(masq_name_table *table, const char *text, size_t length,
@@ -326,15 +331,19 @@ masq_status masq_name_table_intern(masq_name_table *table, const char *text, siz
     return intern(table, text, length, index);
 }
 
-static masq_status merge_set(masq_name_table *table, masq_text_set *dst, const masq_text_set *src)
+/* src's entries into dst; an entry of src without evidence of its own has
+ * `shared` (a name's sole folder: the name's). */
+static masq_status merge_set(masq_name_table *table, masq_text_set *dst, const masq_text_set *src,
+                             const masq_evidence *shared)
 {
     for (uint32_t i = 0; i < src->count; i++) {
         const masq_text_entry *from = &src->entries[i];
+        const masq_evidence *from_evidence = from->evidence != NULL ? from->evidence : shared;
         masq_evidence *evidence;
         MASQ_TRY(set_add(table, dst, from->text, from->hash, dst->ranked ? masq_folder_rank : NULL,
                          from->count, &evidence));
-        if (evidence != NULL && from->evidence != NULL)
-            MASQ_TRY(masq_evidence_merge(table, evidence, from->evidence));
+        if (evidence != NULL && from_evidence != NULL)
+            MASQ_TRY(masq_evidence_merge(table, evidence, from_evidence));
     }
     dst->more = dst->more > UINT64_MAX - src->more ? UINT64_MAX : dst->more + src->more;
     return MASQ_OK;
@@ -353,15 +362,41 @@ masq_status masq_evidence_merge(masq_name_table *table, masq_evidence *into,
 {
     widen(&into->first_seen_ms, &into->last_seen_ms, from->first_seen_ms, from->last_seen_ms);
     into->sensors |= from->sensors;
-    MASQ_TRY(merge_set(table, &into->paths, &from->paths));
-    MASQ_TRY(merge_set(table, &into->computers, &from->computers));
-    MASQ_TRY(merge_set(table, &into->users, &from->users));
-    return merge_set(table, &into->parents, &from->parents);
+    MASQ_TRY(merge_set(table, &into->paths, &from->paths, NULL));
+    MASQ_TRY(merge_set(table, &into->computers, &from->computers, NULL));
+    MASQ_TRY(merge_set(table, &into->users, &from->users, NULL));
+    return merge_set(table, &into->parents, &from->parents, NULL);
 }
 
 static uint64_t saturating_add(uint64_t a, uint64_t b)
 {
     return a > UINT64_MAX - b ? UINT64_MAX : a + b;
+}
+
+const masq_evidence *masq_folder_evidence(const masq_name *name, uint32_t k)
+{
+    const masq_evidence *own = name->folders.entries[k].evidence;
+    return own != NULL ? own : &name->all;
+}
+
+/* A name's sole folder given evidence of its own, a copy of the name's,
+ * before a sighting lands elsewhere (or another table's are merged in). */
+static masq_status settle_folder(masq_name_table *table, masq_name *name)
+{
+    if (name->folders.count == 0 || name->folders.entries[0].evidence != NULL)
+        return MASQ_OK;
+    masq_evidence *own = malloc(sizeof *own);
+    if (own == NULL)
+        return MASQ_ERR_NOMEM;
+    masq_evidence_init(own);
+    masq_status status = masq_evidence_merge(table, own, &name->all);
+    if (status != MASQ_OK) {
+        masq_evidence_free(own);
+        free(own);
+        return status;
+    }
+    name->folders.entries[0].evidence = own;
+    return MASQ_OK;
 }
 
 masq_status masq_name_table_merge(masq_name_table *dst, const masq_name_table *src)
@@ -371,12 +406,13 @@ masq_status masq_name_table_merge(masq_name_table *dst, const masq_name_table *s
         size_t index;
         MASQ_TRY(intern(dst, from->text, from->length, &index));
         masq_name *to = &dst->names[index];
+        MASQ_TRY(settle_folder(dst, to));
         to->user_count = saturating_add(to->user_count, from->user_count);
         to->demo_count = saturating_add(to->demo_count, from->demo_count);
         MASQ_TRY(masq_evidence_merge(dst, &to->all, &from->all));
-        MASQ_TRY(merge_set(dst, &to->originals, &from->originals));
-        MASQ_TRY(merge_set(dst, &to->sha256s, &from->sha256s));
-        MASQ_TRY(merge_set(dst, &to->folders, &from->folders));
+        MASQ_TRY(merge_set(dst, &to->originals, &from->originals, NULL));
+        MASQ_TRY(merge_set(dst, &to->sha256s, &from->sha256s, NULL));
+        MASQ_TRY(merge_set(dst, &to->folders, &from->folders, &from->all));
     }
     return MASQ_OK;
 }
@@ -510,8 +546,10 @@ masq_status masq_name_table_uncount(masq_name_table *table, size_t index, uint32
             masq_text_entry *folder = &name->folders.entries[i];
             if (folder->count > 1)
                 folder->count--;
-            uncount(&folder->evidence->paths, path_hash);
-            uncount(&folder->evidence->computers, computer_hash);
+            if (folder->evidence != NULL) { /* else the name's: counted down above */
+                uncount(&folder->evidence->paths, path_hash);
+                uncount(&folder->evidence->computers, computer_hash);
+            }
             return MASQ_OK;
         }
     if (name->folders.more > 0)
@@ -533,19 +571,28 @@ masq_status masq_name_table_add_many(masq_name_table *table, const masq_sighting
         sighting = &prepared;
     }
     size_t index;
+    bool created;
     MASQ_TRY(intern_hashed(table, sighting->process, sighting->process_length,
-                           sighting->process_hash, &index));
+                           sighting->process_hash, &index, &created));
     if (added != NULL)
         *added = index;
     masq_name *name = &table->names[index];
+    /* Most names run from one folder: its evidence is the name's until a
+     * sighting lands elsewhere, which settles it first (half the sets an
+     * add updates). */
+    const masq_text_set *folders = &name->folders;
+    if (folders->count == 1 && folders->entries[0].evidence == NULL &&
+        !(sighting->folder != NULL && folders->entries[0].hash == sighting->folder_hash &&
+          strcmp(folders->entries[0].text, sighting->folder) == 0))
+        MASQ_TRY(settle_folder(table, name));
     if (sighting->demo)
         name->demo_count = saturating_add(name->demo_count, n);
     else
         name->user_count = saturating_add(name->user_count, n);
-    evidence_values values = {{sighting->path, sighting->path_hash, NULL},
-                              {sighting->computer, sighting->computer_hash, NULL},
-                              {sighting->user, sighting->user_hash, NULL},
-                              {sighting->parent, sighting->parent_hash, NULL}};
+    evidence_values values = {{sighting->path, sighting->path_hash, NULL, false},
+                              {sighting->computer, sighting->computer_hash, NULL, false},
+                              {sighting->user, sighting->user_hash, NULL, false},
+                              {sighting->parent, sighting->parent_hash, NULL, false}};
     MASQ_TRY(evidence_add(table, &name->all, sighting, &values, n, last_ms));
     masq_evidence *evidence;
     MASQ_TRY(set_add(table, &name->originals, sighting->original, sighting->original_hash, NULL,
@@ -555,8 +602,9 @@ masq_status masq_name_table_add_many(masq_name_table *table, const masq_sighting
     MASQ_TRY(set_add(table, &name->sha256s, sighting->sha256, sighting->sha256_hash, NULL, n,
                      NULL));
     if (sighting->folder != NULL) {
-        MASQ_TRY(set_add(table, &name->folders, sighting->folder, sighting->folder_hash,
-                         masq_folder_rank, n, &evidence));
+        /* A new name's first folder shares the name's evidence. */
+        set_value value = {sighting->folder, sighting->folder_hash, NULL, created};
+        MASQ_TRY(value_add(table, &name->folders, &value, masq_folder_rank, n, &evidence));
         if (evidence != NULL)
             MASQ_TRY(evidence_add(table, evidence, sighting, &values, n, last_ms));
     }

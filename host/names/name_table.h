@@ -78,7 +78,10 @@ typedef struct masq_name {
     masq_text_set folders;   /* the paths' folders, normalized (names/folder_path.h),
                                 ranked (masq_folder_rank), each with its evidence: a
                                 folder a binary should not run from is kept even when
-                                its spellings of paths are many */
+                                its spellings of paths are many. While every sighting
+                                of the name is in one folder, that folder's entry has
+                                no evidence of its own (NULL): it is `all`. Read it
+                                through masq_folder_evidence. */
 } masq_name;
 
 /* One process-creation event as the name table needs it. `process` is already
@@ -163,6 +166,10 @@ void masq_text_set_order(const masq_text_set *set, uint32_t *order);
 masq_status masq_text_set_add(masq_name_table *table, masq_text_set *set, const char *text,
                               unsigned (*rank_of)(const char *), uint64_t count,
                               masq_evidence **evidence);
+
+/* The evidence of a name's folder k: its own, or the name's while that is
+ * the name's only folder and holds every sighting. */
+const masq_evidence *masq_folder_evidence(const masq_name *name, uint32_t k);
 
 /* Fold one evidence into another: times widened, sensors joined, sets merged. */
 masq_status masq_evidence_merge(masq_name_table *table, masq_evidence *into,

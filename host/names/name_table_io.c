@@ -24,8 +24,10 @@ static cJSON *sensors_json(uint32_t sensors)
 static cJSON *evidence_fields(cJSON *object, const masq_evidence *evidence, bool lean);
 
 /* A set as [{KEY: value, "Count": n, ...evidence}], most seen first; lean:
- * without the entries' evidence. */
-static cJSON *set_json(const masq_text_set *set, const char *key, bool lean)
+ * without the entries' evidence. An entry without evidence of its own has
+ * `shared` (a name's sole folder: the name's), when not NULL. */
+static cJSON *set_json(const masq_text_set *set, const char *key, bool lean,
+                       const masq_evidence *shared)
 {
     uint32_t order[MASQ_CONTEXT_LIMIT];
     masq_text_set_order(set, order);
@@ -35,8 +37,9 @@ static cJSON *set_json(const masq_text_set *set, const char *key, bool lean)
         cJSON *item = cJSON_CreateObject();
         cJSON_AddStringToObject(item, key, entry->text);
         cJSON_AddNumberToObject(item, "Count", (double)entry->count);
-        if (entry->evidence != NULL && !lean)
-            evidence_fields(item, entry->evidence, false);
+        const masq_evidence *evidence = entry->evidence != NULL ? entry->evidence : shared;
+        if (evidence != NULL && !lean)
+            evidence_fields(item, evidence, false);
         cJSON_AddItemToArray(array, item);
     }
     return array;
@@ -48,13 +51,13 @@ static cJSON *evidence_fields(cJSON *object, const masq_evidence *e, bool lean)
 {
     cJSON_AddItemToObject(object, "Sensors", sensors_json(e->sensors));
     if (!lean)
-        cJSON_AddItemToObject(object, "Paths", set_json(&e->paths, "Path", false));
-    cJSON_AddItemToObject(object, "Computers", set_json(&e->computers, "Computer", false));
+        cJSON_AddItemToObject(object, "Paths", set_json(&e->paths, "Path", false, NULL));
+    cJSON_AddItemToObject(object, "Computers", set_json(&e->computers, "Computer", false, NULL));
     if (e->computers.more > 0)
         cJSON_AddNumberToObject(object, "MoreComputerSightings", (double)e->computers.more);
     if (!lean) {
-        cJSON_AddItemToObject(object, "Users", set_json(&e->users, "User", false));
-        cJSON_AddItemToObject(object, "Parents", set_json(&e->parents, "Parent", false));
+        cJSON_AddItemToObject(object, "Users", set_json(&e->users, "User", false, NULL));
+        cJSON_AddItemToObject(object, "Parents", set_json(&e->parents, "Parent", false, NULL));
     }
     masq_json_add_time(object, "FirstSeen", e->first_seen_ms);
     masq_json_add_time(object, "LastSeen", e->last_seen_ms);
@@ -71,10 +74,10 @@ char *masq_name_row_text(const masq_name *name, bool lean)
     cJSON_AddNumberToObject(row, "UserCount", (double)name->user_count);
     cJSON_AddNumberToObject(row, "DemoCount", (double)name->demo_count);
     evidence_fields(row, &name->all, lean);
-    cJSON_AddItemToObject(row, "Originals", set_json(&name->originals, "OriginalFileName", lean));
-    cJSON_AddItemToObject(row, "Folders", set_json(&name->folders, "Folder", lean));
+    cJSON_AddItemToObject(row, "Originals", set_json(&name->originals, "OriginalFileName", lean, NULL));
+    cJSON_AddItemToObject(row, "Folders", set_json(&name->folders, "Folder", lean, &name->all));
     if (name->sha256s.count > 0)
-        cJSON_AddItemToObject(row, "SHA256s", set_json(&name->sha256s, "SHA256", lean));
+        cJSON_AddItemToObject(row, "SHA256s", set_json(&name->sha256s, "SHA256", lean, NULL));
     char *text = cJSON_PrintUnformatted(row);
     cJSON_Delete(row);
     return text;

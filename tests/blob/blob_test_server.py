@@ -18,7 +18,10 @@ It implements, as far as masq's tests need them, with Azurite's path-style URLs
     or //.default) or at IMDS (GET /metadata/identity/oauth2/token, resource
     https://storage.azure.com), with x-ms-version 2017-11-09 or later. Anything else: 403
     AuthenticationFailed with the service's XML error body and
-    x-ms-error-code.
+    x-ms-error-code. A token says it lives `token_lifetime` seconds (3599) and
+    is honoured for `token_honoured` seconds (its lifetime when None): past
+    that, 401 InvalidAuthenticationInfo, as the service answers an expired one;
+  - `get_delay`: seconds each Get Blob waits before it answers (a slow link).
 Scripted faults, consumed one per request of an endpoint ("list", "get"):
 "503" (ServerBusy, Retry-After), "429", "500", "ok" (no fault: to aim at a later
 request), "cut" (the headers of the whole answer, then half its body, then the
@@ -68,7 +71,10 @@ class FakeBlobStorage:
         self.container = container
         self.sig = sig
         self.entra = entra
-        self.tokens = set()
+        self.tokens = {}  # token -> the monotonic time it stops being honoured
+        self.token_lifetime = 3599
+        self.token_honoured = None
+        self.get_delay = 0.0
         self.account = account
         self.page_size = page_size
         self.lock = threading.Lock()
@@ -119,6 +125,13 @@ class FakeBlobStorage:
                 known = bearer.startswith("Bearer ") and bearer[7:] in self.tokens
             return known and headers.get("x-ms-version", "") >= "2017-11-09"
         return query.get("sig") == self.sig and permission in query.get("sp", "")
+
+    def expired(self, headers):
+        """Does the request carry a token this stand-in issued and honours no more?"""
+        bearer = headers.get("Authorization", "")
+        with self.lock:
+            deadline = self.tokens.get(bearer[7:]) if bearer.startswith("Bearer ") else None
+        return deadline is not None and time.monotonic() >= deadline
 
     # ---- List Blobs ----
     def listing(self, query, fault=None):
@@ -252,8 +265,10 @@ def make_handler(storage):
         def issue_token(self):
             token = "eyJ0eXAi." + secrets.token_urlsafe(24)
             with storage.lock:
-                storage.tokens.add(token)
-            body = json.dumps({"token_type": "Bearer", "expires_in": 3599,
+                honoured = storage.token_honoured
+                storage.tokens[token] = time.monotonic() + (
+                    storage.token_lifetime if honoured is None else honoured)
+            body = json.dumps({"token_type": "Bearer", "expires_in": storage.token_lifetime,
                                "resource": "https://storage.azure.com",
                                "access_token": token}).encode()
             self.reply(200, body, {"Content-Type": "application/json"})
@@ -287,6 +302,14 @@ def make_handler(storage):
                 self.reply(400, error_body("InvalidQueryParameterValue", "restype/comp"),
                            error_code="InvalidQueryParameterValue")
                 return
+            if storage.entra is not None and storage.expired(self.headers):
+                storage.log(endpoint, query, range_header, 401)
+                self.reply(401, error_body(
+                    "InvalidAuthenticationInfo",
+                    "Server failed to authenticate the request. Please refer to the "
+                    "information in the www-authenticate header."),
+                    error_code="InvalidAuthenticationInfo")
+                return
             if not storage.authorized(query, self.headers, "l" if is_list else "r"):
                 storage.log(endpoint, query, range_header, 403)
                 self.reply(403, error_body(
@@ -298,6 +321,8 @@ def make_handler(storage):
             fault = self.fault(endpoint, query, range_header)
             if fault == "done":
                 return
+            if not is_list and storage.get_delay:
+                time.sleep(storage.get_delay)
             if is_list:
                 body = storage.listing(query, fault)
                 storage.log(endpoint, query, range_header, 200)

@@ -374,6 +374,26 @@ def main():
                               "http://127.0.0.1:%d" % entra_server.port})
         check(any(r[0] == "imds" and r[3] == 200 for r in entra.requests),
               "--managed-identity: the storage token came from IMDS")
+
+        # A scan that outlasts its token: renewed before it expires. The
+        # stand-in's tokens say they live 303 s, which masq renews 5 minutes
+        # ahead (after 3 s), and it honours them for 3.5 s only: a scan that
+        # kept its first token would get 401 from then on.
+        blobs = sum(len(fs) for _, _, fs in os.walk(tree))
+        entra.token_lifetime, entra.token_honoured = 303, 3.5
+        entra.get_delay = max(0.02, 12.0 / blobs)
+        entra.reset_log()
+        before = set(entra.tokens)
+        started = time.monotonic()
+        same(masq, "a scan that outlasts its token: disk and container agree", [tree],
+             ["--threads", "1", entra_server.url], sas=None, extra_env=azure_env)
+        took = time.monotonic() - started
+        issued = len(set(entra.tokens) - before)
+        refused = sum(1 for r in entra.requests if r[3] == 401)
+        check(took > 6 and issued >= 2 and refused == 0,
+              "the storage token renewed before it expired (%d tokens in %.1f s, %d answers 401)"
+              % (issued, took, refused))
+        entra.token_lifetime, entra.token_honoured, entra.get_delay = 3599, None, 0.0
         entra_server.stop()
 
         # https only, except loopback; no request leaves.
