@@ -12,9 +12,6 @@
 #include "ingest/row.h"
 #include "util/random.h"
 
-static const char *const keys[] = {"EventID", "Process", "NewProcessName", "Computer",
-                                   "TimeGenerated", "EventOriginId", "Image", "OriginalFileName",
-                                   "FileName", "FolderPath", "DeviceName", "Timestamp"};
 static unsigned long accepted, passed_on;
 
 static void compare(const char *line, size_t length)
@@ -33,10 +30,12 @@ static void compare(const char *line, size_t length)
         CHECK(object, "scanner accepted what cJSON rejects: %.*s", (int)(length > 200 ? 200 : length), line);
         if (object) {
             masq_row a = {NULL, &fields, line, length}, b = {json, NULL, line, length};
-            for (size_t k = 0; k < sizeof keys / sizeof *keys; k++) {
-                const char *x = masq_row_string(&a, keys[k]), *y = masq_row_string(&b, keys[k]);
+            for (int f = 0; f < MASQ_FIELD_COUNT; f++) {
+                const char *x = masq_row_string(&a, (masq_field)f),
+                           *y = masq_row_string(&b, (masq_field)f);
                 CHECK((x == NULL) == (y == NULL) && (x == NULL || strcmp(x, y) == 0),
-                      "%s: scanner '%s', cJSON '%s' in %.*s", keys[k], x ? x : "(none)",
+                      "%s: scanner '%s', cJSON '%s' in %.*s", masq_field_name((masq_field)f),
+                      x ? x : "(none)",
                       y ? y : "(none)", (int)(length > 200 ? 200 : length), line);
             }
             const char *ids[] = {"4688", "1", "4688.0"};

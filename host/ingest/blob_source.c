@@ -70,7 +70,9 @@ char *masq_blob_signed_url(const masq_blob_source *source, const char *url)
  * before it expires), under the token's lock. */
 static void renew_token(masq_blob_source *source)
 {
-    char *old = source->token.access_token;
+    /* Told by its expiry: a new token's text may even lie where the old
+     * one's did. */
+    double old_expiry = source->token.expires_at;
     if (masq_token_get(source->token_client, &source->token, STORAGE_AUDIENCE,
                        source->options->managed_identity, false) != MASQ_OK) {
         masq_warn("%s: the token for Azure Storage could not be renewed: the next requests "
@@ -78,7 +80,7 @@ static void renew_token(masq_blob_source *source)
                   source->container_url);
         return;
     }
-    if (source->token.access_token == old)
+    if (source->token.expires_at == old_expiry)
         return; /* still good */
     char *authorization = masq_token_authorization(&source->token);
     if (authorization == NULL)

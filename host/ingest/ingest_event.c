@@ -67,8 +67,8 @@ masq_status masq_ingest_events(masq_ingest *ingest, const masq_event *event, uin
         const char *read[] = {event->process, event->new_process_name, event->computer, who,
                               event->parent, event->original_file_name, event->hashes};
         uint64_t key = masq_dedup_key(event->origin_id, when, read, sizeof read / sizeof *read);
-        MASQ_TRY(ingest->shared ? masq_ingest_shared_dedup(ingest->shared, key, &seen)
-                                : masq_dedup_check(&ingest->dedup, key, &seen));
+        MASQ_TRY(ingest->shared ? masq_ingest_shared_dedup(ingest->shared, key, when, &seen)
+                                : masq_dedup_check(&ingest->dedup, key, when, &seen));
         if (seen) {
             ingest->stats.duplicates++;
             return MASQ_OK;

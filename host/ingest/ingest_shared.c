@@ -150,11 +150,12 @@ masq_status masq_ingest_batch_add(masq_ingest *ingest, const masq_sighting *s)
     return MASQ_OK;
 }
 
-masq_status masq_ingest_shared_dedup(masq_ingest_shared *shared, uint64_t key, bool *seen)
+masq_status masq_ingest_shared_dedup(masq_ingest_shared *shared, uint64_t key, int64_t time_ms,
+                                     bool *seen)
 {
     masq_dedup_stripe *d = &shared->stripes[(key >> 59) % MASQ_DEDUP_STRIPES];
     pthread_mutex_lock(&d->lock);
-    masq_status status = masq_dedup_check(&d->dedup, key, seen);
+    masq_status status = masq_dedup_check(&d->dedup, key, time_ms, seen);
     pthread_mutex_unlock(&d->lock);
     return status;
 }

@@ -15,8 +15,9 @@
 #include "dedup.h"
 #include "ingest_state.h"
 
-/* The de-duplication of a parallel read, in stripes by id so that readers
- * seldom wait for each other. */
+/* The de-duplication of a parallel read, in stripes by key so that readers
+ * seldom wait for each other (each stripe keeps its keys by hour: those of
+ * the hour being read stay in the cache). */
 #define MASQ_DEDUP_STRIPES 32
 
 typedef struct masq_dedup_stripe {
@@ -41,7 +42,8 @@ masq_ingest_shared *masq_ingest_shared_open(int readers);
 void masq_ingest_shared_close(masq_ingest_shared *shared);
 
 /* masq_dedup_check on the stripe of the key, under its lock. */
-masq_status masq_ingest_shared_dedup(masq_ingest_shared *shared, uint64_t key, bool *seen);
+masq_status masq_ingest_shared_dedup(masq_ingest_shared *shared, uint64_t key, int64_t time_ms,
+                                     bool *seen);
 
 /* Add a sighting to the reader's batch (a huge one straight into the table);
  * a full batch goes into the shared table under its lock. */

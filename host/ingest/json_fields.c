@@ -105,6 +105,11 @@ int masq_field_of(const char *key)
     return field_of(key, strlen(key));
 }
 
+const char *masq_field_name(masq_field field)
+{
+    return field_names[field].name;
+}
+
 bool masq_json_has_escaped_nul(const char *line, size_t length)
 {
     const char *p = line, *end = line + length;
@@ -387,16 +392,16 @@ bool masq_json_fields_scan(const char *line, size_t length, masq_json_fields *fi
         s.p++;
     } else {
         for (;;) {
-            /* The key is decoded into scratch, then overwritten by the value. */
+            /* The key is read where it stands: an escape makes the decoded
+             * key shorter than its text, and an escaped key ("Event\u0049D")
+             * goes to cJSON, so that both paths read it alike. */
             size_t key_length, value_length;
             const char *key = s.p;
-            if (s.p == s.end || *s.p != '"' || !scan_string(&s, s.out, &key_length))
+            if (s.p == s.end || *s.p != '"' || !scan_string(&s, NULL, &key_length))
                 return false;
-            /* An escaped key ("Event\u0049D"): cJSON decides, so that both
-             * paths read it alike. */
-            if (memchr(key, '\\', (size_t)(s.p - key)) != NULL)
+            if ((size_t)(s.p - key) - 2 != key_length)
                 return false;
-            int field = field_of(s.out, key_length);
+            int field = field_of(key + 1, key_length);
             skip_space(&s);
             if (s.p == s.end || *s.p != ':')
                 return false;

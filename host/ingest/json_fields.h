@@ -71,11 +71,14 @@ typedef enum masq_field_kind {
 typedef struct masq_json_fields {
     masq_field_kind kinds[MASQ_FIELD_COUNT];
     const char *values[MASQ_FIELD_COUNT];
-    char *scratch; /* holds keys and values: at least the line's length + MASQ_FIELD_COUNT + 1 bytes */
+    char *scratch; /* holds the values: at least the line's length + MASQ_FIELD_COUNT + 1 bytes */
 } masq_json_fields;
 
 /* The key's field, or -1 for a key masq does not read. */
 int masq_field_of(const char *key);
+
+/* The field's key. */
+const char *masq_field_name(masq_field field);
 
 /* Does a string of the line hold the escape \u0000? Both paths read strings
  * as C strings, where it would cut the text: such a line is malformed. */

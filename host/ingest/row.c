@@ -3,15 +3,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-const char *masq_row_string(const masq_row *row, const char *key)
+const char *masq_row_string(const masq_row *row, masq_field field)
 {
-    if (row->fields != NULL) {
-        int field = masq_field_of(key);
-        return field >= 0 && row->fields->kinds[field] == MASQ_FIELD_STRING
-                   ? row->fields->values[field]
-                   : NULL;
-    }
-    const cJSON *item = cJSON_GetObjectItemCaseSensitive(row->json, key);
+    if (row->fields != NULL)
+        return row->fields->kinds[field] == MASQ_FIELD_STRING ? row->fields->values[field] : NULL;
+    const cJSON *item = cJSON_GetObjectItemCaseSensitive(row->json, masq_field_name(field));
     return cJSON_IsString(item) ? item->valuestring : NULL;
 }
 

@@ -17,9 +17,9 @@ typedef struct masq_row {
     size_t length;
 } masq_row;
 
-/* The string value of a top-level key (the first occurrence), or NULL when
- * absent or not a string. */
-const char *masq_row_string(const masq_row *row, const char *key);
+/* The string value of a field's top-level key (the first occurrence), or
+ * NULL when absent or not a string. */
+const char *masq_row_string(const masq_row *row, masq_field field);
 
 /* Is EventID this id: the string itself, or a JSON number whose text is
  * exactly it (4688 matches, 4688.0 does not, as the notebook's string schema

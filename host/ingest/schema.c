@@ -9,67 +9,67 @@ static bool read_securityevent(const masq_row *row, masq_event *e)
 {
     if (!masq_row_event_id_is(row, "4688"))
         return false;
-    *e = (masq_event){.process = masq_row_string(row, "Process"),
-                      .new_process_name = masq_row_string(row, "NewProcessName"),
-                      .computer = masq_row_string(row, "Computer"),
-                      .time_generated = masq_row_string(row, "TimeGenerated"),
-                      .origin_id = masq_row_string(row, "EventOriginId"),
-                      .user = masq_row_string(row, "Account"),
-                      .parent = masq_row_string(row, "ParentProcessName"),
-                      .process_id = masq_row_string(row, "NewProcessId"),
+    *e = (masq_event){.process = masq_row_string(row, MASQ_FIELD_PROCESS),
+                      .new_process_name = masq_row_string(row, MASQ_FIELD_NEW_PROCESS_NAME),
+                      .computer = masq_row_string(row, MASQ_FIELD_COMPUTER),
+                      .time_generated = masq_row_string(row, MASQ_FIELD_TIME_GENERATED),
+                      .origin_id = masq_row_string(row, MASQ_FIELD_EVENT_ORIGIN_ID),
+                      .user = masq_row_string(row, MASQ_FIELD_ACCOUNT),
+                      .parent = masq_row_string(row, MASQ_FIELD_PARENT_PROCESS_NAME),
+                      .process_id = masq_row_string(row, MASQ_FIELD_NEW_PROCESS_ID),
                       .sensor = MASQ_SENSOR_SECURITY_EVENT};
     if (e->user == NULL) {
-        e->user = masq_row_string(row, "SubjectUserName");
-        e->user_domain = masq_row_string(row, "SubjectDomainName");
+        e->user = masq_row_string(row, MASQ_FIELD_SUBJECT_USER_NAME);
+        e->user_domain = masq_row_string(row, MASQ_FIELD_SUBJECT_DOMAIN_NAME);
     }
     return true;
 }
 
 static bool read_sysmon(const masq_row *row, masq_event *e)
 {
-    const char *image = masq_row_string(row, "Image");
+    const char *image = masq_row_string(row, MASQ_FIELD_IMAGE);
     if (image == NULL || !masq_row_event_id_is(row, "1"))
         return false;
-    const char *when = masq_row_string(row, "TimeGenerated");
+    const char *when = masq_row_string(row, MASQ_FIELD_TIME_GENERATED);
     *e = (masq_event){.new_process_name = image,
-                      .original_file_name = masq_row_string(row, "OriginalFileName"),
-                      .computer = masq_row_string(row, "Computer"),
-                      .time_generated = when ? when : masq_row_string(row, "UtcTime"),
-                      .user = masq_row_string(row, "User"),
-                      .parent = masq_row_string(row, "ParentImage"),
-                      .process_id = masq_row_string(row, "ProcessId"),
-                      .hashes = masq_row_string(row, "Hashes"),
+                      .original_file_name = masq_row_string(row, MASQ_FIELD_ORIGINAL_FILE_NAME),
+                      .computer = masq_row_string(row, MASQ_FIELD_COMPUTER),
+                      .time_generated = when ? when : masq_row_string(row, MASQ_FIELD_UTC_TIME),
+                      .user = masq_row_string(row, MASQ_FIELD_USER),
+                      .parent = masq_row_string(row, MASQ_FIELD_PARENT_IMAGE),
+                      .process_id = masq_row_string(row, MASQ_FIELD_PROCESS_ID),
+                      .hashes = masq_row_string(row, MASQ_FIELD_HASHES),
                       .sensor = MASQ_SENSOR_SYSMON};
     return true;
 }
 
 static bool read_mde(const masq_row *row, masq_event *e)
 {
-    const char *file = masq_row_string(row, "FileName"), *folder = masq_row_string(row, "FolderPath");
-    const char *action = masq_row_string(row, "ActionType");
+    const char *file = masq_row_string(row, MASQ_FIELD_FILE_NAME), *folder = masq_row_string(row, MASQ_FIELD_FOLDER_PATH);
+    const char *action = masq_row_string(row, MASQ_FIELD_ACTION_TYPE);
     if ((file == NULL && folder == NULL) || (action != NULL && strcmp(action, "ProcessCreated") != 0))
         return false;
-    const char *when = masq_row_string(row, "Timestamp");
+    const char *when = masq_row_string(row, MASQ_FIELD_TIMESTAMP);
     /* FolderPath holds the full path, file name included, in practice. */
     *e = (masq_event){.process = file,
                       .new_process_name = folder,
-                      .original_file_name = masq_row_string(row, "ProcessVersionInfoOriginalFileName"),
-                      .computer = masq_row_string(row, "DeviceName"),
-                      .time_generated = when ? when : masq_row_string(row, "TimeGenerated"),
-                      .user = masq_row_string(row, "AccountName"),
-                      .user_domain = masq_row_string(row, "AccountDomain"),
-                      .parent = masq_row_string(row, "InitiatingProcessFolderPath"),
-                      .process_id = masq_row_string(row, "ProcessId"),
-                      .hashes = masq_row_string(row, "SHA256"),
+                      .original_file_name = masq_row_string(row, MASQ_FIELD_VERSION_ORIGINAL_FILE_NAME),
+                      .computer = masq_row_string(row, MASQ_FIELD_DEVICE_NAME),
+                      .time_generated = when ? when : masq_row_string(row, MASQ_FIELD_TIME_GENERATED),
+                      .user = masq_row_string(row, MASQ_FIELD_ACCOUNT_NAME),
+                      .user_domain = masq_row_string(row, MASQ_FIELD_ACCOUNT_DOMAIN),
+                      .parent = masq_row_string(row, MASQ_FIELD_INITIATING_PROCESS_FOLDER_PATH),
+                      .process_id = masq_row_string(row, MASQ_FIELD_PROCESS_ID),
+                      .hashes = masq_row_string(row, MASQ_FIELD_SHA256),
                       .sensor = MASQ_SENSOR_DEFENDER};
     return true;
 }
 
 /* A value, or NULL when it is absent or empty (ASIM parsers leave columns
  * they cannot fill empty: TargetProcessFilename of SecurityEvent). */
-static const char *nonempty(const masq_row *row, const char *key)
+static const char *nonempty(const masq_row *row, masq_field field)
 {
-    const char *value = masq_row_string(row, key);
+    const char *value = masq_row_string(row, field);
     return value != NULL && value[0] != '\0' ? value : NULL;
 }
 
@@ -90,26 +90,26 @@ static unsigned asim_sensor(const char *product)
 
 static bool read_asim(const masq_row *row, masq_event *e)
 {
-    const char *path = nonempty(row, "TargetProcessName");
-    const char *file = nonempty(row, "TargetProcessFilename");
-    const char *type = masq_row_string(row, "EventType");
+    const char *path = nonempty(row, MASQ_FIELD_TARGET_PROCESS_NAME);
+    const char *file = nonempty(row, MASQ_FIELD_TARGET_PROCESS_FILENAME);
+    const char *type = masq_row_string(row, MASQ_FIELD_EVENT_TYPE);
     if ((path == NULL && file == NULL) || (type != NULL && strcmp(type, "ProcessCreated") != 0))
         return false;
-    const char *computer = nonempty(row, "DvcHostname");
-    const char *when = nonempty(row, "EventStartTime");
-    const char *user = nonempty(row, "TargetUsername");
+    const char *computer = nonempty(row, MASQ_FIELD_DVC_HOSTNAME);
+    const char *when = nonempty(row, MASQ_FIELD_EVENT_START_TIME);
+    const char *user = nonempty(row, MASQ_FIELD_TARGET_USERNAME);
     *e = (masq_event){.process = file,
                       .new_process_name = path,
-                      .original_file_name = nonempty(row, "TargetProcessFileOriginalName"),
-                      .computer = computer ? computer : nonempty(row, "Dvc"),
-                      .time_generated = when ? when : masq_row_string(row, "TimeGenerated"),
-                      .user = user ? user : nonempty(row, "ActorUsername"),
-                      .parent = nonempty(row, "ActingProcessName"),
-                      .process_id = nonempty(row, "TargetProcessId"),
-                      .hashes = nonempty(row, "TargetProcessSHA256"),
-                      .sensor = asim_sensor(masq_row_string(row, "EventProduct"))};
+                      .original_file_name = nonempty(row, MASQ_FIELD_TARGET_PROCESS_FILE_ORIGINAL_NAME),
+                      .computer = computer ? computer : nonempty(row, MASQ_FIELD_DVC),
+                      .time_generated = when ? when : masq_row_string(row, MASQ_FIELD_TIME_GENERATED),
+                      .user = user ? user : nonempty(row, MASQ_FIELD_ACTOR_USERNAME),
+                      .parent = nonempty(row, MASQ_FIELD_ACTING_PROCESS_NAME),
+                      .process_id = nonempty(row, MASQ_FIELD_TARGET_PROCESS_ID),
+                      .hashes = nonempty(row, MASQ_FIELD_TARGET_PROCESS_SHA256),
+                      .sensor = asim_sensor(masq_row_string(row, MASQ_FIELD_EVENT_PRODUCT))};
     if (e->parent == NULL)
-        e->parent = nonempty(row, "ParentProcessName");
+        e->parent = nonempty(row, MASQ_FIELD_PARENT_PROCESS_NAME);
     return true;
 }
 
@@ -140,7 +140,7 @@ bool masq_schema_read(const masq_row *row, masq_schema schema, bool securityeven
          * them does not take goes on to the next. */
         if (row->json != NULL && masq_schema_read_nested(row, event))
             return true;
-        if ((nonempty(row, "TargetProcessName") != NULL || nonempty(row, "TargetProcessFilename") != NULL) &&
+        if ((nonempty(row, MASQ_FIELD_TARGET_PROCESS_NAME) != NULL || nonempty(row, MASQ_FIELD_TARGET_PROCESS_FILENAME) != NULL) &&
             read_asim(row, event))
             return true;
         return read_securityevent(row, event) ||

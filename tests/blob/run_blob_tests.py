@@ -377,10 +377,10 @@ def main():
 
         # A scan that outlasts its token: renewed before it expires. The
         # stand-in's tokens say they live 303 s, which masq renews 5 minutes
-        # ahead (after 3 s), and it honours them for 3.5 s only: a scan that
+        # ahead (after 3 s), and it honours them for 4 s only: a scan that
         # kept its first token would get 401 from then on.
         blobs = sum(len(fs) for _, _, fs in os.walk(tree))
-        entra.token_lifetime, entra.token_honoured = 303, 3.5
+        entra.token_lifetime, entra.token_honoured = 303, 4.0
         entra.get_delay = max(0.02, 12.0 / blobs)
         entra.reset_log()
         before = set(entra.tokens)
