@@ -91,6 +91,19 @@ static masq_status check_chunk(chunk_reader *c, uint64_t index, uint32_t *free_o
     return MASQ_OK;
 }
 
+uint32_t masq_evtx_next_record(const unsigned char *b, uint32_t from, uint32_t free_offset)
+{
+    for (uint32_t at = from; at + RECORD_HEADER_BYTES <= free_offset; at++) {
+        if (b[at] != 0x2a || masq_evtx_u32(b + at) != 0x00002a2a)
+            continue;
+        uint32_t size = masq_evtx_u32(b + at + 4);
+        if (size >= RECORD_HEADER_BYTES + 4 && size <= free_offset - at &&
+            masq_evtx_u32(b + at + size - 4) == size)
+            return at;
+    }
+    return 0;
+}
+
 /* Chunk `index` of a file whose header counts `counted`: past them the file
  * holds space Windows set aside, read only where a chunk was written there
  * (a file not closed cleanly). */
@@ -114,9 +127,20 @@ static masq_status read_chunk(chunk_reader *c, uint64_t index, uint64_t counted)
         /* A damaged copy of the size at the record's end leaves the record
          * to read: its binary XML is bounded by the size. */
         if (masq_evtx_u32(b + at) != 0x00002a2a || size < RECORD_HEADER_BYTES + 4 || size > free_offset - at) {
-            return masq_ingest_bad_record(ingest, index, 0,
-                                          "a record's header or size is damaged; the rest of the "
-                                          "chunk is skipped");
+            /* Read on from the next whole record: the damage costs the
+             * records it hit, not the rest of the chunk. */
+            uint32_t next = masq_evtx_next_record(b, at + 1, free_offset);
+            if (next == 0)
+                return masq_ingest_bad_record(ingest, index, 0,
+                                              "a record's header or size is damaged; the rest of "
+                                              "the chunk is skipped");
+            char why[128];
+            snprintf(why, sizeof why,
+                     "a record's header or size is damaged; %u bytes skipped to the next record",
+                     next - at);
+            MASQ_TRY(masq_ingest_bad_record(ingest, index, 0, why));
+            at = next;
+            continue;
         }
         uint64_t id = masq_evtx_u64(b + at + 8);
         ingest->stats.evtx_records++;

@@ -1,13 +1,16 @@
 /* The fields masq's binary XML reader (host/ingest/evtx_binxml.c) takes from
- * every record of EVTX files, one JSON object a line, for
+ * every record of EVTX files (past a damaged record header, from the next
+ * whole one, as masq does), one JSON object a line, for
  * run_evtx_tests.py to hold against an independent reader (libevtx's
  * evtxexport). Usage: evtx_fields FILE.evtx ... */
 #include <cjson/cJSON.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "ingest/evtx_binxml.h"
+#include "ingest/evtx_read.h"
 #include "names/name_table.h"
 
 static const char *const system_names[] = {"Provider", "EventID", "TimeCreated", "Computer",
@@ -18,13 +21,14 @@ static uint32_t le32(const unsigned char *p)
     return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
 }
 
-static void print_record(const char *path, long chunk, unsigned long long id, const char *why,
-                         const masq_evtx_record *r)
+static void print_record(const char *path, long chunk, unsigned long long id, bool size_copy,
+                         const char *why, const masq_evtx_record *r)
 {
     cJSON *o = cJSON_CreateObject();
     cJSON_AddStringToObject(o, "file", path);
     cJSON_AddNumberToObject(o, "chunk", (double)chunk);
     cJSON_AddNumberToObject(o, "record", (double)id);
+    cJSON_AddBoolToObject(o, "size_copy", size_copy); /* the size at its end agrees */
     if (why != NULL) {
         cJSON_AddStringToObject(o, "error", why);
     } else {
@@ -66,12 +70,16 @@ int main(int argc, char **argv)
                 free_offset = sizeof chunk;
             while (at + 24 <= free_offset) {
                 uint32_t size = le32(chunk + at + 4);
-                if (le32(chunk + at) != 0x2a2a || size < 28 || size > free_offset - at)
-                    break;
+                if (le32(chunk + at) != 0x2a2a || size < 28 || size > free_offset - at) {
+                    at = masq_evtx_next_record(chunk, at + 1, free_offset); /* as masq reads on */
+                    if (at == 0)
+                        break;
+                    continue;
+                }
                 unsigned long long id = (unsigned long long)le32(chunk + at + 8) |
                                         (unsigned long long)le32(chunk + at + 12) << 32;
                 const char *why = masq_evtx_read_record(templates, chunk, at + 24, size - 28, record);
-                print_record(argv[a], k, id, why, record);
+                print_record(argv[a], k, id, le32(chunk + at + size - 4) == size, why, record);
                 at += size;
             }
         }
