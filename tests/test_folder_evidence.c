@@ -6,7 +6,10 @@
  *   - each kept folder's evidence (masq_folder_evidence) equals the name's
  *     evidence in a table of only that folder's sightings of the name;
  *   - the table read in another order, and read in two halves and merged
- *     (into a new table too), writes every name's row alike. */
+ *     (into a new table too), writes every name's row alike;
+ *   - a names table's row added to a name whose sole folder shares its
+ *     evidence leaves that folder's evidence as it was. */
+#include <cjson/cJSON.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -151,8 +154,40 @@ static void check_same_rows(const masq_name_table *a, const masq_name_table *b, 
     }
 }
 
+/* A row of a names table (masq merge, --names) in another folder, added to
+ * a name read from events: the first folder keeps only its own sightings. */
+static void check_row_added(void)
+{
+    masq_name_table table;
+    masq_name_table_init(&table);
+    masq_sighting sighting = {.process = "tool.exe", .process_length = 8,
+                              .path = "C:\\a\\tool.exe", .computer = "H1",
+                              .time_ms = 1717000000000, .sensor = 1};
+    CHECK(masq_name_table_add(&table, &sighting, NULL) == MASQ_OK, "add");
+    cJSON *row = cJSON_Parse(
+        "{\"Process\":\"tool.exe\",\"Count\":1,"
+        "\"Paths\":[{\"Path\":\"D:\\\\b\\\\tool.exe\",\"Count\":1}],"
+        "\"Computers\":[{\"Computer\":\"H2\",\"Count\":1}],"
+        "\"Folders\":[{\"Folder\":\"\\\\b\\\\\",\"Count\":1,"
+        "\"Paths\":[{\"Path\":\"D:\\\\b\\\\tool.exe\",\"Count\":1}],"
+        "\"Computers\":[{\"Computer\":\"H2\",\"Count\":1}]}]}");
+    CHECK(row != NULL && masq_name_table_add_row(&table, row) == MASQ_OK, "add the row");
+    const masq_name *name = find(&table, "tool.exe");
+    CHECK(name != NULL && name->folders.count == 2, "two folders");
+    for (uint32_t k = 0; name != NULL && k < name->folders.count; k++) {
+        const masq_evidence *e = masq_folder_evidence(name, k);
+        bool first = strcmp(name->folders.entries[k].text, "\\a\\") == 0;
+        CHECK(e->computers.count == 1 &&
+                  strcmp(e->computers.entries[0].text, first ? "H1" : "H2") == 0,
+              "folder %s: the computers of its own sightings only", name->folders.entries[k].text);
+    }
+    cJSON_Delete(row);
+    masq_name_table_free(&table);
+}
+
 int main(void)
 {
+    check_row_added();
     masq_random random = {20261204};
     make_samples(&random);
 

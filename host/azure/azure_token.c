@@ -229,11 +229,17 @@ static double seconds_field(const cJSON *item)
     return 0;
 }
 
+bool masq_token_due(const masq_token *token)
+{
+    return token->access_token == NULL ||
+           masq_clock_now() >= token->expires_at - EARLY_RENEWAL_SECONDS;
+}
+
 masq_status masq_token_get(masq_http_client *client, masq_token *token, const char *audience,
                            bool managed_identity, bool force)
 {
     double now = masq_clock_now();
-    if (!force && token->access_token != NULL && now < token->expires_at - EARLY_RENEWAL_SECONDS)
+    if (!force && !masq_token_due(token))
         return MASQ_OK;
     masq_token_free(token);
     if (!managed_identity)

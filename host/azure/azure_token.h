@@ -21,6 +21,10 @@ masq_status masq_token_get(masq_http_client *client, masq_token *token, const ch
                            bool managed_identity, bool force);
 void masq_token_free(masq_token *token);
 
+/* Is the token within 5 minutes of its expiry (or none): what
+ * masq_token_get would fetch anew? */
+bool masq_token_due(const masq_token *token);
+
 /* "Authorization: Bearer <token>" (malloc'd; NULL when out of memory), and
  * its release, which wipes it first: the header holds the token. */
 char *masq_token_authorization(const masq_token *token);

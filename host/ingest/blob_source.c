@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "../azure/azure_token.h"
+#include "../util/clock.h"
 #include "../util/log.h"
 #include "../util/secrets.h"
 #include "blob_xml.h"
@@ -66,25 +67,31 @@ char *masq_blob_signed_url(const masq_blob_source *source, const char *url)
     return signed_url;
 }
 
-/* The token again when it is due (masq_token_get keeps it until 5 minutes
- * before it expires), under the token's lock. */
+/* A failed renewal is tried again after this long; the old token, renewed 5
+ * minutes early, is still good meanwhile. */
+#define RENEW_RETRY_SECONDS 30.0
+
+/* The token again when it is due (within 5 minutes of its expiry), under
+ * the token's lock: a new one is fetched beside the old, which stays in use
+ * when the fetch fails. */
 static void renew_token(masq_blob_source *source)
 {
-    /* Told by its expiry: a new token's text may even lie where the old
-     * one's did. */
-    double old_expiry = source->token.expires_at;
-    if (masq_token_get(source->token_client, &source->token, STORAGE_AUDIENCE,
-                       source->options->managed_identity, false) != MASQ_OK) {
-        masq_warn("%s: the token for Azure Storage could not be renewed: the next requests "
-                  "carry the old one",
-                  source->container_url);
+    if (!masq_token_due(&source->token) || masq_clock_now() < source->renew_after)
+        return;
+    masq_token fresh = {0};
+    char *authorization = NULL;
+    if (masq_token_get(source->token_client, &fresh, STORAGE_AUDIENCE,
+                       source->options->managed_identity, false) != MASQ_OK ||
+        (authorization = masq_token_authorization(&fresh)) == NULL) {
+        masq_token_free(&fresh);
+        source->renew_after = masq_clock_now() + RENEW_RETRY_SECONDS;
+        masq_warn("%s: the token for Azure Storage could not be renewed: the requests carry "
+                  "the old one until it expires, and the renewal is tried again in %.0f s",
+                  source->container_url, RENEW_RETRY_SECONDS);
         return;
     }
-    if (source->token.expires_at == old_expiry)
-        return; /* still good */
-    char *authorization = masq_token_authorization(&source->token);
-    if (authorization == NULL)
-        return; /* the old header, while memory lasts */
+    masq_token_free(&source->token);
+    source->token = fresh;
     masq_token_authorization_free(source->authorization);
     source->authorization = authorization;
 }
@@ -316,7 +323,12 @@ static masq_status source_token(masq_blob_source *source, const masq_blob_option
         return MASQ_OK;
     }
     MASQ_TRY(masq_token_check_endpoints(options->managed_identity));
+    /* Short: a renewal holds the readers' next requests while it runs. */
     masq_http_policy policy = masq_blob_policy(options);
+    if (policy.retries > 3)
+        policy.retries = 3;
+    if (policy.timeout_seconds > 20)
+        policy.timeout_seconds = 20;
     source->token_client = malloc(sizeof *source->token_client);
     if (source->token_client == NULL)
         return MASQ_ERR_NOMEM;

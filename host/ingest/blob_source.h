@@ -28,6 +28,7 @@ typedef struct masq_blob_source {
     masq_token token;
     char *authorization; /* "Authorization: Bearer ..." */
     masq_http_client *token_client;
+    double renew_after; /* after a failed renewal: no new try before (monotonic seconds) */
     const masq_blob_options *options;
     /* Clients with their open connections, kept for the next blob: a
      * connection per blob would cost a handshake each (TLS on Azure). */

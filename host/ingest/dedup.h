@@ -1,7 +1,9 @@
 /* De-duplication of rows that the Log Analytics export wrote twice (its
  * retries do), by EventOriginId with TimeGenerated and the values masq reads
  * from the row (a copy is the same in all). Every key is remembered
- * (8 bytes, about 16 with the tables' slack, per row that has an id), so a
+ * (8 bytes, about 16 with the tables' slack, per row that has an id; an hour
+ * of few rows costs its table's 16 slots, 128 bytes, in each stripe it
+ * reaches), so a
  * row is dropped exactly when an identical key came before it: the counts do
  * not depend on the order in which parallel readers read the rows, nor on how
  * far apart the copies lie.
@@ -48,7 +50,8 @@ uint64_t masq_dedup_key(const char *origin_id, int64_t time_ms, const char *cons
 int64_t masq_dedup_hour_of(int64_t time_ms);
 
 /* Record a row by its key and the time it was keyed with; *seen tells
- * whether the same key came before. */
+ * whether the same key came before in that hour (a key holds its row's time,
+ * so it comes at no other). */
 masq_status masq_dedup_check(masq_dedup *dedup, uint64_t key, int64_t time_ms, bool *seen);
 
 #endif

@@ -1,6 +1,7 @@
 #include "evtx_read.h"
 
 #include <errno.h>
+#include <inttypes.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -136,7 +137,8 @@ static masq_status read_chunk(chunk_reader *c, uint64_t index, uint64_t counted)
                                               "the chunk is skipped");
             char why[128];
             snprintf(why, sizeof why,
-                     "a record's header or size is damaged; %u bytes skipped to the next record",
+                     "a record's header or size is damaged; %" PRIu32
+                     " bytes skipped to the next record",
                      next - at);
             MASQ_TRY(masq_ingest_bad_record(ingest, index, 0, why));
             at = next;

@@ -381,7 +381,7 @@ const masq_evidence *masq_folder_evidence(const masq_name *name, uint32_t k)
 
 /* A name's sole folder given evidence of its own, a copy of the name's,
  * before a sighting lands elsewhere (or another table's are merged in). */
-static masq_status settle_folder(masq_name_table *table, masq_name *name)
+masq_status masq_name_settle_folder(masq_name_table *table, masq_name *name)
 {
     if (name->folders.count == 0 || name->folders.entries[0].evidence != NULL)
         return MASQ_OK;
@@ -406,7 +406,7 @@ masq_status masq_name_table_merge(masq_name_table *dst, const masq_name_table *s
         size_t index;
         MASQ_TRY(intern(dst, from->text, from->length, &index));
         masq_name *to = &dst->names[index];
-        MASQ_TRY(settle_folder(dst, to));
+        MASQ_TRY(masq_name_settle_folder(dst, to));
         to->user_count = saturating_add(to->user_count, from->user_count);
         to->demo_count = saturating_add(to->demo_count, from->demo_count);
         MASQ_TRY(masq_evidence_merge(dst, &to->all, &from->all));
@@ -584,7 +584,7 @@ masq_status masq_name_table_add_many(masq_name_table *table, const masq_sighting
     if (folders->count == 1 && folders->entries[0].evidence == NULL &&
         !(sighting->folder != NULL && folders->entries[0].hash == sighting->folder_hash &&
           strcmp(folders->entries[0].text, sighting->folder) == 0))
-        MASQ_TRY(settle_folder(table, name));
+        MASQ_TRY(masq_name_settle_folder(table, name));
     if (sighting->demo)
         name->demo_count = saturating_add(name->demo_count, n);
     else

@@ -171,6 +171,11 @@ masq_status masq_text_set_add(masq_name_table *table, masq_text_set *set, const 
  * the name's only folder and holds every sighting. */
 const masq_evidence *masq_folder_evidence(const masq_name *name, uint32_t k);
 
+/* Give a name's sole folder evidence of its own, a copy of the name's, if it
+ * shares the name's: before anything adds to the name other than
+ * masq_name_table_add (a row of a names table, a merge). */
+masq_status masq_name_settle_folder(masq_name_table *table, masq_name *name);
+
 /* Fold one evidence into another: times widened, sensors joined, sets merged. */
 masq_status masq_evidence_merge(masq_name_table *table, masq_evidence *into,
                                 const masq_evidence *from);

@@ -200,6 +200,7 @@ masq_status masq_name_table_add_row(masq_name_table *table, const cJSON *row)
     size_t index;
     MASQ_TRY(masq_name_table_intern(table, process->valuestring, strlen(process->valuestring), &index));
     masq_name *name = &table->names[index];
+    MASQ_TRY(masq_name_settle_folder(table, name)); /* the row's sightings may lie elsewhere */
     uint64_t user = count_of(row, "UserCount"), demo = count_of(row, "DemoCount");
     if (user + demo != (uint64_t)count->valuedouble) {
         user = (uint64_t)count->valuedouble; /* a table without the split: all the user's */

@@ -1,5 +1,6 @@
 /* Secret values known to this process, scrubbed from every message built
  * from a server's answer or a transport error before it is logged. */
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +14,8 @@
  * a key, a SAS), which would otherwise be pushed out by a long run's tokens. */
 static char *secrets[SECRET_SLOTS];
 static bool renewed[SECRET_SLOTS];
+/* Readers renew tokens while others redact their errors: one lock for all. */
+static pthread_mutex_t secrets_lock = PTHREAD_MUTEX_INITIALIZER;
 
 static void remember(const char *value, bool is_renewed)
 {
@@ -42,16 +45,21 @@ static void remember(const char *value, bool is_renewed)
 
 void masq_secret_add(const char *value)
 {
+    pthread_mutex_lock(&secrets_lock);
     remember(value, false);
+    pthread_mutex_unlock(&secrets_lock);
 }
 
 void masq_secret_add_renewed(const char *value)
 {
+    pthread_mutex_lock(&secrets_lock);
     remember(value, true);
+    pthread_mutex_unlock(&secrets_lock);
 }
 
 void masq_secrets_clear(void)
 {
+    pthread_mutex_lock(&secrets_lock);
     for (int i = 0; i < SECRET_SLOTS; i++) {
         if (secrets[i] != NULL) {
             /* Not a guarantee against the optimizer, but no copy lingers in the heap. */
@@ -62,6 +70,7 @@ void masq_secrets_clear(void)
             secrets[i] = NULL;
         }
     }
+    pthread_mutex_unlock(&secrets_lock);
 }
 
 static const char *secret_at(const char *text)
@@ -78,6 +87,7 @@ void masq_redact(const char *text, char *out, size_t size)
     size_t used = 0;
     if (size == 0)
         return;
+    pthread_mutex_lock(&secrets_lock);
     for (const char *p = text ? text : ""; *p && used + 1 < size;) {
         const char *secret = secret_at(p);
         if (secret != NULL) {
@@ -90,4 +100,5 @@ void masq_redact(const char *text, char *out, size_t size)
         out[used++] = c < 0x20 || c == 0x7f ? ' ' : (char)c;
     }
     out[used] = '\0';
+    pthread_mutex_unlock(&secrets_lock);
 }

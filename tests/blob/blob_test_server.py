@@ -21,6 +21,7 @@ It implements, as far as masq's tests need them, with Azurite's path-style URLs
     x-ms-error-code. A token says it lives `token_lifetime` seconds (3599) and
     is honoured for `token_honoured` seconds (its lifetime when None): past
     that, 401 InvalidAuthenticationInfo, as the service answers an expired one;
+    after `token_grants` tokens (None: no limit) the token endpoint answers 400;
   - `get_delay`: seconds each Get Blob waits before it answers (a slow link).
 Scripted faults, consumed one per request of an endpoint ("list", "get"):
 "503" (ServerBusy, Retry-After), "429", "500", "ok" (no fault: to aim at a later
@@ -74,6 +75,7 @@ class FakeBlobStorage:
         self.tokens = {}  # token -> the monotonic time it stops being honoured
         self.token_lifetime = 3599
         self.token_honoured = None
+        self.token_grants = None  # how many tokens it hands out before it refuses (400)
         self.get_delay = 0.0
         self.account = account
         self.page_size = page_size
@@ -254,6 +256,10 @@ def make_handler(storage):
                   form.get("client_id") == [client_id] and form.get("client_secret") == [secret]
                   and form.get("scope", [""])[0] in ("https://storage.azure.com/.default",
                                                      "https://storage.azure.com//.default"))
+            with storage.lock:
+                granted = sum(1 for r in storage.requests if r[0] == "token" and r[3] == 200)
+                if ok and storage.token_grants is not None and granted >= storage.token_grants:
+                    ok = False
             storage.log("token", {}, None, 200 if ok else 400)
             if not ok:
                 body = json.dumps({"error": "invalid_client",

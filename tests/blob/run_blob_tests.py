@@ -393,7 +393,21 @@ def main():
         check(took > 6 and issued >= 2 and refused == 0,
               "the storage token renewed before it expired (%d tokens in %.1f s, %d answers 401)"
               % (issued, took, refused))
+
+        # A renewal that fails: the old token goes on (it is renewed 5 minutes
+        # early), the failure is said, and it is tried again only 30 s later.
+        entra.token_lifetime, entra.token_honoured, entra.token_grants = 303, None, 1
+        entra.reset_log()
+        run = same(masq, "a renewal that fails: the old token goes on, disk and container agree",
+                   [tree], ["--threads", "1", entra_server.url], sas=None, extra_env=azure_env)
+        asked = [r[3] for r in entra.requests if r[0] == "token"]
+        err = run.stderr.decode() if run is not None else ""
+        check(asked == [200, 400] and "could not be renewed" in err and
+              sum(1 for r in entra.requests if r[3] == 401) == 0,
+              "a failed renewal said once, tried again no sooner than 30 s (token answers %s)"
+              % asked, err[-600:])
         entra.token_lifetime, entra.token_honoured, entra.get_delay = 3599, None, 0.0
+        entra.token_grants = None
         entra_server.stop()
 
         # https only, except loopback; no request leaves.
