@@ -308,21 +308,19 @@ def make_handler(storage):
                 self.reply(400, error_body("InvalidQueryParameterValue", "restype/comp"),
                            error_code="InvalidQueryParameterValue")
                 return
+            refusal = None
             if storage.entra is not None and storage.expired(self.headers):
-                storage.log(endpoint, query, range_header, 401)
-                self.reply(401, error_body(
-                    "InvalidAuthenticationInfo",
-                    "Server failed to authenticate the request. Please refer to the "
-                    "information in the www-authenticate header."),
-                    error_code="InvalidAuthenticationInfo")
-                return
-            if not storage.authorized(query, self.headers, "l" if is_list else "r"):
-                storage.log(endpoint, query, range_header, 403)
-                self.reply(403, error_body(
-                    "AuthenticationFailed",
-                    "Server failed to authenticate the request. Make sure the value of "
-                    "Authorization header is formed correctly including the signature."),
-                    error_code="AuthenticationFailed")
+                refusal = (401, "InvalidAuthenticationInfo",
+                           "Server failed to authenticate the request. Please refer to the "
+                           "information in the www-authenticate header.")
+            elif not storage.authorized(query, self.headers, "l" if is_list else "r"):
+                refusal = (403, "AuthenticationFailed",
+                           "Server failed to authenticate the request. Make sure the value of "
+                           "Authorization header is formed correctly including the signature.")
+            if refusal is not None:
+                status, code, message = refusal
+                storage.log(endpoint, query, range_header, status)
+                self.reply(status, error_body(code, message), error_code=code)
                 return
             fault = self.fault(endpoint, query, range_header)
             if fault == "done":
