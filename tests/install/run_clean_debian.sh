@@ -131,10 +131,13 @@ run_readme() { # ROOT USER DIR COMMAND LOG
     fi
 }
 
+# The log is cleaned into a file first: under pipefail, "tr | grep -q" fails whenever
+# grep stops at its match before tr has written the rest (SIGPIPE), as it did in CI.
 check_table() { # LOG WHO
-    tr -d '\r' <"$1" | grep -qE '^SEVERITY +SCORE' || { tail -30 "$1" >&2; die "$2: the demo printed no table (log $1)"; }
+    tr -d '\r' <"$1" >"$1.text"
+    grep -qE '^SEVERITY +SCORE' "$1.text" || { tail -30 "$1" >&2; die "$2: the demo printed no table (log $1)"; }
     local rows
-    rows=$(tr -d '\r' <"$1" | grep -cE ' demo +' || true)
+    rows=$(grep -cE ' demo +' "$1.text" || true)
     [ "$rows" -ge 5 ] || { tail -30 "$1" >&2; die "$2: the demo's table has $rows demo rows (log $1)"; }
     say "$2: the demo printed its table ($rows demo rows)"
 }
